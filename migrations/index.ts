@@ -1,0 +1,10 @@
+/**
+ * The ordered list of migrations. Listed explicitly (not read from the folder) so the same list works
+ * from TypeScript sources and from the compiled build, and a missing file fails the build.
+ */
+import type { Migration } from 'kysely';
+import * as foundation from './2026-11-23-001-foundation.js';
+
+export const MIGRATIONS: Record<string, Migration> = {
+  '2026-11-23-001-foundation': foundation,
+};

@@ -1,0 +1,90 @@
+/**
+ * Turning the many spellings of one counterparty into one key.
+ *
+ * Banks write the same shop as "ALBERT HEIJN 1234 AMSTERDAM", "Albert Heijn 5678 UTRECHT" or
+ * "BEA NR:XXX1234 21.05.11/12.54 ALBERT HEIJN 1234,PAS999". Rules and stream grouping need one form:
+ * lower case, no accents, no punctuation, no legal form, and nothing from the first store number on
+ * (what follows a branch number is the branch's town, which differs per visit).
+ */
+
+/** Words that say what kind of company a name is, not which one. */
+const LEGAL_FORM_TOKENS = new Set(['bv', 'nv', 'vof', 'cv', 'gmbh', 'ltd', 'sarl', 'inc', 'ag', 'bvba', 'llc', 'plc']);
+/** Two-letter spellings "B.V." / "N.V." become the tokens "b v" / "n v" after punctuation is dropped. */
+const SPLIT_LEGAL_FORMS: readonly (readonly [string, string])[] = [['b', 'v'], ['n', 'v']];
+/**
+ * Payment-terminal and processor prefixes that come before the merchant's own name
+ * (CCV, SumUp, Zettle, Worldline are card terminals; "BEA"/"GEA" are ABN AMRO's card-payment labels).
+ */
+const TERMINAL_PREFIX_TOKENS = new Set(['ccv', 'sumup', 'zettle', 'izettle', 'worldline', 'bea', 'gea', 'betaalautomaat', 'pin', 'sepa', 'ideal']);
+
+/** Lower case, accents removed, every run of non-alphanumerics one space. "Café 'De Zon' B.V." → "cafe de zon b v". */
+export function normaliseText(value: string): string {
+  return value
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+export function tokenise(value: string | null | undefined): string[] {
+  if (value == null) return [];
+  const text = normaliseText(value);
+  return text === '' ? [] : text.split(' ');
+}
+
+/** The counterparty's name as a grouping key: "ALBERT HEIJN 1234 AMSTERDAM" → "albert heijn". */
+export function normaliseCounterpartyName(name: string | null | undefined): string {
+  return counterpartyNameTokens(name).join(' ');
+}
+
+export function counterpartyNameTokens(name: string | null | undefined): string[] {
+  const tokens = tokenise(name);
+  let start = 0;
+  while (start < tokens.length - 1 && TERMINAL_PREFIX_TOKENS.has(tokens[start]!)) start += 1;
+  const kept: string[] = [];
+  for (let i = start; i < tokens.length; i += 1) {
+    const token = tokens[i]!;
+    // A branch or terminal number ends the name; a leading number ("2 Brothers") is part of it.
+    if (kept.length > 0 && /\d/.test(token)) break;
+    if (LEGAL_FORM_TOKENS.has(token)) continue;
+    const next = tokens[i + 1];
+    if (next != null && SPLIT_LEGAL_FORMS.some(([a, b]) => a === token && b === next)) {
+      i += 1;
+      continue;
+    }
+    kept.push(token);
+  }
+  return kept;
+}
+
+/** True when a name carries a company's legal form: a regular credit from one is likely an employer. */
+export function hasLegalForm(name: string | null | undefined): boolean {
+  const tokens = tokenise(name);
+  for (let i = 0; i < tokens.length; i += 1) {
+    const token = tokens[i]!;
+    if (LEGAL_FORM_TOKENS.has(token)) return true;
+    const next = tokens[i + 1];
+    if (next != null && SPLIT_LEGAL_FORMS.some(([a, b]) => a === token && b === next)) return true;
+  }
+  return false;
+}
+
+/**
+ * How a person's name compares to another spelling of it: banks write "JANSSEN G J L M",
+ * "G.J.L.M. Janssen" or "Gert Janssen". Two spellings name the same person when they share the
+ * surname (a word of three letters or more) and no initial contradicts.
+ */
+export function samePersonName(a: string, b: string): boolean {
+  const wordsA = tokenise(a);
+  const wordsB = tokenise(b);
+  const longA = wordsA.filter((w) => w.length >= 3);
+  const longB = new Set(wordsB.filter((w) => w.length >= 3));
+  const shared = longA.filter((w) => longB.has(w));
+  if (shared.length === 0) return false;
+  const initialsA = new Set(wordsA.filter((w) => !shared.includes(w)).map((w) => w[0]!));
+  const initialsB = new Set(wordsB.filter((w) => !shared.includes(w)).map((w) => w[0]!));
+  if (initialsA.size === 0 || initialsB.size === 0) return true;
+  for (const initial of initialsA) if (initialsB.has(initial)) return true;
+  return false;
+}

@@ -1,0 +1,98 @@
+/**
+ * The composition root: builds the Fastify app from a config and an open database. The server, the
+ * CLI and the tests all call buildApp, so what is tested is what runs.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './platform/config.js';
+import type { DatabaseHandle } from './platform/database/connection.js';
+import { AppError } from './platform/errors.js';
+import { makeAuthHook, assertRouteDeclaresAuth } from './platform/http/auth.js';
+import { errorHandler, sendProblem } from './platform/http/error-handler.js';
+import { documentRouteSecurity, registerOpenApi } from './platform/http/openapi.js';
+import { FieldErrorSchema, ProblemSchema } from './platform/http/schemas.js';
+import type { AppDeps, AppInstance, RouteCatalogueEntry } from './platform/http/types.js';
+import { createValidatorCompiler } from './platform/http/validation.js';
+import { healthRoutes } from './platform/http/health.routes.js';
+import { tenantRoutes } from './tenants/tenants.routes.js';
+import { SERVICE_VERSION } from './version.js';
+
+export interface BuildAppOptions {
+  database: DatabaseHandle;
+  /** Pino logger options or false; tests pass false. */
+  logger?: FastifyServerOptions['logger'];
+  today?: () => string;
+}
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+const ROUTE_TAGS = [
+  { name: 'debtors', description: 'Debtors as the creditor knows them' },
+];
+
+export async function buildApp(config: Config, options: BuildAppOptions): Promise<AppInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+    // Read by genReqId below, which refuses ids that could forge log lines.
+    requestIdHeader: false,
+    // Honour a caller's request id when it is sane, so one id follows a request across systems.
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const deps: AppDeps = {
+    config,
+    database: options.database,
+    linkTokenSecret: config.linkTokenSecret ?? (await resolveLinkTokenSecret(options.database)),
+    today: options.today ?? (() => new Date().toISOString().slice(0, 10)),
+  };
+
+  app.decorateRequest('auth', null);
+  app.setValidatorCompiler(createValidatorCompiler([FieldErrorSchema, ProblemSchema]));
+  app.addSchema(FieldErrorSchema);
+  app.addSchema(ProblemSchema);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, request, new AppError('route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`)));
+
+  const routeCatalogue: RouteCatalogueEntry[] = [];
+  app.decorate('routeCatalogue', routeCatalogue);
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) {
+      route.config = { ...route.config, auth: 'public' };
+      return;
+    }
+    assertRouteDeclaresAuth(route);
+    documentRouteSecurity(route);
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      routeCatalogue.push({ method, url: route.url, auth: route.config!.auth! });
+    }
+  });
+  app.addHook('onRequest', makeAuthHook(options.database.db));
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');
+    return payload;
+  });
+
+  await registerOpenApi(app, ROUTE_TAGS, SERVICE_VERSION);
+  await healthRoutes(app, deps);
+  await tenantRoutes(app, deps);
+  return app;
+}
+
+/** The link-token secret lives in the database when not configured, so all instances share it. */
+async function resolveLinkTokenSecret(database: DatabaseHandle): Promise<string> {
+  const key = 'link_token_secret';
+  const candidate = randomBytes(32).toString('base64url');
+  await database.db.insertInto('service_settings').values({ key, value: candidate }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  const row = await database.db.selectFrom('service_settings').select('value').where('key', '=', key).executeTakeFirstOrThrow();
+  return row.value;
+}

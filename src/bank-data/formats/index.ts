@@ -1,0 +1,49 @@
+/**
+ * The registry of bank-format adapters. Adding a format is one adapter file and one line here.
+ * Detection asks every adapter how sure it is and takes the surest; ties or no taker are an error
+ * the caller turns into 415, because guessing a bank format wrong would store wrong money.
+ */
+import { BankFileError, type BankFormat, type BankFormatAdapter, type DetectHints, type ParseOptions, type ParsedStatement } from '../canonical.js';
+
+export const BANK_FORMAT_ADAPTERS: readonly BankFormatAdapter[] = [
+  // Adapters are appended here, one line each.
+];
+
+export const DEFAULT_MAX_BANK_FILE_BYTES = 50 * 1024 * 1024;
+
+export function adapterFor(format: BankFormat): BankFormatAdapter | undefined {
+  return BANK_FORMAT_ADAPTERS.find((a) => a.format === format || a.produces.includes(format));
+}
+
+/** Picks the adapter for unnamed input; throws BankFileError('unsupported') when none is confident. */
+export function detectBankFormat(input: Buffer, hints: DetectHints = {}): BankFormatAdapter {
+  let best: BankFormatAdapter | undefined;
+  let bestScore = 0;
+  for (const adapter of BANK_FORMAT_ADAPTERS) {
+    const score = adapter.detect(input, hints);
+    if (score > bestScore) {
+      best = adapter;
+      bestScore = score;
+    }
+  }
+  if (!best || bestScore < 0.5) {
+    throw new BankFileError('unknown', 'file', 'the bank format could not be recognised; name it with the format parameter', 'unsupported');
+  }
+  return best;
+}
+
+export interface ParseBankFileOptions extends ParseOptions {
+  format?: BankFormat;
+  hints?: DetectHints;
+}
+
+/** Parses any supported bank file into the canonical model. Throws BankFileError only. */
+export function parseBankFile(input: Buffer, options: ParseBankFileOptions = {}): ParsedStatement {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BANK_FILE_BYTES;
+  if (input.byteLength > maxBytes) {
+    throw new BankFileError(options.format ?? 'unknown', 'file', `the file is ${input.byteLength} bytes; at most ${maxBytes} are accepted`, 'too_large');
+  }
+  const adapter = options.format ? adapterFor(options.format) : detectBankFormat(input, options.hints);
+  if (!adapter) throw new BankFileError(options.format ?? 'unknown', 'file', `no reader for format ${options.format}`, 'unsupported');
+  return adapter.parse(input, { lenient: options.lenient ?? false, maxBytes });
+}

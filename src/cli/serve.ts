@@ -1,0 +1,36 @@
+import { buildApp } from '../app.js';
+import type { Config } from '../platform/config.js';
+import { openDatabase } from '../platform/database/open.js';
+import { seedDemoIfEmpty } from '../demo/demo-seed.js';
+
+/** Runs the API until SIGINT/SIGTERM, then drains in-flight requests and closes the database. */
+export async function serveCommand(config: Config): Promise<number> {
+  const database = await openDatabase(config);
+  const app = await buildApp(config, { database });
+  if (config.demo) {
+    const seeded = await seedDemoIfEmpty(database);
+    if (seeded.created) {
+      const lines = seeded.keys.map((k) => `  ${k.role.padEnd(9)} ${k.key}`).join('\n');
+      process.stdout.write(`\nDemo tenant "demo" created. Its API keys (shown once, only hashes are stored):\n${lines}\n\n`);
+    }
+  }
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      app.log.error('graceful shutdown timed out');
+      process.exit(1);
+    }, config.shutdownGraceSeconds * 1000 + 5000);
+    timer.unref();
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  await app.listen({ port: config.port, host: config.host });
+  process.stdout.write(`Draagkracht listens on http://${config.host}:${config.port} (database: ${database.kind}); API docs at /docs\n`);
+  return 0;
+}

@@ -1,0 +1,76 @@
+/**
+ * Configuration is read from the environment once, validated against a schema, and passed down as a
+ * value: no module reads process.env on its own, so tests and the CLI build apps with any config.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import path from 'node:path';
+
+export const ConfigSchema = Type.Object({
+  port: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  host: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  /** PostgreSQL connection string; when absent the embedded PGlite database in dataDir is used. */
+  databaseUrl: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
+  dataDir: Type.String({ minLength: 1, default: './.data' }),
+  logLevel: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  /** JSON request bodies larger than this are refused with 413. */
+  bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1024 * 1024 }),
+  /** Bank-file uploads may be larger than ordinary JSON bodies. */
+  uploadLimitBytes: Type.Integer({ minimum: 1024, default: 50 * 1024 * 1024 }),
+  /** Secret that signs debtor link tokens; generated and kept in the database when not given. */
+  linkTokenSecret: Type.Union([Type.String({ minLength: 32 }), Type.Null()], { default: null }),
+  /** Base URL used in links sent to debtors. */
+  publicBaseUrl: Type.String({ default: 'http://localhost:3000' }),
+  /** Seed a demo tenant, key and data on an empty database (on by default for the embedded database only). */
+  demo: Type.Boolean({ default: false }),
+  /** Seconds to wait for in-flight requests on shutdown. */
+  shutdownGraceSeconds: Type.Integer({ minimum: 0, default: 10 }),
+});
+export type Config = Static<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const ENV_NAMES: Record<keyof Config, string> = {
+  port: 'PORT',
+  host: 'HOST',
+  databaseUrl: 'DATABASE_URL',
+  dataDir: 'DATA_DIR',
+  logLevel: 'LOG_LEVEL',
+  bodyLimitBytes: 'BODY_LIMIT_BYTES',
+  uploadLimitBytes: 'UPLOAD_LIMIT_BYTES',
+  linkTokenSecret: 'LINK_TOKEN_SECRET',
+  publicBaseUrl: 'PUBLIC_BASE_URL',
+  demo: 'DEMO',
+  shutdownGraceSeconds: 'SHUTDOWN_GRACE_SECONDS',
+};
+
+export const CONFIG_ENV_NAMES = ENV_NAMES;
+
+/** Builds the config from environment variables (strings), converting and validating each. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const raw: Record<string, unknown> = {};
+  for (const [key, envName] of Object.entries(ENV_NAMES) as [keyof Config, string][]) {
+    const value = env[envName];
+    if (value === undefined || value === '') continue;
+    raw[key] = value;
+  }
+  if (raw.demo === undefined && raw.databaseUrl === undefined) raw.demo = 'true';
+  const merged = { ...Value.Default(ConfigSchema, Value.Convert(ConfigSchema, raw)) as object, ...overrides };
+  const converted = Value.Convert(ConfigSchema, merged);
+  if (!Value.Check(ConfigSchema, converted)) {
+    const problems = [...Value.Errors(ConfigSchema, converted)].map((e) => {
+      const key = e.path.replace(/^\//, '') as keyof Config;
+      return `${ENV_NAMES[key] ?? key}: ${e.message} (got ${JSON.stringify(e.value)})`;
+    });
+    throw new ConfigError(problems);
+  }
+  return { ...converted, dataDir: path.resolve(converted.dataDir) };
+}

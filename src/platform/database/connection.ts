@@ -1,0 +1,83 @@
+/**
+ * Opens the database: PostgreSQL through `pg` when a URL is configured (production), else the
+ * embedded PGlite (WASM PostgreSQL) in a data directory or in memory. Both speak the same SQL, so
+ * one set of migrations and queries serves both.
+ */
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
+import type { Database } from './schema.js';
+
+export type DatabaseKind = 'postgres' | 'pglite';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  /** The pg pool, for the bulk paths that stream with COPY; null on PGlite. */
+  pool: pg.Pool | null;
+  pglite: PGlite | null;
+  close(): Promise<void>;
+}
+
+/** A Kysely handle or a transaction: repositories accept either, so callers decide the boundary. */
+export type Db = Kysely<Database> | Transaction<Database>;
+
+// PostgreSQL returns int8 (bigint) as strings to protect precision. Our bigints are row counts and
+// ids far below 2^53, and cents sums that stay below it, so we parse them as numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+// DATE columns stay ISO strings: turning them into JS Dates would shift days across time zones.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
+
+export interface OpenPostgresOptions {
+  connectionString: string;
+  max?: number;
+  /** Schema to use as search_path (tests isolate per schema). */
+  searchPath?: string;
+}
+
+export function openPostgres(options: OpenPostgresOptions): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: 'postgres',
+    pool,
+    pglite: null,
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+export interface OpenPgliteOptions {
+  /** Directory to persist in; undefined means in memory. */
+  dataDir?: string;
+  /** A dump (from dumpDataDir) to start from: tests start from a migrated template in well under a second. */
+  loadDataDir?: Blob | File;
+}
+
+export async function openPglite(options: OpenPgliteOptions = {}): Promise<DatabaseHandle> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const pglite = await PGlite.create({
+    // DATE stays an ISO string, as with pg above; INT8 arrives as a number already.
+    parsers: { 1082: (value: string) => value },
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    kind: 'pglite',
+    pool: null,
+    pglite,
+    async close() {
+      await db.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+/**
+ * The one Database interface Kysely types every query against. Each domain declares its own tables
+ * in its folder (`*.table.ts`); this file only composes them.
+ *
+ * Tenancy: every tenant-owned table has `tenant_id` as the first column of its primary key and every
+ * query filters on it, so a creditor's key can never reach another creditor's rows and the schema can
+ * later be distributed by tenant without redesign.
+ */
+import type { TenantTables } from '../../tenants/tenant.table.js';
+import type { AuditTables } from '../audit/audit.table.js';
+
+export interface ServiceSettingTable {
+  key: string;
+  value: string;
+}
+
+export interface Database extends TenantTables, AuditTables {
+  service_settings: ServiceSettingTable;
+}

@@ -1,0 +1,87 @@
+/**
+ * One error type for the whole service. Domain code throws AppError with a stable machine code;
+ * the HTTP layer turns it into RFC 9457 problem+json, the CLI into a message and exit code.
+ * Codes are part of the API contract: clients branch on them, so they never change meaning.
+ */
+export const ERROR_CODES = {
+  validation_failed: { status: 400, title: 'The request is not valid' },
+  malformed_json: { status: 400, title: 'The body is not valid JSON' },
+  invalid_parameter: { status: 400, title: 'A parameter is not valid' },
+  missing_api_key: { status: 401, title: 'An API key is required' },
+  invalid_api_key: { status: 401, title: 'The API key is not valid' },
+  invalid_link_token: { status: 401, title: 'The link is not valid or has expired' },
+  forbidden_role: { status: 403, title: 'This API key may not do this' },
+  consent_required: { status: 403, title: 'No valid consent covers this data and purpose' },
+  consent_expired: { status: 403, title: 'The consent has expired' },
+  not_found: { status: 404, title: 'Not found' },
+  route_not_found: { status: 404, title: 'No such route' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
+  conflict: { status: 409, title: 'The request conflicts with the current state' },
+  idempotency_conflict: { status: 409, title: 'The same id was sent before with other content' },
+  invalid_state: { status: 409, title: 'The resource is not in a state that allows this' },
+  payload_too_large: { status: 413, title: 'The body is too large' },
+  unsupported_media_type: { status: 415, title: 'The content type is not supported' },
+  unsupported_format: { status: 415, title: 'The file format is not supported or not recognised' },
+  unprocessable_file: { status: 422, title: 'The file could not be read' },
+  unsafe_file: { status: 422, title: 'The file contains constructs that are refused for safety' },
+  unprocessable_entity: { status: 422, title: 'The request cannot be processed' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  internal_error: { status: 500, title: 'Internal error' },
+  service_unavailable: { status: 503, title: 'The service is not ready' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** A field that failed, as a JSON pointer into the named part of the request. */
+export interface FieldError {
+  in: 'body' | 'query' | 'params' | 'headers';
+  pointer: string;
+  message: string;
+  code?: string;
+}
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    detail?: string,
+    readonly extra: { errors?: FieldError[]; [key: string]: unknown } = {},
+  ) {
+    super(detail ?? ERROR_CODES[code].title);
+    this.name = 'AppError';
+    this.status = ERROR_CODES[code].status;
+  }
+}
+
+export function notFound(what: string): AppError {
+  return new AppError('not_found', `${what} was not found`);
+}
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  instance?: string;
+  requestId?: string;
+  errors?: FieldError[];
+  [key: string]: unknown;
+}
+
+export const PROBLEM_TYPE_BASE = 'https://draagkracht.dev/problems/';
+
+export function toProblem(error: AppError, instance?: string, requestId?: string): ProblemDetails {
+  const { errors, ...extra } = error.extra;
+  return {
+    type: `${PROBLEM_TYPE_BASE}${error.code.replace(/_/g, '-')}`,
+    title: ERROR_CODES[error.code].title,
+    status: error.status,
+    detail: error.message,
+    code: error.code,
+    ...(instance ? { instance } : {}),
+    ...(requestId ? { requestId } : {}),
+    ...(errors && errors.length > 0 ? { errors } : {}),
+    ...extra,
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * One place turns every failure into RFC 9457 problem+json with a stable code. Clients get the
+ * failing fields for validation errors; they never get stack traces, SQL or internal messages.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorObject } from 'ajv';
+import { AppError, toProblem, type ErrorCode, type FieldError } from '../errors.js';
+import { toFieldErrors } from './validation.js';
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed_json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_parameter',
+  FST_ERR_CTP_EMPTY_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_TYPE: 'unsupported_media_type',
+};
+
+const PARTS: Record<string, FieldError['in']> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
+
+export function toAppError(error: FastifyError | Error): AppError {
+  if (error instanceof AppError) return error;
+  const fastifyError = error as FastifyError & { validation?: ErrorObject[]; validationContext?: string };
+  if (fastifyError.validation) {
+    const part = PARTS[fastifyError.validationContext ?? 'body'] ?? 'body';
+    const errors = toFieldErrors(fastifyError.validation, part);
+    const first = errors[0];
+    const detail = first ? `${part} ${first.pointer}: ${first.message}` : 'the request is not valid';
+    return new AppError('validation_failed', detail, { errors });
+  }
+  const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+  if (mapped) return new AppError(mapped, publicMessage(mapped, fastifyError));
+  if (error instanceof SyntaxError && fastifyError.statusCode === 400) return new AppError('malformed_json', 'the body is not valid JSON');
+  if (fastifyError.statusCode === 413) return new AppError('payload_too_large');
+  if (fastifyError.statusCode === 415) return new AppError('unsupported_media_type');
+  return new AppError('internal_error', 'an unexpected error occurred; the request id identifies it in the logs');
+}
+
+function publicMessage(code: ErrorCode, error: FastifyError): string {
+  switch (code) {
+    case 'unsupported_media_type':
+      return 'this content type is not accepted here; see the API documentation';
+    case 'payload_too_large':
+      return 'the request body is larger than this endpoint accepts';
+    case 'malformed_json':
+      return 'the body is not valid JSON';
+    default:
+      return error.message;
+  }
+}
+
+export async function sendProblem(reply: FastifyReply, request: FastifyRequest, error: AppError): Promise<FastifyReply> {
+  const problem = toProblem(error, request.url.split('?')[0], String(request.id));
+  return reply.status(error.status).type('application/problem+json').serializer(JSON.stringify).send(problem);
+}
+
+export function errorHandler(this: unknown, error: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const appError = toAppError(error);
+  if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+  else request.log.info({ code: appError.code, status: appError.status }, 'request refused');
+  return sendProblem(reply, request, appError);
+}

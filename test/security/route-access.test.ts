@@ -1,0 +1,94 @@
+/**
+ * Walks EVERY route the app registers:
+ * - each route must have an entry below (a new route without one fails this test);
+ * - a key of a role the route does not allow gets 403 forbidden_role;
+ * - tenant B's key aimed at tenant A's resources gets 404 (or, for lists, none of A's data).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { API_KEY_ROLES } from '../../src/tenants/tenant.table.js';
+import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
+import { seedTenantResources, type SeededResources } from '../support/seed-resources.js';
+
+interface RouteCase {
+  /** The request aimed at tenant A's resources (headers are added by the test). */
+  request: (r: SeededResources) => InjectOptions;
+  /** How another tenant's key must be answered; `own-only` lists must not contain A's marker strings. */
+  crossTenant: 'not-found' | { ownOnly: (r: SeededResources) => string[] } | 'public' | 'token';
+}
+
+const CASES: Record<string, RouteCase> = {
+  'GET /healthz': { request: () => ({ url: '/healthz' }), crossTenant: 'public' },
+  'GET /readyz': { request: () => ({ url: '/readyz' }), crossTenant: 'public' },
+  'GET /v1/tenant': { request: () => ({ url: '/v1/tenant' }), crossTenant: { ownOnly: (r) => [r.tenantId] } },
+  'GET /v1/api-keys': { request: () => ({ url: '/v1/api-keys' }), crossTenant: { ownOnly: (r) => [r.apiKeyId] } },
+  'POST /v1/api-keys': { request: () => ({ method: 'POST', url: '/v1/api-keys', payload: { role: 'analyst' } }), crossTenant: { ownOnly: (r) => [r.tenantId] } },
+  'DELETE /v1/api-keys/:keyId': { request: (r) => ({ method: 'DELETE', url: `/v1/api-keys/${r.spareApiKeyId}` }), crossTenant: 'not-found' },
+};
+
+describe('access to every route', () => {
+  let t: TestApp;
+  let seeded: SeededResources;
+  beforeAll(async () => {
+    t = await createTestApp();
+    seeded = await seedTenantResources(t);
+  });
+  afterAll(async () => t.close());
+
+  it('has a case for every registered route', () => {
+    const registered = t.app.routeCatalogue.map((r) => `${r.method} ${r.url}`);
+    const missing = registered.filter((key) => !CASES[key]);
+    expect(missing, 'add these routes to CASES in route-access.test.ts').toEqual([]);
+    expect(registered.length).toBeGreaterThanOrEqual(Object.keys(CASES).length);
+  });
+
+  it('refuses every role a route does not allow with 403 forbidden_role', async () => {
+    let checked = 0;
+    for (const route of t.app.routeCatalogue) {
+      if (typeof route.auth !== 'object') continue;
+      for (const role of API_KEY_ROLES.filter((r) => !(route.auth as { roles: readonly string[] }).roles.includes(r))) {
+        const request = CASES[`${route.method} ${route.url}`]!.request(seeded);
+        const res = await t.app.inject({ ...request, headers: { ...request.headers, ...bearer(t.tenantA.keys[role]) } });
+        expect(res.statusCode, `${route.method} ${route.url} as ${role}`).toBe(403);
+        expect(res.json().code).toBe('forbidden_role');
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  it('refuses every protected route without a key', async () => {
+    for (const route of t.app.routeCatalogue) {
+      if (typeof route.auth !== 'object') continue;
+      const res = await t.app.inject(CASES[`${route.method} ${route.url}`]!.request(seeded));
+      expect(res.statusCode, `${route.method} ${route.url}`).toBe(401);
+    }
+  });
+
+  it('never shows tenant A’s data to tenant B’s keys', async () => {
+    for (const route of t.app.routeCatalogue) {
+      const routeCase = CASES[`${route.method} ${route.url}`]!;
+      if (typeof route.auth !== 'object') continue;
+      const role = route.auth.roles[0]!;
+      const request = routeCase.request(seeded);
+      const res: LightMyRequestResponse = await t.app.inject({ ...request, headers: { ...request.headers, ...bearer(t.tenantB.keys[role]) } });
+      const label = `${route.method} ${route.url} with tenant B's ${role} key`;
+      if (routeCase.crossTenant === 'not-found') {
+        expect(res.statusCode, label).toBe(404);
+        expect(res.json().code, label).toBe('not_found');
+      } else if (typeof routeCase.crossTenant === 'object') {
+        expect(res.statusCode, label).toBeLessThan(500);
+        for (const marker of routeCase.crossTenant.ownOnly(seeded)) expect(res.body, label).not.toContain(marker);
+      }
+    }
+  });
+
+  it('lets tenant A reach its own resources with an allowed role', async () => {
+    for (const route of t.app.routeCatalogue) {
+      if (typeof route.auth !== 'object') continue;
+      const request = CASES[`${route.method} ${route.url}`]!.request(seeded);
+      const res = await t.app.inject({ ...request, headers: { ...request.headers, ...bearer(t.tenantA.keys[route.auth.roles[0]!]) } });
+      expect(res.statusCode, `${route.method} ${route.url}: ${res.body.slice(0, 300)}`).toBeLessThan(400);
+    }
+  });
+});
