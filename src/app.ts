@@ -16,6 +16,10 @@ import type { AppDeps, AppInstance, RouteCatalogueEntry } from './platform/http/
 import { createValidatorCompiler } from './platform/http/validation.js';
 import { healthRoutes } from './platform/http/health.routes.js';
 import { tenantRoutes } from './tenants/tenants.routes.js';
+import { debtorRoutes } from './debtors/debtors.routes.js';
+import { consentRoutes } from './consent/consent.routes.js';
+import { bankDataRoutes } from './bank-data/bank-data.routes.js';
+import { privacyRoutes } from './privacy/privacy.routes.js';
 import { SERVICE_VERSION } from './version.js';
 
 export interface BuildAppOptions {
@@ -29,6 +33,10 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const ROUTE_TAGS = [
   { name: 'debtors', description: 'Debtors as the creditor knows them' },
+  { name: 'consent', description: 'Consent requests and their lifecycle (Berlin Group model)' },
+  { name: 'debtor', description: 'Debtor-facing actions, reached with a signed link token instead of an API key' },
+  { name: 'bank-data', description: 'Uploading and reading consented bank data' },
+  { name: 'privacy', description: 'GDPR access and erasure' },
 ];
 
 export async function buildApp(config: Config, options: BuildAppOptions): Promise<AppInstance> {
@@ -43,6 +51,8 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
       return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
     },
     return503OnClosing: true,
+    // Debtor link tokens travel in the path and are longer than the default 100-character limit.
+    routerOptions: { maxParamLength: 1024 },
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -85,6 +95,10 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   await registerOpenApi(app, ROUTE_TAGS, SERVICE_VERSION);
   await healthRoutes(app, deps);
   await tenantRoutes(app, deps);
+  await debtorRoutes(app, deps);
+  await consentRoutes(app, deps);
+  await bankDataRoutes(app, deps);
+  await privacyRoutes(app, deps);
   return app;
 }
 

@@ -288,7 +288,7 @@ export const DATA_POINT_SCHEMAS_BY_TYPE = {
 } as const satisfies Record<string, TObject>;
 
 export type DataPointType = keyof typeof DATA_POINT_SCHEMAS_BY_TYPE;
-export const DATA_POINT_TYPES = Object.keys(DATA_POINT_SCHEMAS_BY_TYPE) as DataPointType[];
+export const DATA_POINT_TYPES: readonly DataPointType[] = Object.keys(DATA_POINT_SCHEMAS_BY_TYPE) as DataPointType[];
 
 /** Labels, not inputs: a feature built from these for the same period as the label would leak the answer. */
 export const OUTCOME_TYPES = [

@@ -9,6 +9,8 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { API_KEY_ROLES } from '../../src/tenants/tenant.table.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
 import { seedTenantResources, type SeededResources } from '../support/seed-resources.js';
+import { fixture } from '../support/flows.js';
+import { addDays } from '../../src/platform/dates.js';
 
 interface RouteCase {
   /** The request aimed at tenant A's resources (headers are added by the test). */
@@ -24,6 +26,37 @@ const CASES: Record<string, RouteCase> = {
   'GET /v1/api-keys': { request: () => ({ url: '/v1/api-keys' }), crossTenant: { ownOnly: (r) => [r.apiKeyId] } },
   'POST /v1/api-keys': { request: () => ({ method: 'POST', url: '/v1/api-keys', payload: { role: 'analyst' } }), crossTenant: { ownOnly: (r) => [r.tenantId] } },
   'DELETE /v1/api-keys/:keyId': { request: (r) => ({ method: 'DELETE', url: `/v1/api-keys/${r.spareApiKeyId}` }), crossTenant: 'not-found' },
+  'POST /v1/debtors': {
+    // Tenant B registering the same external reference gets its own debtor, never A's.
+    request: (r) => ({ method: 'POST', url: '/v1/debtors', payload: { externalRef: r.debtorRef } }),
+    crossTenant: { ownOnly: (r) => [r.debtorId] },
+  },
+  'GET /v1/debtors': { request: (r) => ({ url: `/v1/debtors?externalRef=${r.debtorRef}` }), crossTenant: { ownOnly: (r) => [r.debtorId, r.spareDebtorId] } },
+  'GET /v1/debtors/:debtorId': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}` }), crossTenant: 'not-found' },
+  'POST /v1/debtors/:debtorId/consents': {
+    request: (r) => ({
+      method: 'POST',
+      url: `/v1/debtors/${r.debtorId}/consents`,
+      payload: { access: { transactions: true }, purpose: 'affordability_assessment', validUntil: addDays(new Date().toISOString().slice(0, 10), 30), frequencyPerDay: 4, recurringIndicator: true },
+    }),
+    crossTenant: 'not-found',
+  },
+  'GET /v1/debtors/:debtorId/consents': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}/consents` }), crossTenant: 'not-found' },
+  'GET /v1/consents/:consentId': { request: (r) => ({ url: `/v1/consents/${r.consentId}` }), crossTenant: 'not-found' },
+  'DELETE /v1/consents/:consentId': { request: (r) => ({ method: 'DELETE', url: `/v1/consents/${r.spareConsentId}` }), crossTenant: 'not-found' },
+  'GET /v1/consent-links/:token': { request: (r) => ({ url: `/v1/consent-links/${r.linkToken}` }), crossTenant: 'token' },
+  'POST /v1/consent-links/:token/grant': { request: (r) => ({ method: 'POST', url: `/v1/consent-links/${r.linkToken}/grant`, payload: { textVersion: 'x', agreed: true } }), crossTenant: 'token' },
+  'POST /v1/consent-links/:token/reject': { request: (r) => ({ method: 'POST', url: `/v1/consent-links/${r.linkToken}/reject` }), crossTenant: 'token' },
+  'POST /v1/consent-links/:token/revoke': { request: (r) => ({ method: 'POST', url: `/v1/consent-links/${r.linkToken}/revoke` }), crossTenant: 'token' },
+  'POST /v1/debtors/:debtorId/bank-data': {
+    request: (r) => ({ method: 'POST', url: `/v1/debtors/${r.debtorId}/bank-data`, headers: { 'content-type': 'application/json' }, payload: fixture('bank-formats/berlin-group/transactionsExample1_RegularAccount_json.json') }),
+    crossTenant: 'not-found',
+  },
+  'GET /v1/debtors/:debtorId/transactions': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}/transactions` }), crossTenant: 'not-found' },
+  'GET /v1/debtors/:debtorId/accounts': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}/accounts` }), crossTenant: 'not-found' },
+  'GET /v1/debtors/:debtorId/balances': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}/balances` }), crossTenant: 'not-found' },
+  'GET /v1/debtors/:debtorId/export': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}/export` }), crossTenant: 'not-found' },
+  'DELETE /v1/debtors/:debtorId': { request: (r) => ({ method: 'DELETE', url: `/v1/debtors/${r.spareDebtorId}` }), crossTenant: 'not-found' },
 };
 
 describe('access to every route', () => {
@@ -81,6 +114,23 @@ describe('access to every route', () => {
         for (const marker of routeCase.crossTenant.ownOnly(seeded)) expect(res.body, label).not.toContain(marker);
       }
     }
+  });
+
+  it('refuses debtor-link routes with a forged or foreign token', async () => {
+    const { signLinkToken } = await import('../../src/consent/link-token.js');
+    const forged = signLinkToken({ tenantId: t.tenantB.id, consentId: seeded.consentId, debtorId: seeded.debtorId, expiresAt: Date.now() / 1000 + 3600 }, 'not-the-server-secret-not-the-server-secret');
+    const retargeted = signLinkToken({ tenantId: t.tenantB.id, consentId: seeded.consentId, debtorId: seeded.debtorId, expiresAt: Math.floor(Date.now() / 1000) + 3600 }, t.config.linkTokenSecret!);
+    let checked = 0;
+    for (const route of t.app.routeCatalogue.filter((r) => r.auth === 'link-token')) {
+      const request = CASES[`${route.method} ${route.url}`]!.request(seeded);
+      for (const token of [forged, retargeted]) {
+        const res = await t.app.inject({ ...request, url: request.url!.toString().replace(seeded.linkToken, token) });
+        expect(res.statusCode, `${route.method} ${route.url}`).toBe(401);
+        expect(res.json().code).toBe('invalid_link_token');
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
   });
 
   it('lets tenant A reach its own resources with an allowed role', async () => {

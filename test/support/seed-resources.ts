@@ -1,8 +1,9 @@
 /**
- * Creates one of every kind of resource for tenant A, through the same domain functions the API
- * uses, so the access tests can aim other tenants' keys at real ids.
+ * Creates one of every kind of resource for tenant A, through the API, so the access tests can aim
+ * other tenants' keys at real ids.
  */
 import { createApiKey } from '../../src/tenants/api-key.service.js';
+import { createDebtorWithConsent, fixture, requestConsent, upload } from './flows.js';
 import type { TestApp } from './test-app.js';
 
 export interface SeededResources {
@@ -10,9 +11,36 @@ export interface SeededResources {
   apiKeyId: string;
   /** A key the route tests may revoke. */
   spareApiKeyId: string;
+  debtorId: string;
+  debtorRef: string;
+  consentId: string;
+  linkToken: string;
+  /** A consent the route tests may end. */
+  spareConsentId: string;
+  /** A debtor the route tests may erase. */
+  spareDebtorId: string;
+  /** Strings that occur only in tenant A's bank data (counterparty names). */
+  bankDataMarkers: string[];
 }
 
 export async function seedTenantResources(t: TestApp): Promise<SeededResources> {
   const spare = await createApiKey(t.database.db, { tenantId: t.tenantA.id, role: 'analyst', label: 'spare' });
-  return { tenantId: t.tenantA.id, apiKeyId: t.tenantA.keyIds.creditor, spareApiKeyId: spare.id };
+  const main = await createDebtorWithConsent(t, t.tenantA, 'seed-main');
+  const uploaded = await upload(t, t.tenantA, main.debtorId, fixture('bank-formats/berlin-group/transactionsExample1_RegularAccount_json.json'), { contentType: 'application/json' });
+  if (uploaded.statusCode !== 201) throw new Error(`seed upload failed: ${uploaded.body}`);
+  await upload(t, t.tenantA, main.debtorId, fixture('bank-formats/berlin-group/balancesExample1_RegularAccount.json'), { contentType: 'application/json' });
+  const spareConsent = await requestConsent(t, t.tenantA, main.debtorId);
+  const spareDebtor = await createDebtorWithConsent(t, t.tenantA, 'seed-spare');
+  return {
+    tenantId: t.tenantA.id,
+    apiKeyId: t.tenantA.keyIds.creditor,
+    spareApiKeyId: spare.id,
+    debtorId: main.debtorId,
+    debtorRef: 'seed-main',
+    consentId: main.consentId,
+    linkToken: main.linkToken,
+    spareConsentId: spareConsent.consentId,
+    spareDebtorId: spareDebtor.debtorId,
+    bankDataMarkers: ['John Miles', 'Paul Simpson'],
+  };
 }

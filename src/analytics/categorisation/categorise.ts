@@ -30,8 +30,9 @@ export interface CategoriseOptions {
   tenantOverrides?: readonly CategorisationRule[];
 }
 
-type PhraseField = 'counterparty' | 'remittance' | 'text';
-const FIELD_CODE: Record<PhraseField, number> = { counterparty: 0, remittance: 1, text: 2 };
+type PhraseField = 'counterparty' | 'remittance' | 'text' | 'name';
+/** Phrase uses are packed as rank * 4 + field code: four fields, one small integer per use. */
+const FIELD_CODE: Record<PhraseField, number> = { counterparty: 0, remittance: 1, text: 2, name: 3 };
 const FIELDS = Object.keys(FIELD_CODE) as PhraseField[];
 
 /** Prefix words are indexed by their first letters; shorter prefixes would point at too many words. */
@@ -297,7 +298,7 @@ export function categorise(transactions: readonly AnalysisTransaction[], options
     const nameTokens = nameMatchTokens(tx.counterpartyName);
     const remittanceTokens = tokenise(remittance);
     const nameGiven = nameTokens.length > 0;
-    if (nameGiven) collectPhraseHits(compiled, nameTokens, [FIELD_CODE.counterparty, FIELD_CODE.text], (i) => i === 0, hits, candidates);
+    if (nameGiven) collectPhraseHits(compiled, nameTokens, [FIELD_CODE.counterparty, FIELD_CODE.text, FIELD_CODE.name], (i) => i === 0, hits, candidates);
     collectPhraseHits(
       compiled,
       remittanceTokens,

@@ -21,6 +21,8 @@ const PhraseList = Type.Array(Type.String({ minLength: 1 }), { minItems: 1 });
 export const RuleConditionSchema = Type.Object(
   {
     counterparty: Type.Optional(PhraseList),
+    /** Phrases matched on the counterparty name only, never on the remittance ("incasso*" names a collector, "SEPA Incasso" in a remittance does not). */
+    name: Type.Optional(PhraseList),
     remittance: Type.Optional(PhraseList),
     /** Phrases matched on the counterparty name and the remittance alike. */
     text: Type.Optional(PhraseList),
@@ -81,7 +83,7 @@ export const RecurringIncomeInferenceSchema = Type.Object({
 export const RuleSetSchema = Type.Object(
   {
     version: Type.String(),
-    validFrom: Type.String({ format: 'date' }),
+    validFrom: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
     source: Type.Array(Type.String()),
     rules: Type.Array(CategorisationRuleSchema),
     fallback: Type.Object({ in: FallbackSchema, out: FallbackSchema, zero: FallbackSchema }),

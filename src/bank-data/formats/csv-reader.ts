@@ -63,8 +63,8 @@ export interface CsvRecord {
 
 export interface CsvDialect {
   separator: CsvSeparator;
-  /** ASN quotes its description with apostrophes; everyone else uses double quotes. */
-  quote?: '"' | "'";
+  /** ASN quotes its description with apostrophes, ABN AMRO's TAB export quotes nothing (null); the rest use double quotes. */
+  quote?: '"' | "'" | null;
   /**
    * 'doubled' is RFC 4180 (a quote inside a quoted field is written twice). 'literal' is for exports that
    * never escape: a quote only closes the field when the separator or the line end follows it, so an
@@ -76,7 +76,7 @@ export interface CsvDialect {
 /** Splits CSV text into records. Never throws: quoting errors are reported per record so lenient parsing can skip them. */
 export function readCsvRecords(text: string, dialect: CsvDialect): CsvRecord[] {
   const sep = dialect.separator;
-  const quote = dialect.quote ?? '"';
+  const quote = dialect.quote === undefined ? '"' : dialect.quote;
   const literalQuotes = dialect.embeddedQuotes === 'literal';
   const records: CsvRecord[] = [];
   const n = text.length;
@@ -284,10 +284,12 @@ export function parseCsvStatement(input: Buffer, options: ParseOptions, layout: 
   if (records.length === 0) throw new BankFileError(format, 'file', 'the file holds no records');
 
   let columnIndex: Map<string, number>;
+  let columnNames: readonly string[];
   let minimumWidth: number;
   let dataRecords: CsvRecord[];
   if (layout.positionalColumns) {
     columnIndex = new Map(layout.positionalColumns.map((name, index) => [normaliseColumnName(name), index]));
+    columnNames = layout.positionalColumns;
     minimumWidth = layout.positionalColumns.length;
     dataRecords = records;
   } else {
@@ -296,6 +298,7 @@ export function parseCsvStatement(input: Buffer, options: ParseOptions, layout: 
       throw new BankFileError(format, `line ${records[0]!.line}`, `no header row of a ${format} export was found (expected the columns ${layout.requiredColumns.join(', ')})`);
     }
     const header = records[headerAt]!;
+    columnNames = header.fields.map((name) => name.trim());
     columnIndex = new Map();
     header.fields.forEach((name, index) => {
       const key = normaliseColumnName(name);
@@ -306,7 +309,6 @@ export function parseCsvStatement(input: Buffer, options: ParseOptions, layout: 
     minimumWidth = Math.max(...layout.requiredColumns.map((c) => columnIndex.get(normaliseColumnName(c))!)) + 1;
     dataRecords = records.slice(headerAt + 1);
   }
-  const columnNames = [...columnIndex.entries()].sort((a, b) => a[1] - b[1]).map(([name]) => name);
 
   const accounts: ParsedAccount[] = [];
   const accountKeys = new Map<string, number>();
@@ -343,7 +345,7 @@ export function parseCsvStatement(input: Buffer, options: ParseOptions, layout: 
 }
 
 /** Names the column of a quoting defect by its header, which is what a user sees in a spreadsheet. */
-function describeDefect(defect: string, columnNames: string[]): string {
+function describeDefect(defect: string, columnNames: readonly string[]): string {
   return defect.replace(/^column (\d+):/, (whole, n: string) => {
     const name = columnNames[Number(n) - 1];
     return name ? `column ${n} (${name}):` : whole;
@@ -370,10 +372,4 @@ export function currencyOrThrow(value: string, column: string): string {
   const code = value.trim().toUpperCase();
   if (!/^[A-Z]{3}$/.test(code)) throw new CsvFieldError(`${column} "${value.trim()}" is not an ISO currency code`);
   return code;
-}
-
-/** BIC shape (ISO 9362): 8 or 11 characters; anything else in a BIC column is not one. */
-export function bicOrNull(value: string | null | undefined): string | null {
-  const bic = value?.trim().toUpperCase() ?? '';
-  return /^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(bic) ? bic : null;
 }

@@ -4,9 +4,15 @@
  * the caller turns into 415, because guessing a bank format wrong would store wrong money.
  */
 import { BankFileError, type BankFormat, type BankFormatAdapter, type DetectHints, type ParseOptions, type ParsedStatement } from '../canonical.js';
+import { berlinGroupAdapter } from './berlin-group.js';
+import { camtAdapter } from './camt.js';
+import { ukOpenBankingAdapter } from './uk-open-banking.js';
 
 export const BANK_FORMAT_ADAPTERS: readonly BankFormatAdapter[] = [
   // Adapters are appended here, one line each.
+  berlinGroupAdapter,
+  ukOpenBankingAdapter,
+  camtAdapter,
 ];
 
 export const DEFAULT_MAX_BANK_FILE_BYTES = 50 * 1024 * 1024;

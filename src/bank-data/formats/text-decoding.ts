@@ -10,6 +10,15 @@ export function hasUtf8Bom(input: Buffer): boolean {
   return input.subarray(0, 3).equals(UTF8_BOM);
 }
 
+/**
+ * The first bytes read as Latin-1, without a BOM: enough for detection to look for ASCII markers
+ * (an XML namespace, JSON keys) cheaply and without ever failing on undecodable bytes.
+ */
+export function asciiPrefix(input: Buffer, bytes = 4096): string {
+  const head = hasUtf8Bom(input) ? input.subarray(3, 3 + bytes) : input.subarray(0, bytes);
+  return head.toString('latin1');
+}
+
 /** Decodes UTF-8 (a leading BOM is dropped); names the line and column of the first invalid byte sequence. */
 export function decodeUtf8(input: Buffer, format: BankFormat): string {
   const body = hasUtf8Bom(input) ? input.subarray(3) : input;

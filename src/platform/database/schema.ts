@@ -8,12 +8,15 @@
  */
 import type { TenantTables } from '../../tenants/tenant.table.js';
 import type { AuditTables } from '../audit/audit.table.js';
+import type { DebtorTables } from '../../debtors/debtor.table.js';
+import type { ConsentTables } from '../../consent/consent.table.js';
+import type { BankDataTables } from '../../bank-data/bank-data.table.js';
 
 export interface ServiceSettingTable {
   key: string;
   value: string;
 }
 
-export interface Database extends TenantTables, AuditTables {
+export interface Database extends TenantTables, AuditTables, DebtorTables, ConsentTables, BankDataTables {
   service_settings: ServiceSettingTable;
 }

@@ -34,6 +34,8 @@ export function createValidatorCompiler(sharedSchemas: object[]): FastifySchemaC
     coercingAjv.addSchema(schema);
   }
   return ({ schema, httpPart }) => {
+    // Uploaded files are bytes that their format adapters validate; the schema only documents them.
+    if ((schema as { format?: string }).format === 'binary') return () => true;
     const ajv = httpPart === 'body' ? strictAjv : coercingAjv;
     const validate: ValidateFunction = ajv.compile(schema);
     return validate as unknown as ReturnType<FastifySchemaCompiler<FastifySchema>>;

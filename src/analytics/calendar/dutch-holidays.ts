@@ -1,0 +1,106 @@
+/**
+ * Dutch public holidays for the working-day rule ("paid on the 20th, or the first working day
+ * after"). Kept as dated rules rather than a list of dates: they are computed for any year, and a
+ * change (Queen's Day became King's Day in 2014) is a new rule with its own validity, not an edit.
+ *
+ * Sources: Algemene termijnenwet art. 3 (the generally recognised holidays); Koningsdag by
+ * Besluit van 2013 (Stb. 2013, 123): 27 April, 26 April when the 27th is a Sunday; Bevrijdingsdag
+ * is a day off in most collective agreements and at the government only every fifth year.
+ */
+import { addDays, fromDayNumber, isWeekend, isoDateFromParts, toDayNumber, weekday, type IsoDate } from '../../platform/dates.js';
+
+export type HolidayRule =
+  | { id: string; name: string; kind: 'fixed'; month: number; day: number; validFrom: IsoDate; validUntil?: IsoDate; sundayMovesTo?: number; everyYears?: number }
+  | { id: string; name: string; kind: 'easter'; offsetDays: number; validFrom: IsoDate; validUntil?: IsoDate };
+
+export const DUTCH_HOLIDAY_RULES: readonly HolidayRule[] = [
+  { id: 'new-year', name: 'Nieuwjaarsdag', kind: 'fixed', month: 1, day: 1, validFrom: '1900-01-01' },
+  { id: 'easter-monday', name: 'Tweede paasdag', kind: 'easter', offsetDays: 1, validFrom: '1900-01-01' },
+  { id: 'queens-day', name: 'Koninginnedag', kind: 'fixed', month: 4, day: 30, sundayMovesTo: 29, validFrom: '1949-01-01', validUntil: '2013-12-31' },
+  { id: 'kings-day', name: 'Koningsdag', kind: 'fixed', month: 4, day: 27, sundayMovesTo: 26, validFrom: '2014-01-01' },
+  { id: 'liberation-day', name: 'Bevrijdingsdag (lustrumjaar)', kind: 'fixed', month: 5, day: 5, everyYears: 5, validFrom: '1990-01-01' },
+  { id: 'ascension', name: 'Hemelvaartsdag', kind: 'easter', offsetDays: 39, validFrom: '1900-01-01' },
+  { id: 'whit-monday', name: 'Tweede pinksterdag', kind: 'easter', offsetDays: 50, validFrom: '1900-01-01' },
+  { id: 'christmas', name: 'Eerste kerstdag', kind: 'fixed', month: 12, day: 25, validFrom: '1900-01-01' },
+  { id: 'boxing-day', name: 'Tweede kerstdag', kind: 'fixed', month: 12, day: 26, validFrom: '1900-01-01' },
+];
+
+/** Easter Sunday by the anonymous Gregorian algorithm (Meeus/Jones/Butcher). */
+export function easterSunday(year: number): IsoDate {
+  const a = year % 19;
+  const b = Math.floor(year / 100);
+  const c = year % 100;
+  const d = Math.floor(b / 4);
+  const e = b % 4;
+  const f = Math.floor((b + 8) / 25);
+  const g = Math.floor((b - f + 1) / 3);
+  const h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4);
+  const k = c % 4;
+  const l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  const day = ((h + l - 7 * m + 114) % 31) + 1;
+  return isoDateFromParts(year, month, day)!;
+}
+
+export interface Holiday {
+  date: IsoDate;
+  id: string;
+  name: string;
+}
+
+export type HolidayCalendar = readonly HolidayRule[];
+
+const yearCache = new WeakMap<HolidayCalendar, Map<number, Holiday[]>>();
+
+export function holidaysInYear(year: number, calendar: HolidayCalendar = DUTCH_HOLIDAY_RULES): Holiday[] {
+  let perYear = yearCache.get(calendar);
+  if (!perYear) {
+    perYear = new Map();
+    yearCache.set(calendar, perYear);
+  }
+  const cached = perYear.get(year);
+  if (cached) return cached;
+  const holidays: Holiday[] = [];
+  for (const rule of calendar) {
+    let date: IsoDate | null;
+    if (rule.kind === 'easter') {
+      date = addDays(easterSunday(year), rule.offsetDays);
+    } else {
+      if (rule.everyYears != null && year % rule.everyYears !== 0) continue;
+      date = isoDateFromParts(year, rule.month, rule.day);
+      if (date != null && rule.sundayMovesTo != null && weekday(date) === 0) date = isoDateFromParts(year, rule.month, rule.sundayMovesTo);
+    }
+    if (date == null || date < rule.validFrom || (rule.validUntil != null && date > rule.validUntil)) continue;
+    holidays.push({ date, id: rule.id, name: rule.name });
+  }
+  holidays.sort((x, y) => (x.date < y.date ? -1 : 1));
+  perYear.set(year, holidays);
+  return holidays;
+}
+
+export function isHoliday(date: IsoDate, calendar: HolidayCalendar = DUTCH_HOLIDAY_RULES): boolean {
+  const year = Number(date.slice(0, 4));
+  return holidaysInYear(year, calendar).some((h) => h.date === date);
+}
+
+export function isWorkingDay(date: IsoDate, calendar: HolidayCalendar = DUTCH_HOLIDAY_RULES): boolean {
+  return !isWeekend(date) && !isHoliday(date, calendar);
+}
+
+export type WorkingDayShift = 'next' | 'previous' | 'none';
+
+/**
+ * Moves a date that is not a working day to the nearest working day in the given direction:
+ * 'next' is the Belastingdienst rule for allowances; 'previous' is what most employers do with a
+ * payday that falls on a weekend (money must be there by the day, not after it).
+ */
+export function shiftToWorkingDay(date: IsoDate, shift: WorkingDayShift, calendar: HolidayCalendar = DUTCH_HOLIDAY_RULES): IsoDate {
+  if (shift === 'none') return date;
+  const step = shift === 'next' ? 1 : -1;
+  let day = toDayNumber(date);
+  // A run of non-working days is at most a long weekend plus Christmas; the bound only guards bad calendars.
+  for (let guard = 0; guard < 14 && !isWorkingDay(fromDayNumber(day), calendar); guard += 1) day += step;
+  return fromDayNumber(day);
+}

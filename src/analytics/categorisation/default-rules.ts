@@ -1,0 +1,246 @@
+/**
+ * The default categorisation rules for Dutch household bank data: data, not code.
+ *
+ * Read top to bottom by priority band:
+ *   1000–950  structural facts: a return reason code, a reversal flag, the debtor's own account
+ *    900–700  institutions whose name settles the question (Belastingdienst Toeslagen, UWV, SVB, a gemeente)
+ *    700–550  named companies: collectors, lenders, BNPL, gambling, utilities, insurers, shops
+ *    450–300  words in the remittance ("salaris", "huur", "aflossing") and bank codes
+ *    200–100  weak words ("abonnement", "verzekering")
+ * and below all of them the fallback by the sign of the amount.
+ *
+ * Names are the trading names as they appear in Dutch statements (ING, Rabobank, ABN AMRO, ASN,
+ * Knab, bunq exports, and PSD2 creditorName/debtorName). Short or ambiguous names are anchored
+ * with "^" so that "Plus" the supermarket does not match "Zorg Plus". When a company is both a
+ * cost and a refunder (an energy supplier pays back at the yearly settlement), the money-in side
+ * has its own rule.
+ */
+import type { RuleSet } from './rule-set.schema.js';
+
+const SUPERMARKETS = [
+  '^albert heijn', '^ah', 'ah to go', '^jumbo', '^lidl', '^aldi', '^plus', '^dirk', 'dirk van den broek', 'dekamarkt', 'deka markt',
+  '^vomar', 'hoogvliet', '^coop', '^spar', 'poiesz', '^boni', 'jan linders', 'nettorama', '^picnic', '^crisp', 'ekoplaza', '^marqt',
+  '^deen', '^emte', 'boons markt', '^digros', '^mcd', '^agrimarkt', '^flink', 'supermarkt*', 'bakkerij*', 'slagerij*', 'groenteboer', '^toko',
+];
+const TRANSPORT = [
+  '^ns', 'ns groep', 'ns reizigers', 'ns international', '^gvb', '^ret', '^htm', 'connexxion', '^arriva', '^qbuzz', '^keolis', '^ebs',
+  'ov chipkaart', 'ovpay', 'translink', 'ov fiets', 'swapfiets', '^shell', '^bp', '^esso', '^tango', '^tinq', '^texaco', '^total',
+  'totalenergies', '^gulf', '^argos', '^avia', '^tamoil', 'firezone', '^q8', 'q park', 'yellowbrick', 'parkmobile', 'easypark',
+  'sms parking', 'tankstation*', 'parkeergarage*', '^greenwheels', '^mywheels', '^felyx', '^check', '^go sharing',
+];
+const ENERGY = [
+  'vattenfall', '^nuon', '^eneco', '^essent', 'greenchoice', 'budget energie', 'energiedirect', 'vandebron', '^oxxio', '^engie',
+  'pure energie', 'frank energie', '^tibber', 'coolblue energie', '^nle', 'nederlandse energie maatschappij', 'delta energie', 'zonneplan',
+  'energie vanons', 'mega energie', 'innova energie', 'united consumers', '^qurrent', 'energyzero', 'easyenergy', 'powerpeers',
+  'gaslicht com', 'hollandsche energie maatschappij', '^stedin', '^liander', '^enexis', 'ennatuurlijk', 'stadsverwarming', 'warmtebedrijf*',
+];
+const WATER = [
+  '^vitens', '^evides', '^waternet', '^pwn', 'brabant water', '^dunea', '^oasen', '^wmd', '^wml', 'waterbedrijf groningen',
+  'waterleiding maatschappij limburg', 'waterleidingmaatschappij*', 'drinkwater*',
+];
+const HEALTH_INSURERS = [
+  'zilveren kruis', '^cz', 'cz groep', '^vgz', 'menzis', '^onvz', '^dsw', '^fbto', 'zekur', '^iza', '^izz', 'umc zorgverzekering',
+  'anderzorg', 'ditzo', 'de friesland zorgverzekeraar', 'zorgverzekeraar*', 'stad holland', 'zorgdirect', 'pro life zorgverzekering',
+  'ohra zorg*', 'hollandzorg', 'asr ziektekosten', 'a s r ziektekosten', 'bewuzt', '^eno', 'caresq', 'zorg en zekerheid', '^cak', 'interpolis zorg*',
+  'unive zorg*', 'nn zorg*', 'salland zorgverzekeringen',
+];
+const OTHER_INSURERS = [
+  'centraal beheer', 'nationale nederlanden', '^nn schadeverzekering*', '^allianz', '^asr', '^a s r', '^aegon', '^reaal', 'inshared',
+  'unigarant', 'anwb', '^dela', '^monuta', '^yarden', 'klaverblad', 'allsecur', 'promovendum', 'turien', '^interpolis', '^unive',
+  '^ohra', '^achmea', 'nh1816', 'de goudse', 'loyalis', 'abn amro schadeverzekering*', 'ing verzekeren', 'verzekeraar*', 'verzekeringen',
+];
+const TELECOM = [
+  '^kpn', '^odido', 't mobile', '^ziggo', 'vodafoneziggo', '^vodafone', '^tele2', '^simyo', '^lebara', 'lycamobile', 'ben nederland',
+  'hollandsnieuwe', '^youfone', 'budget mobiel', 'simpel nl', 'delta fiber', '^caiway', '^telfort', '^xs4all', 'kabelnoord',
+  'freedom internet', '50plusmobiel', 'robin mobile', 'canal digitaal', '^trined',
+];
+const HOUSING_PROVIDERS = [
+  'ymere', 'eigen haard', 'stadgenoot', 'rochdale', 'de alliantie', '^vestia', 'havensteder', 'woonstad rotterdam', '^portaal', '^mitros',
+  'bo ex', 'woonbron', 'staedion', 'haag wonen', 'vidomes', 'woonzorg nederland', '^parteon', '^lefier', '^elkien', '^talis',
+  'wonen limburg', '^trudo', 'woonpunt', '^accolade', '^domesta', 'de key', 'com wonen', '^vivare', 'woonwaard', 'de woonplaats',
+  '^tiwos', 'woonveste', '^wonion', 'area wonen', 'woonstede', '^lyaemer', 'patrimonium', 'woonlinie', '^vesteda', '^mvgm',
+  'woonbedrijf*', 'woonstichting*', 'woningstichting*', 'wooncorporatie*', 'woningcorporatie*', 'woningbouwvereniging*',
+  'woningbedrijf*', 'woonservice*', '^obvion', '^florius', 'munt hypotheken', 'woonfonds', 'hypotrust', 'venn hypotheken',
+  'tulp hypotheken', 'lot hypotheken', 'hypotheken*', 'hypotheek*',
+];
+const LOCAL_TAX_OFFICES = [
+  'gemeentebelasting*', 'belastingen amsterdam', 'waterschap*', 'hoogheemraadschap*', '^bsgw', '^gblt', 'belastingsamenwerking*',
+  '^svhw', '^bghu', 'cocensus', 'gbtwente', 'noordelijk belastingkantoor', 'hefpunt', '^wbl', 'belastingkantoor*', '^rbg',
+  'regionale belastinggroep', 'west brabantse belastingsamenwerking', 'munitax', 'gemeentelijke belastingen',
+];
+const CHILDCARE = [
+  'kinderopvang*', 'kinderdagverblijf*', '^bso', 'buitenschoolse opvang', 'gastouder*', '^partou', 'kinderrijk', 'smallsteps',
+  'kids first', '^kanteel', 'humankind', 'spring kinderopvang', 'peuterspeelzaal*', 'kindercentr*', 'kindcentrum*',
+];
+const BNPL = ['^klarna', '^riverty', '^afterpay', '^in3', '^billink', '^spraypay', '^tinka', 'achteraf betalen'];
+const CREDIT_PROVIDERS = [
+  '^ferratum', 'santander consumer*', '^santander', '^freo', '^dnb', '^defam', 'lender spender', 'lender en spender', '^findio',
+  'alpha credit', 'bnp paribas personal finance', '^cetelem', '^interbank', 'flitskrediet*', 'minilening*', '^vivus', '^lendex',
+  'consumptief krediet', 'persoonlijke lening', 'doorlopend krediet', 'hollandsche disconto*', 'ing consumptief krediet',
+];
+const CREDIT_CARDS = ['international card services', '^ics', 'icscards', 'american express', '^amex', 'creditcard*'];
+const COLLECTORS = [
+  '^intrum', 'flanderijn', '^ggn', 'lindorff', 'cannock*', 'vesting finance', '^cjib', 'centraal justitieel incassobureau',
+  'deurwaarder*', 'gerechtsdeurwaarder*', 'incassobureau*', 'incasso bureau', 'incassokosten', '^hoist', '^ultimoo', '^straetus',
+  '^coeo', '^eos', '^lowell', 'pra group', '^syncasso', 'van arkel', 'agin pike', 'iqcollect', 'invorderingskosten', 'aanmaningskosten',
+  'dwangbevel*', 'beslaglegging', 'derdenbeslag',
+];
+const GAMBLING = [
+  'holland casino', '^toto', 'nederlandse loterij', 'staatsloterij', '^lotto', 'eurojackpot', '^unibet', '^bet365', '^jacks', 'jack s casino',
+  'jacks nl', '^tonybet', '^betcity', '^kansino', '^leovegas', '^888', 'circus nl', '^betmgm', '^bingoal', '^starcasino', 'fair play casino',
+  '^comeon', '^vbet', '^711', '^hommerson', 'pokerstars', '^betnation', '^zebet', 'ggpoker', 'napoleon sports', 'casino*', 'postcode loterij',
+  'vriendenloterij', 'bankgiro loterij', '^lottery',
+];
+const SUBSCRIPTIONS = [
+  '^netflix', '^spotify', '^videoland', 'disney plus', 'disneyplus', 'hbo max', '^viaplay', '^nlziet', 'amazon prime', 'prime video',
+  'apple com bill', '^itunes', 'google play', 'youtube premium', 'basic fit', '^sportcity', 'fit for free', 'anytime fitness',
+  '^trainmore', 'volkskrant', '^nrc', 'telegraaf', '^trouw', 'het parool', 'dpg media', 'mediahuis', '^storytel', '^audible',
+  '^dropbox', '^icloud', '^openai', '^patreon', 'sportschool*', '^adobe', '^microsoft',
+];
+const SHOPS = [
+  'bol com', '^bol', 'coolblue', 'zalando', '^amazon', '^action', '^hema', 'kruidvat', '^etos', 'primark', '^ikea', 'mediamarkt',
+  'media markt', 'mms online', 'wehkamp', 'blokker', '^praxis', '^gamma', '^karwei', 'hornbach', 'intratuin', '^h m', '^c a', '^zeeman',
+  '^wibra', 'bijenkorf', 'mcdonald*', 'mc donalds', 'burger king', '^kfc', 'starbucks', 'thuisbezorgd', 'uber eats', 'deliveroo',
+  'dominos', 'new york pizza', '^febo', '^pathe', '^kinepolis', '^decathlon', '^intersport', 'hans anders', 'pets place', '^jysk',
+  'leen bakker', '^xenos', 'flying tiger', '^trekpleister', '^douglas', 'ici paris', 'aliexpress', '^temu', '^shein', '^vinted',
+  'marktplaats', '^steam', 'playstation', '^nintendo', '^mycom', '^dirck', '^gall gall', '^mitra', 'tomte tummetot', '^prenatal',
+  '^the sting', '^we fashion', '^jd sports', '^footlocker', 'restaurant*', 'snackbar*', 'cafetaria*', 'eetcafe*', '^picqer',
+];
+
+export const DEFAULT_RULE_SET: RuleSet = {
+  version: '2025.1',
+  validFrom: '2025-01-01',
+  source: [
+    'ISO 20022 ExternalReturnReason1Code and bank transaction codes (PMNT-CCRD-CWDL cash withdrawal; PMNT-RDDT-UPDD/RRTN/PRDD returned debits; PMNT-RCDT-SALA payroll).',
+    'Belastingdienst, "Hoe krijg ik mijn toeslag uitbetaald?": allowances come from Belastingdienst Toeslagen, the remittance names the allowance.',
+    'Dutch bank export conventions: ING CSV code GM (geldautomaat) and PK (opname kantoor); Rabobank CSV codes ga/gb (geldautomaat), sb (salaris), tb (eigen rekening).',
+    'Trading names of Dutch supermarkets, utilities, water companies, health insurers (Zorgverzekeraars Nederland members), telecom providers, housing corporations (Aedes members), pension funds, BNPL and credit providers (AFM register), collectors and bailiffs, and licensed gambling operators (Kansspelautoriteit register), as written in statements.',
+  ],
+  fallback: {
+    in: { category: 'income.other', confidence: 0.2, ruleId: 'fallback.money-in' },
+    out: { category: 'expense.other', confidence: 0.2, ruleId: 'fallback.money-out' },
+    zero: { category: 'uncategorised', confidence: 0, ruleId: 'fallback.zero-amount' },
+  },
+  recurringIncome: {
+    ruleId: 'salary.recurring-employer',
+    category: 'income.salary',
+    confidence: 0.6,
+    minOccurrences: 2,
+    maxAmountVariation: 0.25,
+    minIntervalDays: 6,
+    maxIntervalDays: 35,
+    appliesTo: 'income.other',
+    requireCompanyName: true,
+  },
+  rules: [
+    // Returns and reversals: a returned direct debit cancels an earlier debit; it is neither income nor a refund.
+    { id: 'return.reason-code', category: 'reversal.returned_debit', confidence: 0.99, priority: 1000, when: { returnReasonCode: true } },
+    { id: 'return.reversal-flag', category: 'reversal.returned_debit', confidence: 0.95, priority: 990, when: { reversal: true } },
+    { id: 'return.bank-code', category: 'reversal.returned_debit', confidence: 0.95, priority: 980, when: { bankTransactionCode: ['PMNT-RDDT-UPDD', 'PMNT-RDDT-RRTN', 'PMNT-RDDT-PRDD'] } },
+    { id: 'return.reason-in-text', category: 'reversal.returned_debit', confidence: 0.85, priority: 960, when: { direction: 'in', remittancePattern: '\\b(?:AM04|MD06|MS02|MS03|MD01|AC04|AC06|MD07|AM05|SL01|RR04)\\b' } },
+    { id: 'return.words', category: 'reversal.returned_debit', confidence: 0.8, priority: 720, when: { text: ['storno*', 'stornering*', 'gestorneerd', 'terugboeking', 'retour incasso', 'incasso retour', 'retourincasso', 'terugboeking incasso'] } },
+
+    // The debtor's own accounts: moving money between them is neither income nor cost.
+    { id: 'own-account.iban-or-name', category: 'transfer.own_account', confidence: 0.97, priority: 950, when: { ownAccount: true } },
+    { id: 'own-account.savings-words', category: 'transfer.own_account', confidence: 0.85, priority: 900, when: { text: ['spaarrekening*', 'eigen rekening', 'spaardeposito', 'bonusrente*', 'direct sparen', 'naar spaar*', 'van spaar*', 'rabo spaar*', 'internet sparen', 'oranje spaar*', 'spaarpot*', 'kinderspaarrekening'] } },
+    { id: 'own-account.rabobank-code', category: 'transfer.own_account', confidence: 0.8, priority: 880, when: { proprietaryCode: ['tb'] } },
+
+    // Allowances: Belastingdienst Toeslagen pays each allowance as its own credit, named in the remittance.
+    { id: 'allowance.belastingdienst-named', category: 'income.allowance', confidence: 0.98, priority: 850, when: { direction: 'in', counterparty: ['belastingdienst*', 'dienst toeslagen', 'toeslagen'], text: ['zorgtoeslag', 'huurtoeslag', 'kinderopvangtoeslag', 'kindgebonden budget', 'toeslag*', 'voorschot'] } },
+    { id: 'allowance.toeslagen', category: 'income.allowance', confidence: 0.95, priority: 840, when: { direction: 'in', counterparty: ['belastingdienst toeslagen', 'dienst toeslagen', '^toeslagen'] } },
+    { id: 'allowance.words', category: 'income.allowance', confidence: 0.9, priority: 760, when: { direction: 'in', text: ['zorgtoeslag', 'huurtoeslag', 'kinderopvangtoeslag', 'kindgebonden budget', 'voorschot toeslag*'] } },
+    { id: 'tax.refund', category: 'income.refund', confidence: 0.85, priority: 700, when: { direction: 'in', counterparty: ['belastingdienst*', 'rijksbelastingen'] } },
+    { id: 'tax.allowance-repayment', category: 'expense.debt_repayment', confidence: 0.9, priority: 760, when: { direction: 'out', counterparty: ['belastingdienst*', 'dienst toeslagen', 'toeslagen'], text: ['terugvordering', 'betalingsregeling', 'terugbetaling toeslag*', 'terugbetalen', 'invordering'] } },
+    { id: 'tax.national', category: 'expense.other', confidence: 0.8, priority: 700, when: { direction: 'out', counterparty: ['belastingdienst*', 'rijksbelastingen'] } },
+
+    // Benefits and pensions.
+    { id: 'benefit.svb-child', category: 'income.child_benefit', confidence: 0.98, priority: 820, when: { direction: 'in', counterparty: ['^svb', 'sociale verzekeringsbank'], text: ['kinderbijslag', 'kb'] } },
+    { id: 'benefit.child-words', category: 'income.child_benefit', confidence: 0.85, priority: 750, when: { direction: 'in', text: ['kinderbijslag'] } },
+    { id: 'benefit.svb', category: 'income.benefit_svb', confidence: 0.95, priority: 800, when: { direction: 'in', counterparty: ['^svb', 'sociale verzekeringsbank'] } },
+    { id: 'benefit.aow-words', category: 'income.benefit_svb', confidence: 0.85, priority: 450, when: { direction: 'in', remittance: ['aow', 'aow uitkering', 'anw uitkering', 'ouderdomsuitkering'] } },
+    { id: 'benefit.uwv', category: 'income.benefit_uwv', confidence: 0.95, priority: 800, when: { direction: 'in', counterparty: ['^uwv', 'uitvoeringsinstituut werknemersverzekeringen'] } },
+    { id: 'benefit.uwv-words', category: 'income.benefit_uwv', confidence: 0.8, priority: 450, when: { direction: 'in', remittance: ['ww uitkering', 'wia uitkering', 'wajong*', 'ziektewet*', 'wga uitkering', 'iva uitkering', 'werkloosheidsuitkering'] } },
+    { id: 'benefit.uwv-repayment', category: 'expense.debt_repayment', confidence: 0.85, priority: 760, when: { direction: 'out', counterparty: ['^uwv', '^svb', 'sociale verzekeringsbank'] } },
+    { id: 'municipal.refund', category: 'income.refund', confidence: 0.85, priority: 790, when: { direction: 'in', counterparty: ['^gemeente', 'gemeentebelasting*', 'belastingsamenwerking*'], remittance: ['teruggaaf', 'restitutie', 'terugbetaling', 'kwijtschelding', 'teruggave', 'belastingen', 'ozb'] } },
+    { id: 'benefit.municipal', category: 'income.benefit_municipal', confidence: 0.9, priority: 780, when: { direction: 'in', counterparty: ['^gemeente', 'sociale dienst*', 'werk en inkomen', '^dwi', 'werkplein*', '^isd', 'intergemeentelijke sociale dienst', 'sociale zaken'] } },
+    { id: 'benefit.municipal-words', category: 'income.benefit_municipal', confidence: 0.85, priority: 460, when: { direction: 'in', text: ['bijstand*', 'participatiewet', 'levensonderhoud', 'ioaw', 'ioaz', 'tozo', 'bbz uitkering', 'pw uitkering'] } },
+    { id: 'pension.fund', category: 'income.pension', confidence: 0.95, priority: 780, when: { direction: 'in', counterparty: ['^abp', 'pensioenfonds*', '^pfzw', '^pmt', '^pme', 'bpfbouw', 'bpf bouw', '^pggm', '^apg', 'mn services', 'pensioenuitvoering*', 'pensioen*'] } },
+    { id: 'pension.words', category: 'income.pension', confidence: 0.8, priority: 440, when: { direction: 'in', remittance: ['pensioen*', 'ouderdomspensioen'] } },
+    { id: 'student-finance.duo', category: 'income.other', confidence: 0.85, priority: 700, when: { direction: 'in', counterparty: ['^duo', 'dienst uitvoering onderwijs'] } },
+    { id: 'student-debt.duo', category: 'expense.debt_repayment', confidence: 0.9, priority: 700, when: { direction: 'out', counterparty: ['^duo', 'dienst uitvoering onderwijs'] } },
+
+    // Salary: words in the remittance, payroll bureaus and temp agencies; unnamed employers by their rhythm (recurringIncome).
+    { id: 'salary.payroll-code', category: 'income.salary', confidence: 0.95, priority: 760, when: { direction: 'in', bankTransactionCode: ['PMNT-RCDT-SALA'] } },
+    { id: 'salary.rabobank-code', category: 'income.salary', confidence: 0.9, priority: 740, when: { direction: 'in', proprietaryCode: ['sb'] } },
+    { id: 'salary.agency', category: 'income.salary', confidence: 0.85, priority: 600, when: { direction: 'in', counterparty: ['^randstad', 'tempo team', '^manpower', 'start people', '^olympia', '^adecco', 'youngcapital', '^unique', 'timing uitzendteam', '^luba', '^adp', '^raet', '^nmbrs', 'loket nl', 'payroll*', 'uitzendbureau*', 'uitzendorganisatie*', 'salarisadministratie*'] } },
+    { id: 'salary.words', category: 'income.salary', confidence: 0.9, priority: 450, when: { direction: 'in', text: ['salaris*', 'salary', 'loon', 'nettoloon', 'netto loon', 'loonbetaling*', 'loonstrook', 'vakantiegeld', 'vakantietoeslag', 'eindejaarsuitkering', '13e maand', 'dertiende maand', 'loon periode', 'wages', 'payroll'] } },
+
+    // Collectors and bailiffs before creditors: a collector's remittance often names the original creditor.
+    { id: 'collection.named', category: 'expense.collection', confidence: 0.95, priority: 690, when: { direction: 'out', counterparty: COLLECTORS } },
+    { id: 'collection.name-word', category: 'expense.collection', confidence: 0.85, priority: 680, when: { direction: 'out', name: ['incasso*', 'invordering*'] } },
+    { id: 'collection.words', category: 'expense.collection', confidence: 0.85, priority: 670, when: { direction: 'out', text: ['deurwaarder*', 'gerechtsdeurwaarder*', 'incassobureau*', 'incassokosten', 'dwangbevel*', 'beslaglegging', 'derdenbeslag', 'cjib'] } },
+
+    // Debt: payday and consumer credit, BNPL, credit cards, debt arrangements.
+    { id: 'debt.arrangement', category: 'expense.debt_repayment', confidence: 0.9, priority: 700, when: { direction: 'out', counterparty: ['kredietbank*', 'stadsbank*', 'schuldhulp*', 'schuldregeling*', 'budgetbeheer*'] } },
+    { id: 'credit.payout', category: 'transfer.loan_payout', confidence: 0.9, priority: 660, when: { direction: 'in', counterparty: CREDIT_PROVIDERS } },
+    { id: 'credit.repayment', category: 'expense.credit', confidence: 0.9, priority: 660, when: { direction: 'out', counterparty: CREDIT_PROVIDERS } },
+    { id: 'credit.words', category: 'expense.credit', confidence: 0.8, priority: 430, when: { direction: 'out', text: ['flitskrediet*', 'minilening*', 'persoonlijke lening', 'doorlopend krediet', 'consumptief krediet'] } },
+    { id: 'bnpl.payment', category: 'expense.bnpl', confidence: 0.92, priority: 650, when: { direction: 'out', counterparty: BNPL } },
+    { id: 'bnpl.refund', category: 'income.refund', confidence: 0.8, priority: 640, when: { direction: 'in', counterparty: BNPL } },
+    { id: 'credit-card.settlement', category: 'expense.debt_repayment', confidence: 0.85, priority: 640, when: { direction: 'out', counterparty: CREDIT_CARDS } },
+    { id: 'debt.words', category: 'expense.debt_repayment', confidence: 0.75, priority: 420, when: { direction: 'out', text: ['aflossing*', 'betalingsregeling*', 'schuldregeling*', 'afbetaling*', 'termijnbetaling*', 'lening*'] } },
+
+    // Gambling: stakes out are a cost; payouts in are not earned income.
+    { id: 'gambling.stake', category: 'expense.gambling', confidence: 0.92, priority: 650, when: { direction: 'out', counterparty: GAMBLING } },
+    { id: 'gambling.payout', category: 'income.other', confidence: 0.8, priority: 640, when: { direction: 'in', counterparty: GAMBLING } },
+
+    // Housing, utilities and insurance: the fixed essentials.
+    { id: 'housing.provider', category: 'expense.housing', confidence: 0.92, priority: 620, when: { direction: 'out', counterparty: HOUSING_PROVIDERS } },
+    { id: 'housing.words', category: 'expense.housing', confidence: 0.85, priority: 440, when: { direction: 'out', text: ['huur', 'huurpenningen', 'kale huur', 'servicekosten', 'hypotheek*', 'maandhuur', 'huur woning', 'woonlasten', 'vve bijdrage', 'vve'] } },
+    { id: 'energy.supplier', category: 'expense.energy', confidence: 0.93, priority: 620, when: { direction: 'out', counterparty: ENERGY } },
+    { id: 'energy.words', category: 'expense.energy', confidence: 0.75, priority: 400, when: { direction: 'out', text: ['energie*', 'stroom', 'gas en licht', 'elektriciteit', 'termijnbedrag energie'] } },
+    { id: 'water.company', category: 'expense.water', confidence: 0.93, priority: 620, when: { direction: 'out', counterparty: WATER } },
+    { id: 'health.insurer', category: 'expense.health_insurance', confidence: 0.93, priority: 625, when: { direction: 'out', counterparty: HEALTH_INSURERS } },
+    { id: 'health.words', category: 'expense.health_insurance', confidence: 0.85, priority: 450, when: { direction: 'out', text: ['zorgverzekering*', 'basisverzekering', 'zorgpremie', 'premie zorg*', 'eigen risico', 'ziektekostenverzekering*'] } },
+    { id: 'insurance.other', category: 'expense.insurance_other', confidence: 0.85, priority: 600, when: { direction: 'out', counterparty: OTHER_INSURERS } },
+    { id: 'insurance.words', category: 'expense.insurance_other', confidence: 0.6, priority: 200, when: { direction: 'out', text: ['verzekering*', 'polis*', 'inboedelverzekering', 'aansprakelijkheidsverzekering', 'uitvaartverzekering'] } },
+    { id: 'utility.refund', category: 'income.refund', confidence: 0.8, priority: 610, when: { direction: 'in', counterparty: [...ENERGY, ...WATER, ...HEALTH_INSURERS, ...OTHER_INSURERS, ...TELECOM, ...HOUSING_PROVIDERS] } },
+    { id: 'telecom.provider', category: 'expense.telecom', confidence: 0.93, priority: 620, when: { direction: 'out', counterparty: TELECOM } },
+    { id: 'telecom.words', category: 'expense.telecom', confidence: 0.7, priority: 380, when: { direction: 'out', text: ['mobiel abonnement', 'internet en tv', 'glasvezel', 'telefoonabonnement', 'sim only'] } },
+    { id: 'childcare.provider', category: 'expense.childcare', confidence: 0.92, priority: 620, when: { direction: 'out', counterparty: CHILDCARE } },
+    { id: 'childcare.words', category: 'expense.childcare', confidence: 0.85, priority: 440, when: { direction: 'out', text: ['kinderopvang*', 'kinderdagverblijf*', 'buitenschoolse opvang', 'gastouderopvang', 'bso'] } },
+    { id: 'local-tax.office', category: 'expense.local_taxes', confidence: 0.93, priority: 720, when: { direction: 'out', counterparty: LOCAL_TAX_OFFICES } },
+    { id: 'transport.parking-municipal', category: 'expense.transport', confidence: 0.85, priority: 730, when: { direction: 'out', text: ['parkeren', 'parkeer*', 'parkeervergunning'] } },
+    { id: 'local-tax.municipality', category: 'expense.local_taxes', confidence: 0.85, priority: 710, when: { direction: 'out', counterparty: ['^gemeente'] } },
+    { id: 'local-tax.words', category: 'expense.local_taxes', confidence: 0.85, priority: 450, when: { direction: 'out', text: ['afvalstoffenheffing', 'rioolheffing', 'ozb', 'onroerendezaakbelasting*', 'zuiveringsheffing', 'watersysteemheffing', 'gemeentelijke belastingen', 'aanslag gemeente*'] } },
+
+    // Bank fees and overdraft interest (the latter also feeds the overdraft flag by its rule id).
+    { id: 'bank-fees.overdraft-interest', category: 'expense.bank_fees', confidence: 0.92, priority: 730, when: { direction: 'out', text: ['debetrente', 'rente roodstand', 'rente rood staan', 'rente debetstand', 'rente debet saldo', 'roodstandrente', 'kredietrente'] } },
+    { id: 'bank-fees.package', category: 'expense.bank_fees', confidence: 0.9, priority: 630, when: { direction: 'out', text: ['kosten oranjepakket*', 'oranjepakket*', 'kosten gebruik betaalrekening', 'kosten betaalrekening', 'kosten rekening', 'rabo directpakket', 'rabo basispakket', 'kosten rabo*', 'basic package', 'betaalpakket*', 'pakketkosten', 'kosten betalingsverkeer', 'kosten bankrekening', 'kosten betaalpas', 'bankkosten', 'rekeningkosten', 'kosten pas*', 'kosten gebruik*'] } },
+    { id: 'bank-fees.named', category: 'expense.bank_fees', confidence: 0.85, priority: 560, when: { direction: 'out', name: ['^kosten'] } },
+    { id: 'bank-fees.waiver', category: 'income.refund', confidence: 0.8, priority: 560, when: { direction: 'in', name: ['^kwijtschelding', '^kosten'] } },
+
+    // Cash: by the ISO code, the bank's own codes, or the words banks write.
+    { id: 'cash.iso-code', category: 'expense.cash', confidence: 0.97, priority: 700, when: { direction: 'out', bankTransactionCode: ['PMNT-CCRD-CWDL', 'PMNT-CNTR-CWDL', 'PMNT-CNTR-BCWD', 'PMNT-DCRD-CWDL'] } },
+    { id: 'cash.bank-code', category: 'expense.cash', confidence: 0.9, priority: 690, when: { direction: 'out', proprietaryCode: ['GM', 'PK', 'ga', 'gb'] } },
+    { id: 'cash.words', category: 'expense.cash', confidence: 0.92, priority: 680, when: { direction: 'out', text: ['geldautomaat', 'geldopname', '^geldmaat', 'opname geldautomaat', 'cash withdrawal', 'atm', 'opname kantoor', 'chipknip', 'geldopname*'] } },
+
+    // Savings and investments that leave the household's accounts.
+    { id: 'savings.investment', category: 'expense.savings', confidence: 0.85, priority: 590, when: { direction: 'out', counterparty: ['optimaalbeleggen', 'beleggen*', 'belegging*', '^meesman', 'brand new day', '^degiro', '^peaks', '^bux', '^flatex', 'asn beleggingsfondsen', 'asn optimaal*', 'centraal beheer beleggen', '^semmie', '^bitvavo'] } },
+    { id: 'savings.words', category: 'expense.savings', confidence: 0.7, priority: 380, when: { direction: 'out', remittance: ['sparen', 'spaargeld', 'beleggen', 'inleg*'] } },
+
+    // Everyday spending.
+    { id: 'groceries.supermarket', category: 'expense.groceries', confidence: 0.93, priority: 580, when: { direction: 'out', counterparty: SUPERMARKETS } },
+    { id: 'groceries.refund', category: 'income.refund', confidence: 0.75, priority: 570, when: { direction: 'in', counterparty: SUPERMARKETS } },
+    { id: 'transport.named', category: 'expense.transport', confidence: 0.9, priority: 580, when: { direction: 'out', counterparty: TRANSPORT } },
+    { id: 'transport.words', category: 'expense.transport', confidence: 0.7, priority: 350, when: { direction: 'out', text: ['ov chipkaart', 'treinkaartje', 'benzine', 'brandstof', 'tanken', 'parkeerkosten', 'wegenbelasting', 'motorrijtuigenbelasting', 'apk'] } },
+    { id: 'subscriptions.named', category: 'expense.subscriptions', confidence: 0.88, priority: 570, when: { direction: 'out', counterparty: SUBSCRIPTIONS } },
+    { id: 'subscriptions.words', category: 'expense.subscriptions', confidence: 0.55, priority: 150, when: { direction: 'out', remittance: ['abonnement*', 'abonnr', 'contributie', 'lidmaatschap*'] } },
+    { id: 'shopping.named', category: 'expense.shopping', confidence: 0.85, priority: 550, when: { direction: 'out', counterparty: SHOPS } },
+    { id: 'shopping.refund', category: 'income.refund', confidence: 0.75, priority: 545, when: { direction: 'in', counterparty: SHOPS } },
+
+    // Money in that is neither pay nor a benefit.
+    { id: 'refund.words', category: 'income.refund', confidence: 0.75, priority: 300, when: { direction: 'in', text: ['terugbetaling', 'restitutie', 'refund', 'retour*', 'creditnota', 'terugstorting', 'teruggaaf', 'teruggave', 'kwijtschelding', 'cashback', 'schadevergoeding', 'schade uitkering'] } },
+    { id: 'income.interest-dividend', category: 'income.other', confidence: 0.8, priority: 300, when: { direction: 'in', text: ['rente', 'dividend', 'creditrente', 'rentebijschrijving'] } },
+  ],
+};

@@ -1,0 +1,302 @@
+/**
+ * Income days: on which days money arrives for a debtor (salary, benefits, allowances, pension),
+ * so that reminders and collection follow payday instead of landing on the 8th.
+ *
+ * Learned dates beat calendars: with three or more payments in a stream the rule is learned from
+ * the debtor's own data (a day of the month and which way it moves when that day is not a
+ * working day, or a four-weekly anchor); with less, the published calendar for that kind of income
+ * is the fallback (allowances on the 20th or the next working day, AOW around the 23rd). Every
+ * income day says which source it used.
+ */
+import { addDays, daysInMonth, fromDayNumber, isoDateFromParts, toDayNumber, weekday, type IsoDate } from '../platform/dates.js';
+import { DUTCH_HOLIDAY_RULES, shiftToWorkingDay, type HolidayCalendar, type WorkingDayShift } from './calendar/dutch-holidays.js';
+import { MONEY_ARRIVAL_CALENDAR, arrivalRuleFor, type MoneyArrivalRule } from './calendar/money-arrival-calendar.js';
+import type { CategorisedTransaction } from './categorisation/categorise.js';
+import { counterpartyKeyOf, detectRecurringStreams, type RecurringStream, type StreamStatus } from './streams/detect-streams.js';
+import { CATEGORIES, type CategoryId } from './taxonomy.js';
+
+export type IncomeSchedule =
+  /** A day of the month, in every month or only in the listed months (quarterly child benefit). */
+  | { kind: 'day-of-month'; dayOfMonth: number; shift: WorkingDayShift; months: number[] | null }
+  | { kind: 'four-weekly'; anchorDate: IsoDate; shift: WorkingDayShift }
+  | { kind: 'weekly'; weekday: number; shift: WorkingDayShift };
+
+export interface IncomeDay {
+  streamId: string | null;
+  category: CategoryId;
+  counterpartyName: string | null;
+  source: 'learned' | 'calendar';
+  /** For calendar days: where the rule comes from and whether it is an estimate. */
+  calendarRule: Pick<MoneyArrivalRule, 'source' | 'estimate' | 'validFrom'> | null;
+  schedule: IncomeSchedule;
+  status: StreamStatus | 'single';
+  observedDates: IsoDate[];
+  /** Share of the observed dates the schedule reproduces to the day; null when nothing was observed. */
+  exactHitRate: number | null;
+  /** Days either side of a predicted date the money may arrive. */
+  windowDays: number;
+  /** The next expected dates on or after asOf. */
+  nextDates: IsoDate[];
+  monthlyEquivalentCents: number;
+  transactionIds: string[];
+}
+
+export interface IncomeDaysOptions {
+  asOf: IsoDate;
+  /** Streams already detected for these transactions; detected here when absent. */
+  streams?: readonly RecurringStream[];
+  /** Fewer payments than this in a stream and the calendar is used when it knows the kind of income. */
+  minLearnedOccurrences?: number;
+  holidays?: HolidayCalendar;
+  calendar?: readonly MoneyArrivalRule[];
+  /** How many future dates to list per income day. */
+  horizon?: number;
+}
+
+export interface IncomeDaysResult {
+  asOf: IsoDate;
+  incomeDays: IncomeDay[];
+  /** The income that brings the most per month among the active ones: "payday" for contact timing. */
+  primary: IncomeDay | null;
+}
+
+const DEFAULT_MIN_LEARNED = 3;
+const DEFAULT_HORIZON = 3;
+/** How far a learned schedule may sit from what it reproduces before the learning is distrusted. */
+const LEARNED_WINDOW_FLOOR_DAYS = 1;
+
+export function isStableIncomeCategory(category: CategoryId): boolean {
+  return CATEGORIES[category].group === 'stable_income';
+}
+
+export function detectIncomeDays(transactions: readonly CategorisedTransaction[], options: IncomeDaysOptions): IncomeDaysResult {
+  const holidays = options.holidays ?? DUTCH_HOLIDAY_RULES;
+  const calendar = options.calendar ?? MONEY_ARRIVAL_CALENDAR;
+  const minLearned = options.minLearnedOccurrences ?? DEFAULT_MIN_LEARNED;
+  const horizon = options.horizon ?? DEFAULT_HORIZON;
+  const streams = options.streams ?? detectRecurringStreams(transactions, { asOf: options.asOf });
+
+  const incomeDays: IncomeDay[] = [];
+  const inStream = new Set<string>();
+  const byId = new Map(transactions.map((t) => [t.id, t]));
+  for (const stream of streams) {
+    if (stream.direction !== 'in' || !isStableIncomeCategory(stream.category)) continue;
+    const members = stream.transactionIds.map((id) => byId.get(id)).filter((t): t is CategorisedTransaction => t != null);
+    for (const t of members) inStream.add(t.id);
+    const dates = members.map((t) => t.bookingDate);
+    const rule = arrivalRuleFor(stream.category, options.asOf, calendar);
+    const learned = stream.occurrences >= minLearned || !rule ? learnSchedule(dates, stream, rule, holidays) : null;
+    const base = {
+      streamId: stream.id,
+      category: stream.category,
+      counterpartyName: stream.counterpartyName,
+      status: stream.status,
+      observedDates: dates,
+      monthlyEquivalentCents: stream.monthlyEquivalentCents,
+      transactionIds: stream.transactionIds,
+    };
+    if (learned) {
+      incomeDays.push({
+        ...base,
+        source: 'learned',
+        calendarRule: null,
+        schedule: learned.schedule,
+        exactHitRate: learned.hitRate,
+        windowDays: learned.windowDays,
+        nextDates: upcomingDates(learned.schedule, options.asOf, horizon, holidays),
+      });
+    } else if (rule) {
+      const schedule = scheduleFromRule(rule);
+      incomeDays.push({
+        ...base,
+        source: 'calendar',
+        calendarRule: { source: rule.source, estimate: rule.estimate, validFrom: rule.validFrom },
+        schedule,
+        exactHitRate: hitRate(schedule, dates, holidays),
+        windowDays: rule.windowDays,
+        nextDates: upcomingDates(schedule, options.asOf, horizon, holidays),
+      });
+    }
+  }
+
+  // A first allowance or benefit payment is no stream yet, but the calendar already knows its day.
+  const singles = new Map<string, CategorisedTransaction[]>();
+  for (const tx of transactions) {
+    if (tx.status !== 'booked' || tx.amountCents <= 0 || inStream.has(tx.id) || !isStableIncomeCategory(tx.category) || tx.bookingDate > options.asOf) continue;
+    const key = `${tx.category}|${counterpartyKeyOf(tx)}`;
+    singles.set(key, [...(singles.get(key) ?? []), tx]);
+  }
+  for (const members of singles.values()) {
+    const first = members[0]!;
+    const rule = arrivalRuleFor(first.category, options.asOf, calendar);
+    if (!rule) continue;
+    const schedule = scheduleFromRule(rule);
+    const dates = members.map((t) => t.bookingDate).sort();
+    incomeDays.push({
+      streamId: null,
+      category: first.category,
+      counterpartyName: first.counterpartyName,
+      source: 'calendar',
+      calendarRule: { source: rule.source, estimate: rule.estimate, validFrom: rule.validFrom },
+      schedule,
+      status: 'single',
+      observedDates: dates,
+      exactHitRate: hitRate(schedule, dates, holidays),
+      windowDays: rule.windowDays,
+      nextDates: upcomingDates(schedule, options.asOf, horizon, holidays),
+      // One payment says nothing about how often it comes; it counts once, spread over nothing.
+      monthlyEquivalentCents: 0,
+      transactionIds: members.map((t) => t.id),
+    });
+  }
+
+  incomeDays.sort((a, b) => b.monthlyEquivalentCents - a.monthlyEquivalentCents);
+  const primary = incomeDays.find((d) => d.status === 'mature' || d.status === 'early') ?? null;
+  return { asOf: options.asOf, incomeDays, primary };
+}
+
+function scheduleFromRule(rule: MoneyArrivalRule): IncomeSchedule {
+  return { kind: 'day-of-month', dayOfMonth: rule.dayOfMonth, shift: rule.shift, months: rule.months ?? null };
+}
+
+interface LearnedSchedule {
+  schedule: IncomeSchedule;
+  hitRate: number;
+  windowDays: number;
+}
+
+/**
+ * Finds the schedule that reproduces the most observed dates exactly; ties go to the smallest
+ * total error, then to the shift the calendar (or common payroll practice: before the weekend) suggests.
+ */
+function learnSchedule(dates: IsoDate[], stream: RecurringStream, rule: MoneyArrivalRule | null, holidays: HolidayCalendar): LearnedSchedule | null {
+  if (dates.length === 0) return null;
+  const preferredShift: WorkingDayShift = rule?.shift ?? 'previous';
+  const shifts: WorkingDayShift[] = preferredShift === 'next' ? ['next', 'previous'] : ['previous', 'next'];
+  const candidates: IncomeSchedule[] = [];
+  if (stream.frequency === 'four-weekly') {
+    const first = toDayNumber(dates[0]!);
+    const anchors = new Set<IsoDate>();
+    for (const date of dates) {
+      const slot = Math.round((toDayNumber(date) - first) / 28);
+      for (let delta = -3; delta <= 3; delta += 1) anchors.add(addDays(date, delta - slot * 28));
+    }
+    for (const anchorDate of anchors) for (const shift of shifts) candidates.push({ kind: 'four-weekly', anchorDate, shift });
+  } else if (stream.frequency === 'weekly') {
+    for (let day = 1; day <= 5; day += 1) for (const shift of shifts) candidates.push({ kind: 'weekly', weekday: day, shift });
+  } else if (stream.frequency === 'monthly' || stream.frequency === 'quarterly' || stream.frequency === 'yearly') {
+    const months = stream.frequency === 'monthly' ? null : monthsOfYear(dates, stream.frequency === 'quarterly' ? 3 : 12);
+    for (let day = 1; day <= 31; day += 1) for (const shift of shifts) candidates.push({ kind: 'day-of-month', dayOfMonth: day, shift, months });
+  } else {
+    return null;
+  }
+
+  const medianDay = [...dates.map((d) => Number(d.slice(8, 10)))].sort((a, b) => a - b)[Math.floor(dates.length / 2)]!;
+  let best: { schedule: IncomeSchedule; hits: number; error: number; tie: number } | null = null;
+  for (const schedule of candidates) {
+    let hits = 0;
+    let error = 0;
+    for (const date of dates) {
+      const predicted = nearestOccurrence(schedule, date, holidays);
+      const distance = Math.abs(toDayNumber(date) - toDayNumber(predicted));
+      if (distance === 0) hits += 1;
+      error += distance;
+    }
+    const tie = schedule.kind === 'day-of-month' ? Math.abs(schedule.dayOfMonth - medianDay) : 0;
+    if (best == null || hits > best.hits || (hits === best.hits && (error < best.error || (error === best.error && tie < best.tie)))) {
+      best = { schedule, hits, error, tie };
+    }
+  }
+  if (!best) return null;
+  const meanError = best.error / dates.length;
+  return {
+    schedule: best.schedule,
+    hitRate: best.hits / dates.length,
+    windowDays: Math.max(LEARNED_WINDOW_FLOOR_DAYS, Math.ceil(meanError * 2)),
+  };
+}
+
+function monthsOfYear(dates: IsoDate[], every: 3 | 12): number[] {
+  const observed = dates.map((d) => Number(d.slice(5, 7)));
+  const phase = mostCommon(observed.map((m) => (m - 1) % every));
+  const months: number[] = [];
+  for (let m = phase + 1; m <= 12; m += every) months.push(m);
+  return months;
+}
+
+function mostCommon(values: number[]): number {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0];
+}
+
+/** The scheduled payment date (after the working-day shift) in the period that contains `date`, or nearest to it. */
+function nearestOccurrence(schedule: IncomeSchedule, date: IsoDate, holidays: HolidayCalendar): IsoDate {
+  const day = toDayNumber(date);
+  let best: IsoDate | null = null;
+  for (const candidate of occurrencesAround(schedule, date, holidays)) {
+    if (best == null || Math.abs(toDayNumber(candidate) - day) < Math.abs(toDayNumber(best) - day)) best = candidate;
+  }
+  return best!;
+}
+
+function occurrencesAround(schedule: IncomeSchedule, date: IsoDate, holidays: HolidayCalendar): IsoDate[] {
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7));
+  if (schedule.kind === 'day-of-month') {
+    const result: IsoDate[] = [];
+    for (let offset = -1; offset <= 1; offset += 1) {
+      const total = year * 12 + (month - 1) + offset;
+      const y = Math.floor(total / 12);
+      const m = (total % 12) + 1;
+      if (schedule.months && !schedule.months.includes(m)) continue;
+      result.push(shiftToWorkingDay(isoDateFromParts(y, m, Math.min(schedule.dayOfMonth, daysInMonth(y, m)))!, schedule.shift, holidays));
+    }
+    if (result.length === 0) {
+      // Quarterly and yearly payments: look a whole period around the date.
+      for (let offset = -12; offset <= 12; offset += 1) {
+        const total = year * 12 + (month - 1) + offset;
+        const y = Math.floor(total / 12);
+        const m = (total % 12) + 1;
+        if (schedule.months && !schedule.months.includes(m)) continue;
+        result.push(shiftToWorkingDay(isoDateFromParts(y, m, Math.min(schedule.dayOfMonth, daysInMonth(y, m)))!, schedule.shift, holidays));
+      }
+    }
+    return result;
+  }
+  const stepDays = schedule.kind === 'four-weekly' ? 28 : 7;
+  const anchorDay = schedule.kind === 'four-weekly' ? toDayNumber(schedule.anchorDate) : nearestWeekday(date, schedule.weekday);
+  const slot = Math.round((toDayNumber(date) - anchorDay) / stepDays);
+  return [slot - 1, slot, slot + 1].map((k) => shiftToWorkingDay(addDays(schedule.kind === 'four-weekly' ? schedule.anchorDate : fromDayNumber(anchorDay), k * stepDays), schedule.shift, holidays));
+}
+
+function nearestWeekday(date: IsoDate, targetWeekday: number): number {
+  const day = toDayNumber(date);
+  const diff = (targetWeekday - weekday(date) + 7) % 7;
+  return diff <= 3 ? day + diff : day + diff - 7;
+}
+
+function hitRate(schedule: IncomeSchedule, dates: IsoDate[], holidays: HolidayCalendar): number | null {
+  if (dates.length === 0) return null;
+  return dates.filter((d) => nearestOccurrence(schedule, d, holidays) === d).length / dates.length;
+}
+
+/** The next `count` payment dates on or after `from`. */
+export function upcomingDates(schedule: IncomeSchedule, from: IsoDate, count: number, holidays: HolidayCalendar = DUTCH_HOLIDAY_RULES): IsoDate[] {
+  const result: IsoDate[] = [];
+  let cursor = from;
+  // Step through candidate periods; each loop adds at most one date, so the bound is generous.
+  for (let guard = 0; guard < count * 14 && result.length < count; guard += 1) {
+    const candidates = occurrencesAround(schedule, cursor, holidays)
+      .filter((d) => d >= cursor)
+      .sort();
+    const next = candidates[0];
+    if (next == null) {
+      cursor = addDays(cursor, 28);
+      continue;
+    }
+    result.push(next);
+    cursor = addDays(next, 1);
+  }
+  return result;
+}
