@@ -5,8 +5,10 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026-11-23-001-foundation.js';
 import * as consentAndBankData from './2026-11-23-002-consent-and-bank-data.js';
+import * as dataPoints from './2026-11-23-003-data-points.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23-001-foundation': foundation,
   '2026-11-23-002-consent-and-bank-data': consentAndBankData,
+  '2026-11-23-003-data-points': dataPoints,
 };

@@ -20,6 +20,7 @@ import { debtorRoutes } from './debtors/debtors.routes.js';
 import { consentRoutes } from './consent/consent.routes.js';
 import { bankDataRoutes } from './bank-data/bank-data.routes.js';
 import { privacyRoutes } from './privacy/privacy.routes.js';
+import { dataPointRoutes } from './data-points/data-points.routes.js';
 import { SERVICE_VERSION } from './version.js';
 
 export interface BuildAppOptions {
@@ -36,6 +37,7 @@ const ROUTE_TAGS = [
   { name: 'consent', description: 'Consent requests and their lifecycle (Berlin Group model)' },
   { name: 'debtor', description: 'Debtor-facing actions, reached with a signed link token instead of an API key' },
   { name: 'bank-data', description: 'Uploading and reading consented bank data' },
+  { name: 'data-points', description: 'Payment-behaviour data points, outcomes and derived signals' },
   { name: 'privacy', description: 'GDPR access and erasure' },
 ];
 
@@ -98,6 +100,7 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   await debtorRoutes(app, deps);
   await consentRoutes(app, deps);
   await bankDataRoutes(app, deps);
+  await dataPointRoutes(app, deps);
   await privacyRoutes(app, deps);
   return app;
 }

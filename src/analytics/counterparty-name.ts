@@ -15,7 +15,9 @@ const SPLIT_LEGAL_FORMS: readonly (readonly [string, string])[] = [['b', 'v'], [
  * Payment-terminal and processor prefixes that come before the merchant's own name
  * (CCV, SumUp, Zettle, Worldline are card terminals; "BEA"/"GEA" are ABN AMRO's card-payment labels).
  */
-const TERMINAL_PREFIX_TOKENS = new Set(['ccv', 'sumup', 'zettle', 'izettle', 'worldline', 'bea', 'gea', 'betaalautomaat', 'pin', 'sepa', 'ideal']);
+export const TERMINAL_PREFIX_TOKENS: ReadonlySet<string> = new Set(['ccv', 'sumup', 'zettle', 'izettle', 'worldline', 'bea', 'gea', 'betaalautomaat', 'betaalpas', 'pas', 'pin', 'sepa', 'ideal']);
+/** Forms of address that stand before a name in statements ("Hr", "Mw", French "M"/"Mme"); they are not initials. */
+const TITLE_TOKENS = new Set(['hr', 'dhr', 'heer', 'mw', 'mevr', 'mevrouw', 'de', 'mr', 'mrs', 'ms', 'm', 'mme', 'mlle', 'fam', 'familie']);
 
 /** Lower case, accents removed, every run of non-alphanumerics one space. "Café 'De Zon' B.V." → "cafe de zon b v". */
 export function normaliseText(value: string): string {
@@ -73,14 +75,25 @@ export function hasLegalForm(name: string | null | undefined): boolean {
 /**
  * How a person's name compares to another spelling of it: banks write "JANSSEN G J L M",
  * "G.J.L.M. Janssen" or "Gert Janssen". Two spellings name the same person when they share the
- * surname (a word of three letters or more) and no initial contradicts.
+ * surname (a word of three letters or more) and no initial contradicts. A joint account
+ * ("M JANSSEN ET MME DUPONT", "J Jansen en/of M de Vries") matches when one of its holders does.
  */
 export function samePersonName(a: string, b: string): boolean {
-  const wordsA = tokenise(a);
-  const wordsB = tokenise(b);
-  const longA = wordsA.filter((w) => w.length >= 3);
+  for (const partA of jointNameParts(a)) for (const partB of jointNameParts(b)) if (sameSinglePerson(partA, partB)) return true;
+  return false;
+}
+
+const JOINT_SEPARATORS = /\s+(?:en\/of|e\/o|en|of|et|and|&)\s+|\s*&\s*/i;
+
+function jointNameParts(name: string): string[] {
+  return name.split(JOINT_SEPARATORS).filter((part) => part.trim() !== '');
+}
+
+function sameSinglePerson(a: string, b: string): boolean {
+  const wordsA = tokenise(a).filter((w) => !TITLE_TOKENS.has(w));
+  const wordsB = tokenise(b).filter((w) => !TITLE_TOKENS.has(w));
   const longB = new Set(wordsB.filter((w) => w.length >= 3));
-  const shared = longA.filter((w) => longB.has(w));
+  const shared = wordsA.filter((w) => w.length >= 3 && longB.has(w));
   if (shared.length === 0) return false;
   const initialsA = new Set(wordsA.filter((w) => !shared.includes(w)).map((w) => w[0]!));
   const initialsB = new Set(wordsB.filter((w) => !shared.includes(w)).map((w) => w[0]!));

@@ -28,6 +28,7 @@ export const BANK_FORMATS = [
   'csv-knab',
   'csv-asn',
   'csv-bunq',
+  'canonical-jsonl',
 ] as const;
 export type BankFormat = (typeof BANK_FORMATS)[number];
 

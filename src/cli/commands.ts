@@ -14,4 +14,9 @@ export interface CommandModule {
   load: () => Promise<CommandRunner>;
 }
 
-export const COMMAND_MODULES: Record<string, CommandModule> = {};
+export const COMMAND_MODULES: Record<string, CommandModule> = {
+  parse: {
+    usage: 'parse FILE [--format F] [--lenient]   print a bank file as canonical JSON lines (no server needed)',
+    load: async () => (await import('./commands/parse.js')).parseCommand,
+  },
+};

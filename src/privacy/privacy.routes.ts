@@ -5,6 +5,7 @@ import { DebtorParamsSchema } from '../debtors/debtors.routes.js';
 import { ConsentSchema } from '../consent/consent.routes.js';
 import { AccountSchema, BalanceSchema, TransactionSchema } from '../bank-data/bank-data.routes.js';
 import { eraseDebtor, exportDebtor } from './privacy.service.js';
+import type { DataPointEvent } from '../data-points/data-point.schema.js';
 
 export async function privacyRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
   const { db } = deps.database;
@@ -25,6 +26,7 @@ export async function privacyRoutes(app: AppInstance, deps: AppDeps): Promise<vo
             accounts: Type.Array(AccountSchema),
             transactions: Type.Array(TransactionSchema),
             balances: Type.Array(BalanceSchema),
+            dataPoints: Type.Array(Type.Unsafe<DataPointEvent>({ type: 'object' })),
           }),
           ...problemResponses(...AUTHENTICATED_PROBLEMS, 404),
         },

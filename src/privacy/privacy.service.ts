@@ -6,6 +6,8 @@ import type { Db } from '../platform/database/connection.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import { getDebtor, type Debtor } from '../debtors/debtor.service.js';
 import { listConsents, type Consent } from '../consent/consent.service.js';
+import { listDataPoints } from '../data-points/data-point.service.js';
+import type { DataPointEvent } from '../data-points/data-point.schema.js';
 import { listAccounts, listBalances, listTransactions, type StoredAccount, type StoredBalance, type StoredTransaction } from '../bank-data/bank-data.queries.js';
 
 export interface DebtorExport {
@@ -15,6 +17,7 @@ export interface DebtorExport {
   accounts: StoredAccount[];
   transactions: StoredTransaction[];
   balances: StoredBalance[];
+  dataPoints: DataPointEvent[];
 }
 
 export async function exportDebtor(db: Db, tenantId: string, debtorId: string, now: Date): Promise<DebtorExport> {
@@ -26,6 +29,7 @@ export async function exportDebtor(db: Db, tenantId: string, debtorId: string, n
     accounts: await listAccounts(db, tenantId, debtorId),
     transactions: await listTransactions(db, tenantId, debtorId),
     balances: await listBalances(db, tenantId, debtorId),
+    dataPoints: await listDataPoints(db, tenantId, debtorId),
   };
 }
 
@@ -33,7 +37,7 @@ export async function exportDebtor(db: Db, tenantId: string, debtorId: string, n
 export async function eraseDebtor(db: Db, tenantId: string, debtorId: string, actor: string): Promise<Record<string, number>> {
   await getDebtor(db, tenantId, debtorId);
   const counts: Record<string, number> = {};
-  for (const table of ['bank_transactions', 'bank_balances', 'bank_accounts', 'bank_uploads', 'consents'] as const) {
+  for (const table of ['bank_transactions', 'bank_balances', 'bank_accounts', 'bank_uploads', 'consents', 'data_point_events'] as const) {
     const result = await db.deleteFrom(table).where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId).executeTakeFirst();
     counts[table] = Number(result.numDeletedRows);
   }

@@ -34,6 +34,9 @@ export interface HouseholdProfile {
   fuelStation: string;
   publicTransport: string;
   groceryTripsPerWeek: number;
+  cashUser: boolean;
+  uwvDayOfMonth: number;
+  bijstandOnLastWorkingDay: boolean;
   savesMonthly: boolean;
   gamblingVenue: string;
   bnplProvider: string;
@@ -126,12 +129,16 @@ export interface ScheduledPaymentState {
   reference: string;
   /** Unpaid since this day when it failed; -1 while not failed. */
   failedSinceDay: number;
+  /** A one-off bill (repair, deposit): when money is short, savings, a loan or buy-now-pay-later may cover it. */
+  oneOff: boolean;
 }
 
 export interface InvoiceState {
   seq: number;
   issuedDay: number;
   dueDay: number;
+  /** The due date moved to the next working day: when the direct debit is collected. */
+  collectionDay: number;
   amountCents: number;
   outstandingCents: number;
   kind: 'advance' | 'settlement';
@@ -152,6 +159,8 @@ export interface ArrangementState {
   remainingCents: number;
   nextInstalmentDay: number;
   instalmentsLeft: number;
+  /** The household forgot this month's instalment. */
+  forgotThisTerm: boolean;
 }
 
 export interface CreditorRelationState {
@@ -164,7 +173,11 @@ export interface CreditorRelationState {
   dueDayOfMonth: number;
   advanceCents: number;
   settlementMonth: number;
-  nextIssueDay: number;
+  /** Due date of the next invoice; it is issued invoiceLeadDays before. */
+  nextDueDay: number;
+  /** A refund from the annual settlement, credited on that day (-1 when none). */
+  settlementRefundDay: number;
+  settlementRefundCents: number;
   invoiceSeq: number;
   invoices: InvoiceState[];
   /** Reminder stage sent for the current dunning case (0 = none). */
@@ -192,6 +205,8 @@ export interface EarnerState {
   /** Stream id of the salary (or benefit/pension) that the status concerns; -1 when none. */
   streamId: number;
   lastNetWageCents: number;
+  /** The full salary payment, restored on recovery from illness. */
+  regularPaymentCents: number;
   employerTopsUp: boolean;
   sinceDay: number;
   wwStreamId: number;

@@ -55,6 +55,17 @@ const CASES: Record<string, RouteCase> = {
   'GET /v1/debtors/:debtorId/transactions': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}/transactions` }), crossTenant: 'not-found' },
   'GET /v1/debtors/:debtorId/accounts': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}/accounts` }), crossTenant: 'not-found' },
   'GET /v1/debtors/:debtorId/balances': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}/balances` }), crossTenant: 'not-found' },
+  'POST /v1/data-points': {
+    // Tenant B sending an event with A's eventId and debtorRef creates B's own records; A's stay untouched.
+    request: (r) => ({
+      method: 'POST',
+      url: '/v1/data-points',
+      payload: { events: [{ eventId: r.dataPointEventId, debtorRef: r.debtorRef, type: 'invoice_issued', occurredOn: '2026-01-01', invoiceId: 'INV-1', amountCents: 5000, dueDate: '2026-01-15' }] },
+    }),
+    crossTenant: { ownOnly: (r) => [r.debtorId] },
+  },
+  'GET /v1/debtors/:debtorId/data-points': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}/data-points` }), crossTenant: 'not-found' },
+  'GET /v1/debtors/:debtorId/signals': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}/signals?asOf=2026-06-01` }), crossTenant: 'not-found' },
   'GET /v1/debtors/:debtorId/export': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}/export` }), crossTenant: 'not-found' },
   'DELETE /v1/debtors/:debtorId': { request: (r) => ({ method: 'DELETE', url: `/v1/debtors/${r.spareDebtorId}` }), crossTenant: 'not-found' },
 };

@@ -4,7 +4,7 @@
  */
 import { createApiKey } from '../../src/tenants/api-key.service.js';
 import { createDebtorWithConsent, fixture, requestConsent, upload } from './flows.js';
-import type { TestApp } from './test-app.js';
+import { bearer, type TestApp } from './test-app.js';
 
 export interface SeededResources {
   tenantId: string;
@@ -19,6 +19,7 @@ export interface SeededResources {
   spareConsentId: string;
   /** A debtor the route tests may erase. */
   spareDebtorId: string;
+  dataPointEventId: string;
   /** Strings that occur only in tenant A's bank data (counterparty names). */
   bankDataMarkers: string[];
 }
@@ -31,6 +32,13 @@ export async function seedTenantResources(t: TestApp): Promise<SeededResources> 
   await upload(t, t.tenantA, main.debtorId, fixture('bank-formats/berlin-group/balancesExample1_RegularAccount.json'), { contentType: 'application/json' });
   const spareConsent = await requestConsent(t, t.tenantA, main.debtorId);
   const spareDebtor = await createDebtorWithConsent(t, t.tenantA, 'seed-spare');
+  const events = await t.app.inject({
+    method: 'POST',
+    url: '/v1/data-points',
+    headers: bearer(t.tenantA.keys.creditor),
+    payload: { events: [{ eventId: 'seed-inv-1', debtorRef: 'seed-main', type: 'invoice_issued', occurredOn: '2026-01-01', invoiceId: 'INV-1', amountCents: 5000, dueDate: '2026-01-15' }] },
+  });
+  if (events.statusCode !== 200) throw new Error(`seed data points failed: ${events.body}`);
   return {
     tenantId: t.tenantA.id,
     apiKeyId: t.tenantA.keyIds.creditor,
@@ -41,6 +49,7 @@ export async function seedTenantResources(t: TestApp): Promise<SeededResources> 
     linkToken: main.linkToken,
     spareConsentId: spareConsent.consentId,
     spareDebtorId: spareDebtor.debtorId,
+    dataPointEventId: 'seed-inv-1',
     bankDataMarkers: ['John Miles', 'Paul Simpson'],
   };
 }

@@ -9,7 +9,7 @@
  */
 import { normaliseIban } from '../../bank-data/canonical.js';
 import type { AnalysisTransaction } from '../analysis-input.js';
-import { counterpartyNameTokens, hasLegalForm, normaliseCounterpartyName, samePersonName, tokenise } from '../counterparty-name.js';
+import { TERMINAL_PREFIX_TOKENS, counterpartyNameTokens, hasLegalForm, normaliseCounterpartyName, samePersonName, tokenise } from '../counterparty-name.js';
 import type { CategoryId } from '../taxonomy.js';
 import { RuleSetError, type CategorisationRule, type RuleCondition, type RuleSet } from './rule-set.schema.js';
 
@@ -245,9 +245,12 @@ function phraseMatchesAt(phrase: CompiledPhrase, tokens: readonly string[], star
   return true;
 }
 
-/** In a remittance the merchant follows a terminal number or time ("12.54 DIRCKIII"), so an anchored name may start after a word with digits. */
+/**
+ * In a remittance the merchant follows a terminal number, a time or a card label ("12.54 DIRCKIII",
+ * "BEA, Betaalpas Albert Heijn"), so an anchored name may start after a word with digits or such a label.
+ */
 function remittanceAnchor(tokens: readonly string[]): (index: number) => boolean {
-  return (index) => index === 0 || /\d/.test(tokens[index - 1]!);
+  return (index) => index === 0 || /\d/.test(tokens[index - 1]!) || TERMINAL_PREFIX_TOKENS.has(tokens[index - 1]!);
 }
 
 function resolveCompiled(options: CategoriseOptions): CompiledRuleSet {
@@ -273,7 +276,41 @@ function resolveCompiled(options: CategoriseOptions): CompiledRuleSet {
 export function categorise(transactions: readonly AnalysisTransaction[], options: CategoriseOptions): CategorisedTransaction[] {
   const compiled = resolveCompiled(options);
   const ownIbans = new Set(options.ownIbans.map((i) => i.replace(/\s+/g, '').toUpperCase()));
-  const holderNames = options.accountHolderNames ?? [];
+  const holderNames = [...(options.accountHolderNames ?? [])];
+  const result = categoriseWith(compiled, transactions, ownIbans, holderNames);
+
+  // The debtor's own name shows as counterparty on transfers the bank calls internal ("interne
+  // overboeking", "naar spaarrekening"); other transfers to or from that name are then own-account
+  // too, even when the statement does not give the account holder's name.
+  const learnedNames = new Set<string>();
+  for (const tx of result) {
+    const name = tx.counterpartyName;
+    if (tx.category !== 'transfer.own_account' || name == null || !looksLikePersonName(name)) continue;
+    if (!holderNames.some((h) => samePersonName(h, name))) learnedNames.add(name);
+  }
+  if (learnedNames.size > 0) {
+    const fallbackIds = new Set([compiled.ruleSet.fallback.in.ruleId, compiled.ruleSet.fallback.out.ruleId]);
+    const undecided = result.filter((tx) => fallbackIds.has(tx.ruleId) && tx.counterpartyName != null);
+    if (undecided.length > 0) {
+      const again = categoriseWith(compiled, undecided, ownIbans, [...holderNames, ...learnedNames]);
+      const byId = new Map(again.map((tx) => [tx.id, tx]));
+      for (let i = 0; i < result.length; i += 1) {
+        const redone = byId.get(result[i]!.id);
+        if (redone && redone.category === 'transfer.own_account') result[i] = redone;
+      }
+    }
+  }
+  inferRecurringIncome(result, compiled.ruleSet);
+  return result;
+}
+
+/** A bank or a savings product as counterparty ("ING Bank", "Oranje Spaarrekening") is no one's name to learn. */
+function looksLikePersonName(name: string): boolean {
+  if (hasLegalForm(name)) return false;
+  return !tokenise(name).some((w) => w === 'bank' || w.startsWith('spaar') || w.startsWith('rekening') || w.startsWith('beleg'));
+}
+
+function categoriseWith(compiled: CompiledRuleSet, transactions: readonly AnalysisTransaction[], ownIbans: ReadonlySet<string>, holderNames: readonly string[]): CategorisedTransaction[] {
   const nameCache = new Map<string, boolean>();
   const isOwnName = (name: string | null): boolean => {
     if (name == null || holderNames.length === 0) return false;
@@ -285,7 +322,7 @@ export function categorise(transactions: readonly AnalysisTransaction[], options
     return known;
   };
 
-  const result = transactions.map((tx): CategorisedTransaction => {
+  return transactions.map((tx): CategorisedTransaction => {
     const counterpartyIban = tx.counterpartyIban?.replace(/\s+/g, '').toUpperCase() ?? null;
     const remittance = [tx.remittanceUnstructured, tx.remittanceStructured].filter((r) => r != null && r !== '').join(' ');
     const view: TransactionView = {
@@ -325,8 +362,6 @@ export function categorise(transactions: readonly AnalysisTransaction[], options
     const fallback = tx.amountCents > 0 ? compiled.ruleSet.fallback.in : tx.amountCents < 0 ? compiled.ruleSet.fallback.out : compiled.ruleSet.fallback.zero;
     return { ...tx, category: fallback.category as CategoryId, ruleId: fallback.ruleId, confidence: fallback.confidence };
   });
-  inferRecurringIncome(result, compiled.ruleSet);
-  return result;
 }
 
 /** Name words with terminal prefixes ("CCV*", "BEA") removed but branch numbers kept: rules may name a branch word. */

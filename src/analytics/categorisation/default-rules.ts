@@ -103,8 +103,9 @@ const SHOPS = [
   '^wibra', 'bijenkorf', 'mcdonald*', 'mc donalds', 'burger king', '^kfc', 'starbucks', 'thuisbezorgd', 'uber eats', 'deliveroo',
   'dominos', 'new york pizza', '^febo', '^pathe', '^kinepolis', '^decathlon', '^intersport', 'hans anders', 'pets place', '^jysk',
   'leen bakker', '^xenos', 'flying tiger', '^trekpleister', '^douglas', 'ici paris', 'aliexpress', '^temu', '^shein', '^vinted',
-  'marktplaats', '^steam', 'playstation', '^nintendo', '^mycom', '^dirck', '^gall gall', '^mitra', 'tomte tummetot', '^prenatal',
-  '^the sting', '^we fashion', '^jd sports', '^footlocker', 'restaurant*', 'snackbar*', 'cafetaria*', 'eetcafe*', '^picqer',
+  'marktplaats', '^steam', 'playstation', '^nintendo', '^mycom', '^dirck*', '^gall gall', '^mitra', 'tomte tummetot', '^prenatal',
+  '^the sting', '^we fashion', '^jd sports', '^footlocker', 'restaurant*', 'snackbar*', 'cafetaria*', 'eetcafe*', '^cafe', 'hotel*',
+  'winkel*', '^coffee company', 'koffie*', 'lunchroom*', 'boekhandel*', 'drogisterij*',
 ];
 
 export const DEFAULT_RULE_SET: RuleSet = {
@@ -142,8 +143,7 @@ export const DEFAULT_RULE_SET: RuleSet = {
 
     // The debtor's own accounts: moving money between them is neither income nor cost.
     { id: 'own-account.iban-or-name', category: 'transfer.own_account', confidence: 0.97, priority: 950, when: { ownAccount: true } },
-    { id: 'own-account.savings-words', category: 'transfer.own_account', confidence: 0.85, priority: 900, when: { text: ['spaarrekening*', 'eigen rekening', 'spaardeposito', 'bonusrente*', 'direct sparen', 'naar spaar*', 'van spaar*', 'rabo spaar*', 'internet sparen', 'oranje spaar*', 'spaarpot*', 'kinderspaarrekening'] } },
-    { id: 'own-account.rabobank-code', category: 'transfer.own_account', confidence: 0.8, priority: 880, when: { proprietaryCode: ['tb'] } },
+    { id: 'own-account.savings-words', category: 'transfer.own_account', confidence: 0.85, priority: 900, when: { text: ['spaarrekening*', 'eigen rekening', 'spaardeposito', 'bonusrente*', 'direct sparen', 'naar spaar*', 'van spaar*', 'rabo spaar*', 'internet sparen', 'oranje spaar*', 'spaarpot*', 'kinderspaarrekening', 'interne overboeking', 'gezamenlijke rekening', 'en of rekening', 'compte commun', 'joint account', 'own account'] } },
 
     // Allowances: Belastingdienst Toeslagen pays each allowance as its own credit, named in the remittance.
     { id: 'allowance.belastingdienst-named', category: 'income.allowance', confidence: 0.98, priority: 850, when: { direction: 'in', counterparty: ['belastingdienst*', 'dienst toeslagen', 'toeslagen'], text: ['zorgtoeslag', 'huurtoeslag', 'kinderopvangtoeslag', 'kindgebonden budget', 'toeslag*', 'voorschot'] } },
@@ -170,6 +170,8 @@ export const DEFAULT_RULE_SET: RuleSet = {
     { id: 'student-debt.duo', category: 'expense.debt_repayment', confidence: 0.9, priority: 700, when: { direction: 'out', counterparty: ['^duo', 'dienst uitvoering onderwijs'] } },
 
     // Salary: words in the remittance, payroll bureaus and temp agencies; unnamed employers by their rhythm (recurringIncome).
+    // "Salaris" in the remittance beats the payer's name: municipalities and supermarkets are employers too.
+    { id: 'salary.explicit', category: 'income.salary', confidence: 0.93, priority: 795, when: { direction: 'in', remittance: ['salaris*', 'salary', 'loon', 'nettoloon', 'netto loon', 'loonbetaling*', 'salarisbetaling*'] } },
     { id: 'salary.payroll-code', category: 'income.salary', confidence: 0.95, priority: 760, when: { direction: 'in', bankTransactionCode: ['PMNT-RCDT-SALA'] } },
     { id: 'salary.rabobank-code', category: 'income.salary', confidence: 0.9, priority: 740, when: { direction: 'in', proprietaryCode: ['sb'] } },
     { id: 'salary.agency', category: 'income.salary', confidence: 0.85, priority: 600, when: { direction: 'in', counterparty: ['^randstad', 'tempo team', '^manpower', 'start people', '^olympia', '^adecco', 'youngcapital', '^unique', 'timing uitzendteam', '^luba', '^adp', '^raet', '^nmbrs', 'loket nl', 'payroll*', 'uitzendbureau*', 'uitzendorganisatie*', 'salarisadministratie*'] } },
@@ -198,7 +200,7 @@ export const DEFAULT_RULE_SET: RuleSet = {
     { id: 'housing.provider', category: 'expense.housing', confidence: 0.92, priority: 620, when: { direction: 'out', counterparty: HOUSING_PROVIDERS } },
     { id: 'housing.words', category: 'expense.housing', confidence: 0.85, priority: 440, when: { direction: 'out', text: ['huur', 'huurpenningen', 'kale huur', 'servicekosten', 'hypotheek*', 'maandhuur', 'huur woning', 'woonlasten', 'vve bijdrage', 'vve'] } },
     { id: 'energy.supplier', category: 'expense.energy', confidence: 0.93, priority: 620, when: { direction: 'out', counterparty: ENERGY } },
-    { id: 'energy.words', category: 'expense.energy', confidence: 0.75, priority: 400, when: { direction: 'out', text: ['energie*', 'stroom', 'gas en licht', 'elektriciteit', 'termijnbedrag energie'] } },
+    { id: 'energy.words', category: 'expense.energy', confidence: 0.75, priority: 400, when: { direction: 'out', text: ['energie*', 'stroom', 'gas en licht', 'elektriciteit', 'termijnbedrag energie', 'gas bill', 'electricity', 'energy bill'] } },
     { id: 'water.company', category: 'expense.water', confidence: 0.93, priority: 620, when: { direction: 'out', counterparty: WATER } },
     { id: 'health.insurer', category: 'expense.health_insurance', confidence: 0.93, priority: 625, when: { direction: 'out', counterparty: HEALTH_INSURERS } },
     { id: 'health.words', category: 'expense.health_insurance', confidence: 0.85, priority: 450, when: { direction: 'out', text: ['zorgverzekering*', 'basisverzekering', 'zorgpremie', 'premie zorg*', 'eigen risico', 'ziektekostenverzekering*'] } },
@@ -206,6 +208,7 @@ export const DEFAULT_RULE_SET: RuleSet = {
     { id: 'insurance.words', category: 'expense.insurance_other', confidence: 0.6, priority: 200, when: { direction: 'out', text: ['verzekering*', 'polis*', 'inboedelverzekering', 'aansprakelijkheidsverzekering', 'uitvaartverzekering'] } },
     { id: 'utility.refund', category: 'income.refund', confidence: 0.8, priority: 610, when: { direction: 'in', counterparty: [...ENERGY, ...WATER, ...HEALTH_INSURERS, ...OTHER_INSURERS, ...TELECOM, ...HOUSING_PROVIDERS] } },
     { id: 'telecom.provider', category: 'expense.telecom', confidence: 0.93, priority: 620, when: { direction: 'out', counterparty: TELECOM } },
+    { id: 'telecom.name-word', category: 'expense.telecom', confidence: 0.8, priority: 500, when: { direction: 'out', name: ['telecom*', 'mobiel*', 'telefonie'] } },
     { id: 'telecom.words', category: 'expense.telecom', confidence: 0.7, priority: 380, when: { direction: 'out', text: ['mobiel abonnement', 'internet en tv', 'glasvezel', 'telefoonabonnement', 'sim only'] } },
     { id: 'childcare.provider', category: 'expense.childcare', confidence: 0.92, priority: 620, when: { direction: 'out', counterparty: CHILDCARE } },
     { id: 'childcare.words', category: 'expense.childcare', confidence: 0.85, priority: 440, when: { direction: 'out', text: ['kinderopvang*', 'kinderdagverblijf*', 'buitenschoolse opvang', 'gastouderopvang', 'bso'] } },
@@ -218,11 +221,14 @@ export const DEFAULT_RULE_SET: RuleSet = {
     { id: 'bank-fees.overdraft-interest', category: 'expense.bank_fees', confidence: 0.92, priority: 730, when: { direction: 'out', text: ['debetrente', 'rente roodstand', 'rente rood staan', 'rente debetstand', 'rente debet saldo', 'roodstandrente', 'kredietrente'] } },
     { id: 'bank-fees.package', category: 'expense.bank_fees', confidence: 0.9, priority: 630, when: { direction: 'out', text: ['kosten oranjepakket*', 'oranjepakket*', 'kosten gebruik betaalrekening', 'kosten betaalrekening', 'kosten rekening', 'rabo directpakket', 'rabo basispakket', 'kosten rabo*', 'basic package', 'betaalpakket*', 'pakketkosten', 'kosten betalingsverkeer', 'kosten bankrekening', 'kosten betaalpas', 'bankkosten', 'rekeningkosten', 'kosten pas*', 'kosten gebruik*'] } },
     { id: 'bank-fees.named', category: 'expense.bank_fees', confidence: 0.85, priority: 560, when: { direction: 'out', name: ['^kosten'] } },
+    { id: 'bank-fees.statement', category: 'expense.bank_fees', confidence: 0.85, priority: 550, when: { direction: 'out', text: ['afrekening betalingsverkeer', 'bank charges', 'account fee'] } },
+    { id: 'bank-fees.period', category: 'expense.bank_fees', confidence: 0.7, priority: 380, when: { direction: 'out', remittancePattern: '\\bkosten\\b.*\\b(?:tot en met|t/m)\\b' } },
     { id: 'bank-fees.waiver', category: 'income.refund', confidence: 0.8, priority: 560, when: { direction: 'in', name: ['^kwijtschelding', '^kosten'] } },
 
     // Cash: by the ISO code, the bank's own codes, or the words banks write.
     { id: 'cash.iso-code', category: 'expense.cash', confidence: 0.97, priority: 700, when: { direction: 'out', bankTransactionCode: ['PMNT-CCRD-CWDL', 'PMNT-CNTR-CWDL', 'PMNT-CNTR-BCWD', 'PMNT-DCRD-CWDL'] } },
     { id: 'cash.bank-code', category: 'expense.cash', confidence: 0.9, priority: 690, when: { direction: 'out', proprietaryCode: ['GM', 'PK', 'ga', 'gb'] } },
+    { id: 'cash.ing-atm', category: 'expense.cash', confidence: 0.85, priority: 670, when: { direction: 'out', remittancePattern: '\\b(?:BANK|GELDMAAT|GELDAUTOMAAT)>\\S' } },
     { id: 'cash.words', category: 'expense.cash', confidence: 0.92, priority: 680, when: { direction: 'out', text: ['geldautomaat', 'geldopname', '^geldmaat', 'opname geldautomaat', 'cash withdrawal', 'atm', 'opname kantoor', 'chipknip', 'geldopname*'] } },
 
     // Savings and investments that leave the household's accounts.
@@ -238,9 +244,10 @@ export const DEFAULT_RULE_SET: RuleSet = {
     { id: 'subscriptions.words', category: 'expense.subscriptions', confidence: 0.55, priority: 150, when: { direction: 'out', remittance: ['abonnement*', 'abonnr', 'contributie', 'lidmaatschap*'] } },
     { id: 'shopping.named', category: 'expense.shopping', confidence: 0.85, priority: 550, when: { direction: 'out', counterparty: SHOPS } },
     { id: 'shopping.refund', category: 'income.refund', confidence: 0.75, priority: 545, when: { direction: 'in', counterparty: SHOPS } },
+    { id: 'shopping.paypal', category: 'expense.shopping', confidence: 0.6, priority: 300, when: { direction: 'out', counterparty: ['^paypal'] } },
 
     // Money in that is neither pay nor a benefit.
     { id: 'refund.words', category: 'income.refund', confidence: 0.75, priority: 300, when: { direction: 'in', text: ['terugbetaling', 'restitutie', 'refund', 'retour*', 'creditnota', 'terugstorting', 'teruggaaf', 'teruggave', 'kwijtschelding', 'cashback', 'schadevergoeding', 'schade uitkering'] } },
-    { id: 'income.interest-dividend', category: 'income.other', confidence: 0.8, priority: 300, when: { direction: 'in', text: ['rente', 'dividend', 'creditrente', 'rentebijschrijving'] } },
+    { id: 'income.interest-dividend', category: 'income.other', confidence: 0.8, priority: 300, when: { direction: 'in', text: ['rente', 'dividend', 'creditrente', 'rentebijschrijving', 'credit interest', 'interest'] } },
   ],
 };

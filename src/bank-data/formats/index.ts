@@ -7,12 +7,28 @@ import { BankFileError, type BankFormat, type BankFormatAdapter, type DetectHint
 import { berlinGroupAdapter } from './berlin-group.js';
 import { camtAdapter } from './camt.js';
 import { ukOpenBankingAdapter } from './uk-open-banking.js';
+import { canonicalJsonlAdapter } from './canonical-jsonl.js';
+import { mt940Adapter } from './mt940.js';
+import { csvIngAdapter } from './csv-ing.js';
+import { csvRabobankAdapter } from './csv-rabobank.js';
+import { csvAbnAmroAdapter } from './csv-abnamro.js';
+import { csvKnabAdapter } from './csv-knab.js';
+import { csvAsnAdapter } from './csv-asn.js';
+import { csvBunqAdapter } from './csv-bunq.js';
 
 export const BANK_FORMAT_ADAPTERS: readonly BankFormatAdapter[] = [
   // Adapters are appended here, one line each.
   berlinGroupAdapter,
   ukOpenBankingAdapter,
   camtAdapter,
+  canonicalJsonlAdapter,
+  mt940Adapter,
+  csvIngAdapter,
+  csvRabobankAdapter,
+  csvAbnAmroAdapter,
+  csvKnabAdapter,
+  csvAsnAdapter,
+  csvBunqAdapter,
 ];
 
 export const DEFAULT_MAX_BANK_FILE_BYTES = 50 * 1024 * 1024;

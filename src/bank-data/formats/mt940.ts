@@ -303,6 +303,9 @@ function parseAccountField(lines: readonly string[], servicerBic: string | null)
   return { iban, otherId: iban ? null : raw === '' ? null : raw, currency: suffix ? suffix[2]! : null, ownerName: null, servicerBic };
 }
 
+/** SWIFT text lines (":86:" is 6*65x) are at most 65 characters; banks cut them there, often mid-word. */
+export const SWIFT_LINE_WIDTH = 65;
+
 interface PendingEntry {
   field: Mt940Field;
   details: string[];
@@ -400,14 +403,14 @@ function buildTransaction(entry: PendingEntry, accountIndex: number, currency: s
   let detailLines = entry.details;
   let nameFromDetails: string | null = null;
   // ASN and SNS open ":86:" with "<counterparty account> <name>", repeating the account of the customer reference.
-  if (referenceIsAccount && descriptionLayout(detailLines) === 'plain') {
+  if (referenceIsAccount && descriptionLayout(detailLines, SWIFT_LINE_WIDTH) === 'plain') {
     const first = detailLines[0]?.trim() ?? '';
     if (first === reference || first.startsWith(`${reference} `)) {
       nameFromDetails = first.slice(reference.length).trim() || null;
       detailLines = detailLines.slice(1);
     }
   }
-  const details = parsePaymentDescription(detailLines);
+  const details = parsePaymentDescription(detailLines, SWIFT_LINE_WIDTH);
   const supplementary = line.supplementaryDetails;
   const supplementaryIsAccount = supplementary !== null && ACCOUNT_LIKE.test(supplementary);
   const debit = line.mark === 'D' || line.mark === 'RC';

@@ -60,10 +60,12 @@ function clean(value: string | null | undefined): string | null {
 /**
  * Reads a description given as the lines the bank wrote. Structured layouts wrap at a fixed width in
  * the middle of words and values ("CONTRA ACCOUN" / "T HOLDER"), so their lines are joined without a
- * separator; plain text is joined with a space. Never throws: an unreadable structure is plain text.
+ * separator. Plain text is joined with a space, except after a line that fills the wrap width up to a
+ * non-blank character: that one was cut mid-word ("Betaling aan I" / "CS 99999999999").
+ * Never throws: an unreadable structure is plain text.
  */
-export function parsePaymentDescription(lines: readonly string[]): PaymentDescription {
-  const layout = descriptionLayout(lines);
+export function parsePaymentDescription(lines: readonly string[], wrapWidth?: number): PaymentDescription {
+  const layout = descriptionLayout(lines, wrapWidth);
   const unwrapped = lines.map((l) => l.replace(/\r/g, '')).join('').trim();
   switch (layout) {
     case 'codewords':
@@ -71,26 +73,33 @@ export function parsePaymentDescription(lines: readonly string[]): PaymentDescri
     case 'numbered-subfields':
       return readNumberedSubfields(unwrapped);
     case 'labels':
-      return readLabels(joinPlain(lines));
+      return readLabels(joinPlain(lines, wrapWidth));
     case 'plain':
-      return { ...EMPTY, remittanceUnstructured: clean(joinPlain(lines)) };
+      return { ...EMPTY, remittanceUnstructured: clean(joinPlain(lines, wrapWidth)) };
   }
 }
 
-export function descriptionLayout(lines: readonly string[]): DescriptionLayout {
+export function descriptionLayout(lines: readonly string[], wrapWidth?: number): DescriptionLayout {
   const unwrapped = lines.join('').trim();
   if (CODEWORD_AT_START.test(unwrapped)) return 'codewords';
   if (/^\d{3}(\?\d{2}|>\d{2})/.test(unwrapped)) return 'numbered-subfields';
-  if (findLabels(joinPlain(lines)).some((l) => IDENTIFYING_LABELS.has(l.label))) return 'labels';
+  if (findLabels(joinPlain(lines, wrapWidth)).some((l) => IDENTIFYING_LABELS.has(l.label))) return 'labels';
   return 'plain';
 }
 
-function joinPlain(lines: readonly string[]): string {
-  return lines
-    .map((l) => l.replace(/\r/g, '').trimEnd())
-    .filter((l) => l.trim() !== '')
-    .join(' ')
-    .trim();
+function joinPlain(lines: readonly string[], wrapWidth?: number): string {
+  let text = '';
+  let cutMidWord = false;
+  for (const raw of lines) {
+    const line = raw.replace(/\r/g, '');
+    if (line.trim() === '') {
+      cutMidWord = false;
+      continue;
+    }
+    text += cutMidWord ? line.trimEnd() : `${text === '' ? '' : ' '}${line.trim()}`;
+    cutMidWord = line.length === wrapWidth && !/\s$/.test(line);
+  }
+  return text.trim();
 }
 
 // ---------------------------------------------------------------------------------------------

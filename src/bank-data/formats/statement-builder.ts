@@ -40,7 +40,7 @@ export class StatementBuilder {
       };
       return existing;
     }
-    this.accounts.push(account);
+    this.accounts.push({ ...account });
     return this.accounts.length - 1;
   }
 

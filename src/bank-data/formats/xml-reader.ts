@@ -78,12 +78,7 @@ export class XmlNode {
 
   /** Follows first children by name: node.find('Tp', 'CdOrPrtry', 'Cd'). */
   find(...names: string[]): XmlNode | null {
-    let node: XmlNode | null = this;
-    for (const name of names) {
-      node = node.child(name);
-      if (node === null) return null;
-    }
-    return node;
+    return names.reduce<XmlNode | null>((node, name) => node?.child(name) ?? null, this);
   }
 
   /** Text at a path of first children, or null when the element is missing or empty. */
@@ -215,6 +210,8 @@ function findNestingBeyond(text: string, maxDepth: number): number | null {
       depth--;
       resumeAt = endOf(text, '>', i + 2);
     } else {
+      // The tag ends at '>' outside quotes; an unquoted '<' ends it too (malformed), so that a run of
+      // unclosed tags is scanned once, not once per '<'.
       let j = i + 1;
       let quote: string | null = null;
       for (; j < text.length; j++) {
@@ -223,7 +220,7 @@ function findNestingBeyond(text: string, maxDepth: number): number | null {
           if (c === quote) quote = null;
         } else if (c === '"' || c === "'") {
           quote = c;
-        } else if (c === '>') {
+        } else if (c === '>' || c === '<') {
           break;
         }
       }
@@ -231,7 +228,7 @@ function findNestingBeyond(text: string, maxDepth: number): number | null {
         depth++;
         if (depth > maxDepth) return i;
       }
-      resumeAt = j + 1;
+      resumeAt = text[j] === '>' ? j + 1 : j;
     }
     i = text.indexOf('<', resumeAt);
   }

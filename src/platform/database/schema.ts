@@ -11,12 +11,13 @@ import type { AuditTables } from '../audit/audit.table.js';
 import type { DebtorTables } from '../../debtors/debtor.table.js';
 import type { ConsentTables } from '../../consent/consent.table.js';
 import type { BankDataTables } from '../../bank-data/bank-data.table.js';
+import type { DataPointTables } from '../../data-points/data-point.table.js';
 
 export interface ServiceSettingTable {
   key: string;
   value: string;
 }
 
-export interface Database extends TenantTables, AuditTables, DebtorTables, ConsentTables, BankDataTables {
+export interface Database extends TenantTables, AuditTables, DebtorTables, ConsentTables, BankDataTables, DataPointTables {
   service_settings: ServiceSettingTable;
 }

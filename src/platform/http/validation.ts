@@ -18,6 +18,8 @@ function makeAjv(coerce: boolean): Ajv {
     coerceTypes: coerce ? 'array' : false,
     removeAdditional: false,
     useDefaults: true,
+    // Unions tagged by a property (data points by `type`) report errors of the named variant only.
+    discriminator: true,
     strict: false,
   });
   addFormats(ajv);

@@ -1,0 +1,221 @@
+/**
+ * The affordability report: from a debtor's transactions and balances to the monthly amount they
+ * can pay without going below the protected amount, with the figures, the signals of trouble and
+ * a plain-language explanation. Pure: no database, no clock (asOf is given), no framework.
+ */
+import type { AnalysisBalance, AnalysisTransaction } from '../analytics/analysis-input.js';
+import { categorise, type CategorisedTransaction, type CompiledRuleSet } from '../analytics/categorisation/categorise.js';
+import type { CategorisationRule, RuleSet } from '../analytics/categorisation/rule-set.schema.js';
+import { detectIncomeDays } from '../analytics/income-days.js';
+import { detectRecurringStreams } from '../analytics/streams/detect-streams.js';
+import { CATEGORIES } from '../analytics/taxonomy.js';
+import { addDays, daysInMonth, isoDateFromParts, type IsoDate } from '../platform/dates.js';
+import { detectFlags } from './flags.js';
+import { determineHousehold, type HouseholdGiven } from './household.js';
+import type { NormSet } from './norms/norms.js';
+import { explainAffordability } from './plain-language.js';
+import { computeProtectedAmount } from './protected-income.js';
+import type { AffordabilityReport, MonthFigures } from './report.types.js';
+
+export interface AssessAffordabilityInput {
+  transactions: readonly AnalysisTransaction[];
+  balances: readonly AnalysisBalance[];
+  asOf: IsoDate;
+  household?: HouseholdGiven;
+  ownIbans: readonly string[];
+  accountHolderNames?: readonly string[];
+  norms: NormSet;
+  rules: RuleSet | CompiledRuleSet;
+  tenantOverrides?: readonly CategorisationRule[];
+}
+
+function monthStart(month: string): IsoDate {
+  return `${month}-01`;
+}
+
+function monthEnd(month: string): IsoDate {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return isoDateFromParts(y, m, daysInMonth(y, m))!;
+}
+
+function shiftMonth(month: string, by: number): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const total = y * 12 + (m - 1) + by;
+  return `${String(Math.floor(total / 12)).padStart(4, '0')}-${String((total % 12) + 1).padStart(2, '0')}`;
+}
+
+/** Nearest-rank percentile: the value at or below which `percentile` % of the values lie. */
+function percentileOf(values: readonly number[], percentile: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((percentile / 100) * sorted.length));
+  return sorted[rank - 1]!;
+}
+
+export function assessAffordability(input: AssessAffordabilityInput): AffordabilityReport {
+  const { asOf, norms } = input;
+  const policy = norms.assessmentPolicy;
+  const categorised = categorise(input.transactions, {
+    rules: input.rules,
+    ownIbans: input.ownIbans,
+    accountHolderNames: input.accountHolderNames,
+    tenantOverrides: input.tenantOverrides,
+  });
+  const booked = categorised.filter((t) => t.status === 'booked' && t.bookingDate <= asOf);
+  const firstDataDate = booked.reduce<IsoDate | null>((min, t) => (min == null || t.bookingDate < min ? t.bookingDate : min), null);
+  const lastTx = booked.reduce<CategorisedTransaction | null>((max, t) => (max == null || t.bookingDate > max.bookingDate ? t : max), null);
+  const lastDataDate = lastTx?.bookingDate ?? null;
+
+  // Complete calendar months before asOf, as far back as the policy allows, that the data covers.
+  const asOfMonth = asOf.slice(0, 7);
+  const monthsAssessed: string[] = [];
+  for (let back = policy.maxMonthsAssessed; back >= 1; back -= 1) {
+    const month = shiftMonth(asOfMonth, -back);
+    if (firstDataDate == null || lastDataDate == null) break;
+    const startCovered = firstDataDate <= addDays(monthStart(month), policy.firstMonthGraceDays);
+    const endCovered = monthEnd(month) <= addDays(lastDataDate, policy.staleDataDays);
+    if (startCovered && endCovered) monthsAssessed.push(month);
+  }
+  const windowStart = monthStart(shiftMonth(asOfMonth, -policy.maxMonthsAssessed));
+  const inWindow = booked.filter((t) => t.bookingDate >= windowStart);
+
+  const household = determineHousehold(inWindow, input.accountHolderNames ?? [], input.household);
+  const living = norms.minimumLivingCosts.valuesCents[household.composition];
+  const variableNorm = living.food + living.personalAndHousehold + living.transport;
+  const excludedIncomeRules = new Set(policy.excludedIncomeRuleIds);
+
+  const byMonth = new Map<string, CategorisedTransaction[]>();
+  for (const t of inWindow) {
+    const month = t.bookingDate.slice(0, 7);
+    byMonth.set(month, [...(byMonth.get(month) ?? []), t]);
+  }
+
+  const protectedFor = (incomeCents: number) => computeProtectedAmount({ netIncomeCents: incomeCents, household: household.composition, pensionAge: household.pensionAge, norms });
+
+  const months: MonthFigures[] = monthsAssessed.map((month) => {
+    let stable = 0;
+    let irregular = 0;
+    let fixed = 0;
+    let variable = 0;
+    let debt = 0;
+    let discretionary = 0;
+    for (const t of byMonth.get(month) ?? []) {
+      const group = CATEGORIES[t.category].group;
+      if (t.amountCents > 0) {
+        if (group === 'stable_income') stable += t.amountCents;
+        else if (group === 'irregular_income' && !excludedIncomeRules.has(t.ruleId)) irregular += t.amountCents;
+      } else {
+        const cost = -t.amountCents;
+        if (group === 'fixed_essential') fixed += cost;
+        else if (group === 'variable_essential') variable += cost;
+        else if (group === 'debt_service') debt += cost;
+        else if (group === 'discretionary') discretionary += cost;
+      }
+    }
+    const income = stable + irregular;
+    const variableUsed = Math.max(variable, variableNorm);
+    const disposable = income - fixed - variableUsed - debt;
+    const protectedCents = protectedFor(income).protectedCents;
+    return {
+      month,
+      stableIncomeCents: stable,
+      irregularIncomeCents: irregular,
+      incomeCents: income,
+      fixedEssentialCents: fixed,
+      variableEssentialObservedCents: variable,
+      variableEssentialCents: variableUsed,
+      variableEssentialSource: variable >= variableNorm ? 'observed' : 'norm',
+      debtServiceCents: debt,
+      discretionaryCents: discretionary,
+      disposableCents: disposable,
+      protectedAmountCents: protectedCents,
+      affordableCents: Math.max(0, Math.min(disposable, income - protectedCents)),
+    };
+  });
+
+  const mean = (pick: (m: MonthFigures) => number) => (months.length === 0 ? 0 : Math.round(months.reduce((a, m) => a + pick(m), 0) / months.length));
+  const avgIncome = mean((m) => m.incomeCents);
+  const protectedAmount = protectedFor(avgIncome);
+  const avgDisposable = mean((m) => m.disposableCents);
+  const highCents = months.length === 0 ? 0 : Math.max(0, Math.min(avgDisposable, avgIncome - protectedAmount.protectedCents));
+  const lowCents = Math.min(highCents, percentileOf(months.map((m) => m.affordableCents), policy.lowEstimatePercentile));
+  const average: AffordabilityReport['average'] = {
+    stableIncomeCents: mean((m) => m.stableIncomeCents),
+    irregularIncomeCents: mean((m) => m.irregularIncomeCents),
+    incomeCents: avgIncome,
+    fixedEssentialCents: mean((m) => m.fixedEssentialCents),
+    variableEssentialObservedCents: mean((m) => m.variableEssentialObservedCents),
+    variableEssentialCents: mean((m) => m.variableEssentialCents),
+    variableEssentialNormMonths: months.filter((m) => m.variableEssentialSource === 'norm').length,
+    debtServiceCents: mean((m) => m.debtServiceCents),
+    discretionaryCents: mean((m) => m.discretionaryCents),
+    disposableCents: avgDisposable,
+    protectedAmountCents: protectedAmount.protectedCents,
+    affordableCents: highCents,
+  };
+
+  const streams = detectRecurringStreams(booked, { asOf });
+  const incomeDays = detectIncomeDays(booked, { asOf, streams }).incomeDays;
+  const flags = detectFlags({
+    transactions: inWindow,
+    balances: input.balances,
+    windowStart,
+    asOf,
+    months,
+    streams,
+    policy,
+    lastDataDate,
+    lastTransactionId: lastTx?.id ?? null,
+  });
+
+  const notes: AffordabilityReport['notes'] = [];
+  if (average.variableEssentialNormMonths > 0) {
+    notes.push({
+      nl: `In ${average.variableEssentialNormMonths} maand(en) is voor boodschappen, vervoer en contant geld het minimum gebruikt (een schatting), omdat de gegevens minder lieten zien.`,
+      en: `In ${average.variableEssentialNormMonths} month(s) the minimum for groceries, transport and cash (an estimate, see the minimum-living-costs norm) replaced the lower observed spending.`,
+    });
+  }
+  if (protectedAmount.band === 'middle') {
+    notes.push({
+      nl: 'De extra ruimte in de beslagvrije voet boven 95 % van de bijstand is geschat. De rekentool van de overheid geeft het precieze bedrag.',
+      en: "The compensation above 95 % of the norm is estimated with a fixed rate; the government's rekentool gives the exact amount.",
+    });
+  }
+  if (protectedAmount.normDerivedFromBase) {
+    notes.push({
+      nl: 'Voor deze periode is de bijstandsnorm afgeleid uit het gepubliceerde bedrag van de beslagvrije voet.',
+      en: 'For this period the bijstand norm is derived from the published protected base amount.',
+    });
+  }
+  if (household.source.composition === 'default') {
+    notes.push({
+      nl: 'We weten niet hoe het huishouden eruitziet. We rekenden met een alleenstaande.',
+      en: 'The household is not known; a single person was assumed.',
+    });
+  }
+
+  const report: AffordabilityReport = {
+    asOf,
+    rulesVersion: input.rules.version,
+    norms: {
+      date: norms.date,
+      bijstandNorm: norms.bijstandNorms ? { validFrom: norms.bijstandNorms.validFrom, source: norms.bijstandNorms.source } : null,
+      beslagvrijeVoet: { validFrom: norms.beslagvrijeVoet.validFrom, source: norms.beslagvrijeVoet.source, compensationRateSource: norms.beslagvrijeVoet.compensationRateSource },
+      minimumLivingCosts: { validFrom: norms.minimumLivingCosts.validFrom, source: norms.minimumLivingCosts.source, estimate: norms.minimumLivingCosts.estimate },
+      assessmentPolicy: { validFrom: norms.assessmentPolicy.validFrom, source: norms.assessmentPolicy.source },
+      overriddenByTenant: [...norms.overridden],
+    },
+    household,
+    monthsAssessed,
+    months,
+    average,
+    protectedAmount,
+    affordableInstalment: { lowCents, highCents, lowPercentile: policy.lowEstimatePercentile },
+    incomeDays,
+    flags,
+    notes,
+    explanation: { nl: '', en: '' },
+  };
+  report.explanation = explainAffordability({ ...report, variableEssentialNormCents: variableNorm });
+  return report;
+}

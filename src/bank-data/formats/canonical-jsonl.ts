@@ -1,0 +1,189 @@
+/**
+ * The canonical model as JSON lines: what `draagkracht parse` prints, and the bulk path for creditors
+ * and aggregators that already hold transactions in canonical form (one upload of up to the upload
+ * limit, no format quirks to decode). Each line is one object with a `kind`:
+ *   {"kind":"account","iban":…,"otherId":…,"currency":…,"ownerName":…,"servicerBic":…}
+ *   {"kind":"transaction","accountIndex":0,"status":"booked","bookingDate":"2026-10-01","amountCents":-1250,…}
+ *   {"kind":"balance","accountIndex":0,"type":"closingBooked","amountCents":…,"currency":"EUR","date":…}
+ * Fields are checked as strictly as any bank format's: a wrong type or impossible date names its line.
+ */
+import { isIsoDate } from '../../platform/dates.js';
+import {
+  BankFileError,
+  normaliseIban,
+  type BalanceType,
+  type BankFormatAdapter,
+  type ParseOptions,
+  type ParsedAccount,
+  type ParsedBalance,
+  type ParsedStatement,
+  type ParsedTransaction,
+} from '../canonical.js';
+
+const FORMAT = 'canonical-jsonl' as const;
+const BALANCE_TYPES: readonly BalanceType[] = ['closingBooked', 'openingBooked', 'interimBooked', 'interimAvailable', 'closingAvailable', 'forwardAvailable', 'expected', 'other'];
+const OPTIONAL_TEXT_FIELDS = [
+  'sourceId',
+  'counterpartyName',
+  'counterpartyBic',
+  'remittanceUnstructured',
+  'remittanceStructured',
+  'endToEndId',
+  'mandateId',
+  'creditorId',
+  'bankTransactionCode',
+  'proprietaryCode',
+  'returnReasonCode',
+] as const;
+
+export function statementToJsonLines(statement: ParsedStatement): string[] {
+  const lines = [JSON.stringify({ kind: 'statement', format: statement.format })];
+  for (const a of statement.accounts) lines.push(JSON.stringify({ kind: 'account', ...a }));
+  for (const t of statement.transactions) lines.push(JSON.stringify({ kind: 'transaction', ...t }));
+  for (const b of statement.balances) lines.push(JSON.stringify({ kind: 'balance', ...b }));
+  for (const r of statement.rejected) lines.push(JSON.stringify({ kind: 'rejected', ...r }));
+  return lines;
+}
+
+function fail(line: number, reason: string): never {
+  throw new BankFileError(FORMAT, `line ${line}`, reason);
+}
+
+function text(record: Record<string, unknown>, field: string, line: number, maxLength = 1000): string | null {
+  const value = record[field];
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || value.length > maxLength) fail(line, `${field} must be a string of at most ${maxLength} characters`);
+  return value;
+}
+
+function cents(record: Record<string, unknown>, field: string, line: number): number {
+  const value = record[field];
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) fail(line, `${field} must be an integer number of cents`);
+  return value;
+}
+
+function date(record: Record<string, unknown>, field: string, line: number, optional = false): string | null {
+  const value = record[field];
+  if (optional && (value === undefined || value === null)) return null;
+  if (typeof value !== 'string' || !isIsoDate(value)) fail(line, `${field} must be an ISO date that exists`);
+  return value;
+}
+
+function currency(record: Record<string, unknown>, line: number): string {
+  const value = record.currency;
+  if (typeof value !== 'string' || !/^[A-Z]{3}$/.test(value)) fail(line, 'currency must be an ISO 4217 code');
+  return value;
+}
+
+function accountIndex(record: Record<string, unknown>, line: number, accounts: number): number {
+  const value = record.accountIndex;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= accounts) fail(line, `accountIndex must name one of the ${accounts} accounts declared above`);
+  return value;
+}
+
+function readTransaction(record: Record<string, unknown>, line: number, accounts: number): ParsedTransaction {
+  const status = record.status;
+  if (status !== 'booked' && status !== 'pending') fail(line, 'status must be "booked" or "pending"');
+  const counterpartyIbanRaw = text(record, 'counterpartyIban', line, 40);
+  const counterpartyIban = counterpartyIbanRaw === null ? null : normaliseIban(counterpartyIbanRaw);
+  if (counterpartyIbanRaw !== null && counterpartyIban === null) fail(line, 'counterpartyIban is not a valid IBAN');
+  const optional = Object.fromEntries(OPTIONAL_TEXT_FIELDS.map((f) => [f, text(record, f, line)])) as Record<(typeof OPTIONAL_TEXT_FIELDS)[number], string | null>;
+  if (record.reversal !== undefined && typeof record.reversal !== 'boolean') fail(line, 'reversal must be true or false');
+  return {
+    accountIndex: accountIndex(record, line, accounts),
+    status,
+    bookingDate: date(record, 'bookingDate', line)!,
+    valueDate: date(record, 'valueDate', line, true),
+    amountCents: cents(record, 'amountCents', line),
+    currency: currency(record, line),
+    counterpartyIban,
+    ...optional,
+    reversal: record.reversal === true,
+    location: `line ${line}`,
+  };
+}
+
+function readBalance(record: Record<string, unknown>, line: number, accounts: number): ParsedBalance {
+  const type = record.type as BalanceType;
+  if (!BALANCE_TYPES.includes(type)) fail(line, `type must be one of ${BALANCE_TYPES.join(', ')}`);
+  return {
+    accountIndex: accountIndex(record, line, accounts),
+    type,
+    rawType: text(record, 'rawType', line, 50) ?? type,
+    amountCents: cents(record, 'amountCents', line),
+    currency: currency(record, line),
+    date: date(record, 'date', line)!,
+    location: `line ${line}`,
+  };
+}
+
+function readAccount(record: Record<string, unknown>, line: number): ParsedAccount {
+  const ibanRaw = text(record, 'iban', line, 40);
+  const iban = ibanRaw === null ? null : normaliseIban(ibanRaw);
+  if (ibanRaw !== null && iban === null) fail(line, 'iban is not a valid IBAN');
+  const otherId = text(record, 'otherId', line, 100);
+  if (iban === null && otherId === null) fail(line, 'an account needs an iban or an otherId');
+  const cur = record.currency === undefined || record.currency === null ? null : currency(record, line);
+  return { iban, otherId, currency: cur, ownerName: text(record, 'ownerName', line, 200), servicerBic: text(record, 'servicerBic', line, 11) };
+}
+
+export const canonicalJsonlAdapter = {
+  format: FORMAT,
+  produces: [FORMAT],
+  detect(input: Buffer): number {
+    const head = input.subarray(0, 200).toString('utf8').trimStart();
+    return head.startsWith('{"kind":"statement"') || head.startsWith('{"kind":"account"') ? 0.95 : 0;
+  },
+  parse(input: Buffer, options: ParseOptions = {}): ParsedStatement {
+    const accounts: ParsedAccount[] = [];
+    const transactions: ParsedTransaction[] = [];
+    const balances: ParsedBalance[] = [];
+    const rejected: ParsedStatement['rejected'] = [];
+    const textInput = input.toString('utf8');
+    let lineNumber = 0;
+    let start = 0;
+    while (start <= textInput.length) {
+      let end = textInput.indexOf('\n', start);
+      if (end === -1) end = textInput.length;
+      const rawLine = textInput.slice(start, end).trim();
+      start = end + 1;
+      lineNumber += 1;
+      if (rawLine === '') continue;
+      try {
+        let record: unknown;
+        try {
+          record = JSON.parse(rawLine);
+        } catch {
+          fail(lineNumber, 'not a JSON object');
+        }
+        if (typeof record !== 'object' || record === null || Array.isArray(record)) fail(lineNumber, 'not a JSON object');
+        const r = record as Record<string, unknown>;
+        switch (r.kind) {
+          case 'statement':
+          case 'rejected':
+            break;
+          case 'account':
+            accounts.push(readAccount(r, lineNumber));
+            break;
+          case 'transaction':
+            transactions.push(readTransaction(r, lineNumber, accounts.length));
+            break;
+          case 'balance':
+            balances.push(readBalance(r, lineNumber, accounts.length));
+            break;
+          default:
+            fail(lineNumber, 'kind must be statement, account, transaction, balance or rejected');
+        }
+      } catch (error) {
+        // Accounts are the frame every later line refers to, so a bad account fails the file even in lenient mode.
+        if (options.lenient && error instanceof BankFileError && !rawLine.includes('"kind":"account"')) {
+          rejected.push({ location: error.location, reason: error.reason });
+          continue;
+        }
+        throw error;
+      }
+    }
+    if (accounts.length === 0) throw new BankFileError(FORMAT, 'file', 'no account line: declare the account before its transactions');
+    return { format: FORMAT, accounts, transactions, balances, rejected };
+  },
+} satisfies BankFormatAdapter;

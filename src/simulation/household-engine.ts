@@ -1,0 +1,571 @@
+/**
+ * The day-by-day life of one household: income arrives on its paydays, fixed costs are collected,
+ * the household shops, saves, borrows, gambles, pays what it owes when it can and notices what it
+ * forgot. Nothing here decides that a household "defaults": returned debits and arrears happen when
+ * the balance is short on a collection day, when the will to pay is lacking, or when a bill is
+ * forgotten.
+ *
+ * The same code runs the household's actual life (with a recorder that writes bank entries and the
+ * creditor's events) and the Monte Carlo futures behind the truth (without one). Everything that
+ * only describes (names, texts, ids) happens in the recorder, so a future costs only arithmetic.
+ */
+import { dayOfMonthOf, monthOf, nextPayday } from './dutch-calendar.js';
+import {
+  allocateVariableBudget,
+  clamp,
+  roundToStep,
+  stableMonthlyIncome,
+  targetVariableBudget,
+} from './household-budget.js';
+import { creditorDay } from './creditor-process.js';
+import type { HouseholdRecorder } from './household-recorder.js';
+import { monthlyShocks, reviewAllowances, streamEnded } from './household-shocks.js';
+import type { HouseholdProfile, HouseholdState, ObligationState } from './household-state.js';
+import { WORLD } from './world-parameters.js';
+import { COLLECTION_AGENCIES, counterpartyNamed, CONSUMER_LENDERS, PAYDAY_LENDERS } from './counterparties.js';
+
+export interface EngineContext {
+  profile: HouseholdProfile;
+  state: HouseholdState;
+  /** Present for the household's actual life; null in Monte Carlo futures. */
+  rec: HouseholdRecorder | null;
+}
+
+/** Runs days until `endDay` (exclusive). With `stopAtArrearsEvents`, stops once that many arrears events have happened; returns whether it stopped so. */
+export function runUntil(ctx: EngineContext, endDay: number, stopAtArrearsEvents = Infinity): boolean {
+  const state = ctx.state;
+  while (state.day < endDay) {
+    simulateDay(ctx);
+    state.day++;
+    if (state.creditor.arrearsEvents >= stopAtArrearsEvents) return true;
+  }
+  return false;
+}
+
+export function simulateDay(ctx: EngineContext): void {
+  const { state } = ctx;
+  const day = state.day;
+  const dayOfMonth = dayOfMonthOf(day);
+  if (dayOfMonth === 1) monthlyTick(ctx, day);
+  if (day === state.allowanceReviewDay) reviewAllowances(ctx, day);
+
+  let mainPayday = false;
+  for (const stream of state.streams) {
+    if (stream.active && stream.nextDay === day) {
+      if (payStream(ctx, stream.id, day)) mainPayday = true;
+    }
+  }
+  if (mainPayday) onMainPayday(ctx, day);
+
+  for (const obligation of state.obligations) {
+    if (obligation.nextDay === day) collectObligation(ctx, obligation, day);
+  }
+  if (state.obligations.length > 0 && state.obligations.some((o) => o.remaining <= 0)) {
+    state.obligations = state.obligations.filter((o) => o.remaining > 0 || o.unpaidCents > 0);
+  }
+
+  creditorDay(ctx, day);
+
+  if (day === state.savingsSweepDay) paydayHousekeeping(ctx, day);
+  if (state.scheduledPayments.length > 0) {
+    let settled = false;
+    for (const payment of state.scheduledPayments) {
+      if (payment.dueDay === day) {
+        payScheduled(ctx, payment, day);
+        settled ||= payment.amountCents <= 0;
+      }
+    }
+    if (settled) state.scheduledPayments = state.scheduledPayments.filter((p) => p.amountCents > 0);
+  }
+  if (day === state.gamblingWinDay) {
+    credit(ctx, state.gamblingWinCents);
+    ctx.rec?.transferIn(day, counterpartyNamed(ctx.profile.gamblingVenue), state.gamblingWinCents, 'income.other', `Uitbetaling winst ${ctx.profile.gamblingVenue}`);
+    state.gamblingWinDay = -1;
+  }
+  if (day === state.taxRefundDay) {
+    credit(ctx, state.taxRefundCents);
+    ctx.rec?.taxRefund(day, state.taxRefundCents);
+    state.taxRefundDay = -1;
+  }
+
+  dailySpending(ctx, day);
+  if (spendable(state) < 0 && state.savingsBalanceCents > 0) maybeTopUpFromSavings(ctx, day);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Money
+
+/** What the household feels free to spend: balance plus overdraft minus what it keeps aside for fixed costs. */
+export function spendable(state: HouseholdState): number {
+  return state.currentBalanceCents + state.overdraftLimitCents - state.reservedCents;
+}
+
+/** What the bank will let through: balance plus overdraft. */
+export function available(state: HouseholdState): number {
+  return state.currentBalanceCents + state.overdraftLimitCents;
+}
+
+export function credit(ctx: EngineContext, cents: number): void {
+  ctx.state.currentBalanceCents += cents;
+}
+
+export function debit(ctx: EngineContext, cents: number): void {
+  ctx.state.currentBalanceCents -= cents;
+}
+
+/** A fixed cost paid: its money was among what was kept aside. */
+export function debitReserved(ctx: EngineContext, cents: number): void {
+  ctx.state.currentBalanceCents -= cents;
+  ctx.state.reservedCents = Math.max(0, ctx.state.reservedCents - cents);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Income
+
+/** Pays a stream; returns true when it is the household's main income. */
+function payStream(ctx: EngineContext, streamId: number, day: number): boolean {
+  const { state, rec } = ctx;
+  const stream = state.streams.find((s) => s.id === streamId)!;
+  if (stream.kind === 'ww' && stream.paymentsMade === WORLD.benefits.ww.firstMonths) {
+    // WW steps down from 75 % to 70 % of the last wage after two months (WW art. 47).
+    stream.amountCents = Math.round((stream.amountCents * WORLD.benefits.ww.laterShare) / WORLD.benefits.ww.firstMonthsShare);
+  }
+  const holidayPay = stream.holidayPayFactor > 0 && monthOf(day) === stream.holidayPayMonth && !isSecondPaymentInMonth(stream, day);
+  const holidayCents = holidayPay ? Math.round(stream.amountCents * stream.holidayPayFactor) : 0;
+  if (holidayPay && stream.holidayPayCombined) {
+    credit(ctx, stream.amountCents + holidayCents);
+    rec?.incomeCredit(day, stream, stream.amountCents + holidayCents, true);
+  } else {
+    credit(ctx, stream.amountCents);
+    rec?.incomeCredit(day, stream, stream.amountCents, false);
+    if (holidayCents > 0) {
+      credit(ctx, holidayCents);
+      rec?.holidayPayCredit(day, stream, holidayCents);
+    }
+  }
+  stream.paymentsMade++;
+  stream.nextDay = nextPayday(stream.schedule, day + 1);
+  if (stream.nextDay > stream.lastDay) {
+    stream.active = false;
+    streamEnded(ctx, stream, day);
+  }
+  return stream.id === mainStreamId(state);
+}
+
+/** Four-weekly pay can fall twice in May; holiday pay comes with the first. */
+function isSecondPaymentInMonth(stream: { schedule: { rule: string } }, day: number): boolean {
+  return stream.schedule.rule === 'four_weekly' && dayOfMonthOf(day) > 28;
+}
+
+/** The largest active regular income (not allowances): its payday is when the household pays bills. */
+export function mainStreamId(state: HouseholdState): number {
+  let best = -1;
+  let bestAmount = 0;
+  for (const s of state.streams) {
+    if (!s.active || s.earner === -1) continue;
+    if (s.amountCents > bestAmount) {
+      bestAmount = s.amountCents;
+      best = s.id;
+    }
+  }
+  return best;
+}
+
+export function nextMainPayday(state: HouseholdState, fromDay: number): number {
+  const id = mainStreamId(state);
+  if (id < 0) return fromDay + 30;
+  const stream = state.streams.find((s) => s.id === id)!;
+  return stream.nextDay >= fromDay ? stream.nextDay : nextPayday(stream.schedule, fromDay);
+}
+
+export function mainIncomeAmount(state: HouseholdState): number {
+  const id = mainStreamId(state);
+  return id < 0 ? 0 : state.streams.find((s) => s.id === id)!.amountCents;
+}
+
+function onMainPayday(ctx: EngineContext, day: number): void {
+  const { state, profile } = ctx;
+  // Planners keep their fixed costs aside until the next payday; others spend from the full balance.
+  let fixed = state.creditor.advanceCents + (state.creditor.arrangement?.monthlyCents ?? 0);
+  for (const o of state.obligations) if (o.method !== 'card') fixed += o.amountCents;
+  state.reservedCents = Math.round(profile.planning * fixed);
+  state.savingsSweepDay = day + 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixed costs
+
+export function nextObligationDay(obligation: ObligationState, fromDay: number): number {
+  // Collections move to the next working day, as SEPA settles only on TARGET days.
+  const schedule = { rule: 'monthly' as const, dayOfMonth: obligation.dayOfMonth, shift: 'next_working_day' as const };
+  let day = nextPayday(schedule, fromDay);
+  for (let i = 0; i < 12 && !(obligation.monthMask & (1 << (monthOf(day) - 1))); i++) day = nextPayday(schedule, day + 1);
+  return day;
+}
+
+function collectObligation(ctx: EngineContext, obligation: ObligationState, day: number): void {
+  const { state, rec } = ctx;
+  const amount = obligation.amountCents;
+  switch (obligation.method) {
+    case 'bank_charge':
+      debitReserved(ctx, amount);
+      rec?.obligationDebit(day, obligation, amount);
+      break;
+    case 'card':
+      // A declined card stops the service for a month; nothing is owed.
+      if (available(state) >= amount) {
+        debit(ctx, amount);
+        rec?.obligationDebit(day, obligation, amount);
+      }
+      break;
+    case 'standing_order':
+      // A bank does not execute a standing order without cover; the payee is simply not paid.
+      if (available(state) >= amount) {
+        debitReserved(ctx, amount);
+        rec?.obligationDebit(day, obligation, amount);
+      } else {
+        owe(obligation, amount, day);
+      }
+      break;
+    case 'direct_debit':
+      if (available(state) >= amount) {
+        debitReserved(ctx, amount);
+        rec?.obligationDebit(day, obligation, amount);
+      } else {
+        // The debit is booked and returned at once: AM04, insufficient funds.
+        rec?.obligationDebit(day, obligation, amount);
+        rec?.obligationReturned(day, obligation, amount, 'AM04');
+        owe(obligation, amount, day);
+      }
+      break;
+  }
+  obligation.remaining--;
+  obligation.nextDay = obligation.remaining > 0 ? nextObligationDay(obligation, day + 1) : Infinity;
+}
+
+function owe(obligation: ObligationState, cents: number, day: number): void {
+  if (obligation.unpaidCents === 0) obligation.unpaidSinceDay = day;
+  obligation.unpaidCents += cents;
+}
+
+// ---------------------------------------------------------------------------------------------
+// After payday: arrears with other creditors, collection agencies, savings
+
+/** Days an unpaid bill stays with its creditor before it goes to a collection agency. */
+const OTHER_CREDITORS_HAND_OVER_DAYS = 75;
+
+function paydayHousekeeping(ctx: EngineContext, day: number): void {
+  const { state, profile, rec } = ctx;
+  const random = state.random;
+  const willing = profile.traits.willingnessToPay;
+  // Essential bills first (rent, insurance), then the rest; each only when there is money for it.
+  const order = state.obligations.filter((o) => o.unpaidCents > 0).sort((a, b) => Number(b.essential) - Number(a.essential));
+  for (const o of order) {
+    if (available(state) - o.unpaidCents >= state.groceriesFloorCents / 4 && random.chance(0.4 + 0.6 * willing)) {
+      debit(ctx, o.unpaidCents);
+      rec?.transferOut(day, o.payee, o.unpaidCents, o.category, `Achterstand ${o.reference}`);
+      o.unpaidCents = 0;
+    } else if (day - o.unpaidSinceDay > OTHER_CREDITORS_HAND_OVER_DAYS) {
+      handOverToAgency(ctx, o.payee.name, o.unpaidCents, day, random.pick(COLLECTION_AGENCIES));
+      o.unpaidCents = 0;
+    }
+  }
+  for (const payment of state.scheduledPayments) {
+    if (payment.failedSinceDay >= 0) payScheduled(ctx, payment, day);
+  }
+  state.scheduledPayments = state.scheduledPayments.filter((p) => p.amountCents > 0);
+
+  for (const k of state.collectionCases) {
+    if (k.nextPaymentDay > day || k.outstandingCents <= 0) continue;
+    const instalment = Math.min(k.monthlyCents, k.outstandingCents);
+    if (spendable(state) >= instalment && random.chance(0.35 + 0.6 * willing)) {
+      debit(ctx, instalment);
+      rec?.transferOut(day, k.agency, instalment, 'expense.collection', `Dossier ${k.reference} termijn`);
+      k.outstandingCents -= instalment;
+      k.lastPaymentDay = day;
+      if (k.fromOurCreditor) k.ourPrincipalCents = Math.max(0, k.ourPrincipalCents - instalment);
+    }
+    k.nextPaymentDay = day + 28;
+  }
+  closeSettledCollectionCases(ctx, day);
+
+  const shortfall = -spendable(state) - state.savingsBalanceCents;
+  if (shortfall > 10_000) maybeBorrow(ctx, day, shortfall);
+  sweepToSavings(ctx, day);
+  state.savingsSweepDay = -1;
+}
+
+export function handOverToAgency(ctx: EngineContext, creditorName: string, principalCents: number, day: number, agencyName: string, fromOurCreditor = false): void {
+  const { state, rec } = ctx;
+  const c = WORLD.creditor;
+  // Collection costs under the WIK scale: 15 % of the first EUR 2,500, at least EUR 40.
+  const costs = Math.max(c.collectionCostsMinimumCents, Math.round(principalCents * c.collectionCostsShare));
+  const total = principalCents + costs;
+  const reference = rec ? rec.collectionReference(agencyName) : '';
+  state.collectionCases.push({
+    agency: counterpartyNamed(agencyName),
+    originalCreditorName: creditorName,
+    fromOurCreditor,
+    ourPrincipalCents: fromOurCreditor ? principalCents : 0,
+    outstandingCents: total,
+    monthlyCents: roundToStep(Math.max(5_000, total / 8), 500),
+    nextPaymentDay: day + 14,
+    lastPaymentDay: day,
+    reference,
+    openedDay: day,
+  });
+}
+
+function closeSettledCollectionCases(ctx: EngineContext, day: number): void {
+  const { state } = ctx;
+  if (!state.collectionCases.some((k) => k.outstandingCents <= 0)) return;
+  for (const k of state.collectionCases) {
+    if (k.outstandingCents <= 0 && k.fromOurCreditor) {
+      k.fromOurCreditor = false;
+      ourCollectionSettled(ctx, day);
+    }
+  }
+  state.collectionCases = state.collectionCases.filter((k) => k.outstandingCents > 0);
+}
+
+/** The agency collected our creditor's claim in full: the case may close. */
+function ourCollectionSettled(ctx: EngineContext, day: number): void {
+  const c = ctx.state.creditor;
+  const stillOpen = ctx.state.collectionCases.some((k) => k.fromOurCreditor && k.outstandingCents > 0);
+  const overdue = c.invoices.some((i) => i.outstandingCents > 0 && i.dueDay < day);
+  if (!stillOpen && !overdue && !c.arrangement && c.caseOpen) {
+    c.caseOpen = false;
+    ctx.rec?.event(day, { type: 'paid_in_full' });
+  }
+}
+
+function payScheduled(ctx: EngineContext, payment: HouseholdState['scheduledPayments'][number], day: number): void {
+  const { state, profile, rec } = ctx;
+  if (payment.amountCents <= 0) return;
+  if (payment.oneOff && available(state) < payment.amountCents) {
+    // A repair or deposit cannot wait: savings first, then credit, then buy-now-pay-later for goods.
+    if (state.savingsBalanceCents > 0) {
+      const move = Math.min(state.savingsBalanceCents, roundToStep(payment.amountCents - available(state) + 5_000, 1_000));
+      state.savingsBalanceCents -= move;
+      credit(ctx, move);
+      rec?.ownTransfer(day, 'from_savings', move);
+    }
+    if (available(state) < payment.amountCents) maybeBorrow(ctx, day, payment.amountCents - available(state));
+    if (available(state) < payment.amountCents && profile.traits.usesBnpl && payment.category === 'expense.shopping') {
+      const provider = counterpartyNamed('in3');
+      const part = Math.round(payment.amountCents / 3);
+      for (let i = 0; i < 3; i++) {
+        state.scheduledPayments.push({ payee: provider, category: 'expense.bnpl', amountCents: i < 2 ? part : payment.amountCents - 2 * part, dueDay: day + 1 + 30 * i, reference: `in3 ${payment.reference} termijn ${i + 1} van 3`, failedSinceDay: -1, oneOff: false });
+      }
+      payment.amountCents = 0;
+      return;
+    }
+  }
+  if (available(state) >= payment.amountCents) {
+    debit(ctx, payment.amountCents);
+    rec?.transferOut(day, payment.payee, payment.amountCents, payment.category, payment.reference);
+    payment.amountCents = 0;
+    return;
+  }
+  if (payment.failedSinceDay < 0) payment.failedSinceDay = day;
+  else if (day - payment.failedSinceDay > 60) {
+    handOverToAgency(ctx, payment.payee.name, payment.amountCents, day, 'Intrum');
+    payment.amountCents = 0;
+  }
+}
+
+function sweepToSavings(ctx: EngineContext, day: number): void {
+  const { state, profile, rec } = ctx;
+  const income = stableMonthlyIncome(state);
+  const keep = state.reservedCents + state.variableBudgetCents + 15_000;
+  const surplus = state.currentBalanceCents - keep;
+  let amount = 0;
+  if (profile.savesMonthly && surplus > 2_500) amount = roundToStep(surplus * 0.8, 500);
+  else if (!profile.savesMonthly && state.currentBalanceCents > 3 * income && income > 0) amount = roundToStep((state.currentBalanceCents - 2 * income) / 2, 1_000);
+  if (amount <= 0 || amount > state.currentBalanceCents) return;
+  state.currentBalanceCents -= amount;
+  state.savingsBalanceCents += amount;
+  rec?.ownTransfer(day, 'to_savings', amount);
+}
+
+function maybeTopUpFromSavings(ctx: EngineContext, day: number): void {
+  const { state, profile, rec } = ctx;
+  const t = profile.traits;
+  // Checking the balance in time is what literacy and a working administration buy.
+  const checks = (0.15 + 0.6 * t.financialLiteracy) * (1 - 0.5 * t.forgetfulness);
+  if (!state.random.chance(checks)) return;
+  const need = roundToStep(-spendable(state) + 10_000, 1_000);
+  const amount = Math.min(state.savingsBalanceCents, need);
+  if (amount <= 0) return;
+  state.savingsBalanceCents -= amount;
+  state.currentBalanceCents += amount;
+  rec?.ownTransfer(day, 'from_savings', amount);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Everyday spending
+
+const DAYS_PER_MONTH = 30.44;
+
+function dailySpending(ctx: EngineContext, day: number): void {
+  const { state, profile, rec } = ctx;
+  const random = state.random;
+  const traits = profile.traits;
+
+  const tripChance = profile.groceryTripsPerWeek / 7;
+  if (random.chance(tripChance)) {
+    const trips = tripChance * DAYS_PER_MONTH;
+    let amount = Math.round((state.groceriesMonthlyCents / trips) * random.logNormal(1, 0.35));
+    if (spendable(state) < amount) amount = Math.round((state.groceriesFloorCents / trips) * random.logNormal(1, 0.2));
+    if (available(state) >= amount && amount > 0) {
+      debit(ctx, amount);
+      rec?.cardPayment(day, rec.supermarket(profile.favouriteSupermarket), amount, 'expense.groceries');
+    }
+  }
+
+  const transportChance = traits.hasCar ? 0.1 : 0.25;
+  if (random.chance(transportChance)) {
+    let amount = Math.round((state.transportMonthlyCents / (transportChance * DAYS_PER_MONTH)) * random.logNormal(1, 0.25));
+    if (spendable(state) < amount) amount = Math.round(state.transportFloorCents / (transportChance * DAYS_PER_MONTH));
+    if (available(state) >= amount && amount > 0) {
+      debit(ctx, amount);
+      rec?.cardPayment(day, traits.hasCar ? profile.fuelStation : profile.publicTransport, amount, 'expense.transport');
+    }
+  }
+
+  if (state.cashMonthlyCents > 0 && random.chance(2 / DAYS_PER_MONTH)) {
+    const amount = roundToStep((state.cashMonthlyCents / 2) * random.logNormal(1, 0.3), 1_000);
+    if (spendable(state) >= amount) {
+      debit(ctx, amount);
+      rec?.cashWithdrawal(day, amount);
+    }
+  }
+
+  if (state.shoppingMonthlyCents > 0 && random.chance(0.3)) {
+    const amount = Math.max(100, Math.round((state.shoppingMonthlyCents / (0.3 * DAYS_PER_MONTH)) * random.logNormal(0.8, 0.7)));
+    if (traits.usesBnpl && amount > 3_000 && random.chance(0.3)) {
+      buyNowPayLater(ctx, amount, day);
+    } else if (spendable(state) >= amount) {
+      debit(ctx, amount);
+      rec?.cardPayment(day, rec.shop(), amount, 'expense.shopping');
+    }
+  }
+
+  if (state.gamblingMonthlyCents > 0) gamble(ctx, day);
+}
+
+function buyNowPayLater(ctx: EngineContext, amount: number, day: number): void {
+  const { state, profile, rec } = ctx;
+  const provider = counterpartyNamed(profile.bnplProvider);
+  const shop = rec ? rec.shop() : '';
+  const seq = ++state.nextBnplSeq;
+  if (profile.bnplProvider === 'in3') {
+    // in3 splits a purchase in three monthly terms, the first at purchase.
+    const parts = [Math.floor(amount / 3), Math.floor(amount / 3), amount - 2 * Math.floor(amount / 3)];
+    parts.forEach((part, i) => {
+      state.scheduledPayments.push({ payee: provider, category: 'expense.bnpl', amountCents: part, dueDay: day + 1 + i * 30, reference: rec ? `in3 ${shop} termijn ${i + 1} van 3 ref ${seq}` : '', failedSinceDay: -1, oneOff: false });
+    });
+  } else {
+    state.scheduledPayments.push({ payee: provider, category: 'expense.bnpl', amountCents: amount, dueDay: day + (profile.bnplProvider === 'Riverty' ? 14 : 30), reference: rec ? `Betaling ${shop} bestelling ${seq}` : '', failedSinceDay: -1, oneOff: false });
+  }
+  state.scheduledPayments = state.scheduledPayments.filter((p) => p.amountCents > 0);
+}
+
+function gamble(ctx: EngineContext, day: number): void {
+  const { state, profile, rec } = ctx;
+  const random = state.random;
+  const compulsive = profile.traits.gambling === 'compulsive';
+  const chance = compulsive ? 0.3 : 0.08;
+  if (!random.chance(chance)) return;
+  const amount = roundToStep((state.gamblingMonthlyCents / (chance * DAYS_PER_MONTH)) * random.logNormal(1, 0.6), 500);
+  // A compulsive gambler plays on whatever the bank allows; others only with money to spare.
+  if ((compulsive ? available(state) : spendable(state)) < amount) return;
+  debit(ctx, amount);
+  rec?.transferOut(day, counterpartyNamed(profile.gamblingVenue), amount, 'expense.gambling', `Storting account ${profile.gamblingVenue}`);
+  if (state.gamblingWinDay < 0 && random.chance(0.3)) {
+    state.gamblingWinDay = day + random.int(1, 3);
+    state.gamblingWinCents = roundToStep(amount * random.logNormal(1.8, 0.6), 100);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The first of the month
+
+function monthlyTick(ctx: EngineContext, day: number): void {
+  const { state, profile, rec } = ctx;
+  const month = monthOf(day);
+
+  if (state.currentBalanceCents < 0) {
+    // Overdraft interest (about 13 % a year) is charged monthly on the negative balance.
+    const interest = Math.round((-state.currentBalanceCents * 0.13) / 12);
+    if (interest > 0) {
+      debit(ctx, interest);
+      rec?.overdraftInterest(day, interest);
+    }
+  }
+  if (month === 1 && state.savingsBalanceCents > 0) {
+    const interest = Math.round(state.savingsBalanceCents * 0.015);
+    if (interest > 0) {
+      state.savingsBalanceCents += interest;
+      rec?.savingsInterest(day, interest);
+    }
+  }
+  if (month === 3 && state.taxRefundDay < 0 && state.random.chance(0.4)) {
+    // Most income-tax refunds on a return filed before 1 May are paid before July.
+    state.taxRefundDay = day + state.random.int(30, 120);
+    state.taxRefundCents = roundToStep(state.random.logNormal(35_000, 0.7), 100);
+  }
+
+  const stressed =
+    (state.currentBalanceCents < 0 && state.savingsBalanceCents < 5_000) ||
+    state.obligations.some((o) => o.unpaidCents > 0) ||
+    state.creditor.invoices.some((i) => i.outstandingCents > 0 && i.dueDay < day);
+  state.stressMonths = stressed ? state.stressMonths + 1 : 0;
+
+  monthlyShocks(ctx, day);
+
+  // Spending follows means with a lag: a third of the gap closes each month.
+  const target = targetVariableBudget(state);
+  state.variableBudgetCents = Math.round(state.variableBudgetCents + WORLD.traits.spendingAdaptPerMonth * (target - state.variableBudgetCents));
+  allocateVariableBudget(state, profile.traits.hasCar, profile.cashUser, profile.traits.gambling);
+
+  rec?.monthStart(day, state);
+}
+
+/** A small loan when money runs short, for households that borrow (once per half year at most). */
+export function maybeBorrow(ctx: EngineContext, day: number, shortfallCents: number): void {
+  const { state, profile, rec } = ctx;
+  if (!profile.traits.borrowsWhenShort || day - state.lastBorrowDay < 180 || shortfallCents <= 0) return;
+  if (state.collectionCases.length > 1) return; // lenders check BKR; a household in collection rarely gets credit
+  const random = state.random;
+  const payday = profile.traits.financialLiteracy < 0.4 && random.chance(0.5);
+  const lenderName = payday ? random.pick(PAYDAY_LENDERS) : random.pick(CONSUMER_LENDERS);
+  const lender = counterpartyNamed(lenderName);
+  const amount = payday ? roundToStep(clamp(shortfallCents * 1.2, 20_000, 60_000), 5_000) : roundToStep(clamp(shortfallCents * 2, 50_000, 300_000), 10_000);
+  const months = payday ? 3 : 12 + random.int(0, 2) * 12;
+  const instalment = Math.round((amount * (payday ? 1.15 : 1 + 0.08 * (months / 12))) / months);
+  credit(ctx, amount);
+  state.lastBorrowDay = day;
+  const reference = rec ? rec.loanReference(lenderName) : '';
+  rec?.transferIn(day, lender, amount, 'income.other', `Uitbetaling lening ${reference}`);
+  rec?.shock(day, { kind: 'loan_taken', amountCents: amount });
+  const obligation: ObligationState = {
+    kind: payday ? 'payday_loan' : 'loan',
+    category: 'expense.credit',
+    payee: lender,
+    method: 'direct_debit',
+    mandateId: reference,
+    amountCents: instalment,
+    dayOfMonth: clamp(dayOfMonthOf(day), 1, 28),
+    monthMask: 0xfff,
+    nextDay: 0,
+    remaining: months,
+    essential: false,
+    debtService: true,
+    unpaidCents: 0,
+    unpaidSinceDay: -1,
+    reference,
+  };
+  obligation.nextDay = nextObligationDay(obligation, day + 20);
+  state.obligations.push(obligation);
+}
