@@ -320,7 +320,7 @@ function changeContactDetails(ctx: EngineContext, day: number): void {
 export function changeBank(ctx: EngineContext, day: number): void {
   const { state, profile, rec } = ctx;
   state.accountGeneration++;
-  rec?.bankChange(day, state.accountGeneration, state.currentBalanceCents);
+  rec?.bankChange(day, state.currentBalanceCents);
   rec?.shock(day, { kind: 'bank_change' });
   const c = state.creditor;
   if (c.paysByDirectDebit) {

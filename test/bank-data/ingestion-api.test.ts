@@ -195,3 +195,40 @@ async function createTestAppSharingDb(t: TestApp, days: number) {
   await app.ready();
   return app;
 }
+
+describe('bank-data uploads under fuzzing', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t.close());
+
+  it('answers random and mutated files with a 2xx or a 4xx problem, never a 5xx (property)', async () => {
+    const fc = (await import('fast-check')).default;
+    const d = await createDebtorWithConsent(t, t.tenantA, 'fuzz', { frequencyPerDay: 1000 });
+    const samples = [
+      'bank-formats/berlin-group/transactionsExample1_RegularAccount_json.json',
+      'bank-formats/camt/camt053.v2.multi.statement.xml',
+      'bank-formats/uk-open-banking/v3.1.11_Transactions_response1.json',
+    ].map((f) => fixture(f).toString('latin1'));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b)),
+          fc.tuple(fc.constantFrom(...samples), fc.nat(), fc.nat({ max: 40 }), fc.string({ maxLength: 6 })).map(([s, at, cut, insert]) => {
+            const i = at % s.length;
+            return Buffer.from(s.slice(0, i) + insert + s.slice(i + cut), 'latin1');
+          }),
+        ),
+        fc.constantFrom('application/json', 'application/xml', 'text/plain', 'application/octet-stream'),
+        fc.boolean(),
+        async (body, contentType, lenient) => {
+          const res = await upload(t, t.tenantA, d.debtorId, body, { contentType, query: lenient ? 'lenient=true' : '' });
+          expect(res.statusCode, res.body.slice(0, 200)).toBeLessThan(500);
+          if (res.statusCode >= 400) expect(res.headers['content-type']).toMatch(/problem\+json/);
+        },
+      ),
+      { numRuns: 120 },
+    );
+  });
+});

@@ -375,15 +375,17 @@ function nameMatchTokens(name: string | null): string[] {
 }
 
 /**
- * Credits that no rule named but that come from the same company at a steady amount on a steady
- * rhythm are a salary: employers are too many to list, their payroll rhythm gives them away.
+ * Credits that no rule named (or that a rule could only read as a refund) but that come from the
+ * same company at a steady amount on a steady rhythm are a salary: employers are too many to list,
+ * their payroll rhythm gives them away.
  */
 function inferRecurringIncome(transactions: CategorisedTransaction[], ruleSet: RuleSet): void {
   const settings = ruleSet.recurringIncome;
   if (!settings) return;
+  const reconsidered = new Set(settings.appliesToRuleIds);
   const groups = new Map<string, CategorisedTransaction[]>();
   for (const tx of transactions) {
-    if (tx.category !== settings.appliesTo || tx.ruleId !== ruleSet.fallback.in.ruleId || tx.amountCents <= 0) continue;
+    if (!reconsidered.has(tx.ruleId) || tx.amountCents <= 0) continue;
     if (settings.requireCompanyName && !hasLegalForm(tx.counterpartyName)) continue;
     const key = tx.counterpartyIban ?? normaliseCounterpartyName(tx.counterpartyName);
     if (key === '') continue;

@@ -130,7 +130,7 @@ export const DEFAULT_RULE_SET: RuleSet = {
     maxAmountVariation: 0.25,
     minIntervalDays: 6,
     maxIntervalDays: 35,
-    appliesTo: 'income.other',
+    appliesToRuleIds: ['fallback.money-in', 'groceries.refund', 'shopping.refund', 'utility.refund'],
     requireCompanyName: true,
   },
   rules: [

@@ -74,8 +74,11 @@ export const RecurringIncomeInferenceSchema = Type.Object({
   /** Smallest and largest median gap in days between credits (weekly pay up to monthly pay). */
   minIntervalDays: Type.Integer({ minimum: 1 }),
   maxIntervalDays: Type.Integer({ minimum: 1 }),
-  /** Only credits that fell back to this category are reconsidered. */
-  appliesTo: Type.String(),
+  /**
+   * Only credits decided by these rules are reconsidered: the fallback, and the refund rules that
+   * read a credit from a shop or supplier as money back (a bakery or a supermarket is an employer too).
+   */
+  appliesToRuleIds: Type.Array(Type.String()),
   /** Require a legal form (B.V., N.V.) in the name, so a friend's monthly transfer is not taken for pay. */
   requireCompanyName: Type.Boolean(),
 });
@@ -124,7 +127,7 @@ export function parseRuleSet(value: unknown, place = 'rule set'): RuleSet {
   for (const [name, fallback] of Object.entries(value.fallback)) {
     if (!isCategoryId(fallback.category)) throw new RuleSetError(`${place}/fallback/${name}`, `unknown category ${fallback.category}`);
   }
-  if (value.recurringIncome && (!isCategoryId(value.recurringIncome.category) || !isCategoryId(value.recurringIncome.appliesTo))) {
+  if (value.recurringIncome && !isCategoryId(value.recurringIncome.category)) {
     throw new RuleSetError(`${place}/recurringIncome`, 'unknown category');
   }
   return { ...value, rules: parseRules(value.rules, `${place}/rules`) };

@@ -94,10 +94,12 @@ export function readCsvRecords(text: string, dialect: CsvDialect): CsvRecord[] {
     const recordLine = line;
     const fields: string[] = [];
     let defect: string | null = null;
+    let quoted = false;
     for (;;) {
       const column = fields.length + 1;
       let field = '';
       if (text[i] === quote) {
+        quoted = true;
         const openedOn = line;
         i++;
         let closed = false;
@@ -153,7 +155,7 @@ export function readCsvRecords(text: string, dialect: CsvDialect): CsvRecord[] {
       if (i < n) i = skipLineBreak(i);
       break;
     }
-    const blank = fields.length === 1 && fields[0]!.trim() === '' && defect === null;
+    const blank = fields.length === 1 && fields[0]!.trim() === '' && !quoted && defect === null;
     if (!blank) records.push({ line: recordLine, fields, defect });
   }
   return records;

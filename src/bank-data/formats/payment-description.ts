@@ -245,8 +245,9 @@ const LABELS = [
 type Label = (typeof LABELS)[number];
 /** Labels that only appear in the labelled layouts; "Valutadatum:" alone does not make a text structured. */
 const IDENTIFYING_LABELS = new Set<Label>(['Naam', 'Omschrijving', 'IBAN', 'Incassant', 'Incassant ID', 'REK', 'NAAM']);
-// ABN AMRO runs a label into the previous value ("NETFLIX B.V.Machtiging:"), so a label may follow a dot or slash.
-const LABEL = new RegExp(`(?<=^|[\\s/.,])(${LABELS.map((l) => l.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')}):`, 'g');
+// ABN AMRO's fixed columns run a label into the previous value ("NETFLIX B.V.Machtiging:", "doorlopendIncassant:"),
+// so a label is found wherever it stands; the capital and the colon keep ordinary words from matching.
+const LABEL = new RegExp(`(${LABELS.map((l) => l.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')}):`, 'g');
 
 function findLabels(text: string): Array<{ label: Label; start: number; end: number }> {
   return [...text.matchAll(LABEL)].map((m) => ({ label: m[1] as Label, start: m.index, end: m.index + m[0].length }));

@@ -48,16 +48,20 @@ function statementLinesOf(path: string): Array<{ field: Mt940Field; details: str
 }
 
 /**
- * The bank reference the reference library should have found. Its older versions read 16 characters of
- * customer reference even across "//" and left the rest as supplementary details ("NONREF//B4E07XM0" +
- * "0J000023"); its SEPA decoding then sometimes blanked the customer reference altogether.
+ * The bank reference the reference library should have found. Its older versions cut the customer
+ * reference at 16 characters even inside or after "//" and left the rest as supplementary details
+ * ("NONREF//B4E07XM0" + "0J000023", "TFNr 01008 MEBB/" + "/9A46…"); its SEPA decoding then sometimes
+ * blanked the customer reference altogether, leaving only the tail.
  */
 function expectBankReference(mine: ParsedTransaction, ref: ReferenceTransaction): void {
+  const customer = ref.customerReference?.split('\n')[0] ?? null;
+  const uncut = customer !== null && customer.length === 16 ? customer + (ref.extraDetails ?? '') : customer;
   if (ref.bankReference !== null) {
     expect(mine.sourceId).toBe(ref.bankReference.trim().toUpperCase() === 'NONREF' ? null : ref.bankReference.trim());
-  } else if (ref.customerReference?.split('\n')[0]!.includes('//')) {
-    expect(mine.sourceId).toBe(ref.customerReference.split('\n')[0]!.split('//')[1]! + (ref.extraDetails ?? ''));
-  } else if (ref.customerReference === null && ref.extraDetails) {
+  } else if (uncut?.includes('//')) {
+    const reference = uncut.split('//')[1]!.trim();
+    expect(mine.sourceId).toBe(reference.toUpperCase() === 'NONREF' ? null : reference);
+  } else if (customer === null && ref.extraDetails) {
     expect(mine.sourceId?.endsWith(ref.extraDetails)).toBe(true);
   } else {
     expect(mine.sourceId).toBeNull();
@@ -78,7 +82,8 @@ function expectDetails(mine: Omit<PaymentDescription, 'paymentType'>, ref: Refer
     return;
   }
   if (!compareText) return;
-  const haystack = squash([ref.transactionDetails, ref.extraDetails, ref.customerReference].filter(Boolean).join(' ')) ?? '';
+  // Where the reference kept subfield text undecoded (Triodos ">20…>21…"), the markers are not part of the words.
+  const haystack = squash([ref.transactionDetails, ref.extraDetails, ref.customerReference].filter(Boolean).join(' ').replace(/[?>]\d{2}/g, '')) ?? '';
   for (const value of [mine.remittanceUnstructured, mine.counterpartyName, mine.endToEndId, mine.mandateId, mine.creditorId, mine.remittanceStructured]) {
     if (value !== null) expect(haystack).toContain(squash(value));
   }
@@ -110,6 +115,11 @@ function expectBalances(mine: ParsedStatement, ref: ReferenceParse): void {
   for (const [key, tag] of Object.entries(BALANCE_TAGS) as Array<[keyof typeof BALANCE_TAGS, string]>) {
     const expected = ref.balances[key];
     const found = mine.balances.filter((b) => b.rawType === tag).at(-1);
+    if (expected && !/^[A-Z]{3}$/.test(expected.currency ?? '')) {
+      // The reference read digits of the amount as the currency; this adapter refuses such a balance.
+      expect(mine.rejected.some((r) => r.reason.includes(`:${tag}: balance`))).toBe(true);
+      continue;
+    }
     if (!expected) {
       expect(found, `no ${tag} in the reference`).toBeUndefined();
       continue;
@@ -119,7 +129,7 @@ function expectBalances(mine: ParsedStatement, ref: ReferenceParse): void {
   }
 }
 
-function compareWithReference(path: string, options: { compareText?: boolean } = {}): ParsedStatement {
+function compareWithReference(path: string, options: { compareText?: boolean; compareAccount?: boolean } = {}): ParsedStatement {
   const mine = parseLenient(path);
   const ref = referenceOf(path);
   const lines = statementLinesOf(path);
@@ -137,7 +147,7 @@ function compareWithReference(path: string, options: { compareText?: boolean } =
     }
   });
   expectBalances(mine, ref);
-  if (ref.accountIdentification !== null) {
+  if (ref.accountIdentification !== null && options.compareAccount !== false) {
     expect(mine.accounts.map((a) => a.iban ?? a.otherId)).toContain(ref.accountIdentification);
   }
   return mine;
@@ -232,8 +242,10 @@ describe('MT940/MT942 samples against the reference parse (WoLpH/mt940)', () => 
           expect(refusal(() => mt940Adapter.parse(fixture(path), { lenient: true })).location).toBe('line 1');
           return;
         }
-        const lenient = compareWithReference(path);
+        const damagedAccount = path === 'betterplace/sepa_snippet_broken.sta';
+        const lenient = compareWithReference(path, { compareAccount: !damagedAccount });
         expect(lenient.rejected.map((r) => r.location)).toContain(refused.location);
+        if (damagedAccount) expect(lenient.accounts.map((a) => a.otherId)).toEqual(['50880050/0194787400888']);
       });
       continue;
     }
