@@ -16,11 +16,13 @@ import type { AppDeps, AppInstance, RouteCatalogueEntry } from './platform/http/
 import { createValidatorCompiler } from './platform/http/validation.js';
 import { healthRoutes } from './platform/http/health.routes.js';
 import { tenantRoutes } from './tenants/tenants.routes.js';
-import { debtorRoutes } from './debtors/debtors.routes.js';
-import { consentRoutes } from './consent/consent.routes.js';
-import { bankDataRoutes } from './bank-data/bank-data.routes.js';
+import { DebtorSchema, debtorRoutes } from './debtors/debtors.routes.js';
+import { ConsentSchema, consentRoutes } from './consent/consent.routes.js';
+import { bankDataRoutes, TransactionSchema } from './bank-data/bank-data.routes.js';
 import { privacyRoutes } from './privacy/privacy.routes.js';
 import { dataPointRoutes } from './data-points/data-points.routes.js';
+import { AffordabilityReportSchema, affordabilityRoutes } from './affordability/affordability.routes.js';
+import { policyRoutes } from './affordability/policies.routes.js';
 import { SERVICE_VERSION } from './version.js';
 
 export interface BuildAppOptions {
@@ -38,6 +40,8 @@ const ROUTE_TAGS = [
   { name: 'debtor', description: 'Debtor-facing actions, reached with a signed link token instead of an API key' },
   { name: 'bank-data', description: 'Uploading and reading consented bank data' },
   { name: 'data-points', description: 'Payment-behaviour data points, outcomes and derived signals' },
+  { name: 'affordability', description: 'What a debtor can pay, and when money arrives' },
+  { name: 'policies', description: 'A creditor’s own categorisation rules and norm overrides' },
   { name: 'privacy', description: 'GDPR access and erasure' },
 ];
 
@@ -66,9 +70,11 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   };
 
   app.decorateRequest('auth', null);
-  app.setValidatorCompiler(createValidatorCompiler([FieldErrorSchema, ProblemSchema]));
-  app.addSchema(FieldErrorSchema);
-  app.addSchema(ProblemSchema);
+  // Shared schemas are added once, before any route: Fastify rebuilds a child context's compilers when
+  // schemas are added later, which would silently drop the custom validator compiler there.
+  const sharedSchemas = [FieldErrorSchema, ProblemSchema, DebtorSchema, ConsentSchema, TransactionSchema, AffordabilityReportSchema];
+  app.setValidatorCompiler(createValidatorCompiler(sharedSchemas));
+  for (const schema of sharedSchemas) app.addSchema(schema);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => sendProblem(reply, request, new AppError('route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`)));
 
@@ -101,6 +107,8 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   await consentRoutes(app, deps);
   await bankDataRoutes(app, deps);
   await dataPointRoutes(app, deps);
+  await affordabilityRoutes(app, deps);
+  await policyRoutes(app, deps);
   await privacyRoutes(app, deps);
   return app;
 }

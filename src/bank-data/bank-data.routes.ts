@@ -99,7 +99,6 @@ export function bankFileProblem(error: BankFileError): AppError {
 
 export async function bankDataRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
   const { db } = deps.database;
-  app.addSchema(TransactionSchema);
 
   // Uploads keep the raw bytes: bank files carry their own encodings and the adapters read them.
   await app.register(async (plain) => {

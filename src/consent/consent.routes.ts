@@ -52,7 +52,6 @@ const TokenParams = Type.Object({ token: Type.String({ minLength: 10, maxLength:
 
 export async function consentRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
   const { db } = deps.database;
-  app.addSchema(ConsentSchema);
   const now = () => new Date();
 
   const tokenOf = (token: string): LinkTokenPayload => {

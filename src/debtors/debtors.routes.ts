@@ -28,7 +28,6 @@ export const DebtorParamsSchema = Type.Object({ debtorId: UuidSchema });
 
 export async function debtorRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
   const { db } = deps.database;
-  app.addSchema(DebtorSchema);
 
   app.post(
     '/v1/debtors',

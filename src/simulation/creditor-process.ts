@@ -179,6 +179,7 @@ function refundRequested(ctx: EngineContext, invoice: InvoiceState, day: number)
 
 function returned(ctx: EngineContext, invoice: InvoiceState, day: number, amount: number, reasonCode: string): void {
   const { state, rec } = ctx;
+  state.creditor.caseOpen = true;
   rec?.event(day, { type: 'direct_debit_returned', invoiceId: rec.invoiceId(invoice.seq), amountCents: amount, reasonCode });
   // The household sees the returned debit in its banking app, sooner or later.
   const c = state.creditor;
@@ -389,12 +390,12 @@ function dunning(ctx: EngineContext, day: number): void {
   }
 
   if (oldest) {
-    c.caseOpen = true;
     const age = day - oldest.dueDay;
     let target = 0;
     for (const d of POLICY.reminderDaysPastDue) if (age >= d) target++;
     if (target > c.reminderStage) {
       c.reminderStage++;
+      c.caseOpen = true;
       const stage = STAGES[c.reminderStage - 1]!;
       const channel = c.reminderStage === 1 ? (profile.hasEmailOnFile ? 'email' : 'sms') : profile.hasEmailOnFile && c.reminderStage === 2 ? 'email' : 'letter';
       rec?.event(day, { type: 'reminder_sent', channel, invoiceId: rec.invoiceId(oldest.seq), stage });
@@ -409,6 +410,8 @@ function dunning(ctx: EngineContext, day: number): void {
     }
   }
 
+  if (state.collectionCases.length === 0) return;
+  let returnedByAgency = false;
   for (const k of state.collectionCases) {
     // The agency returns a claim it could not collect in half a year; the creditor writes it off.
     if (k.fromOurCreditor && day - k.lastPaymentDay > 180) {
@@ -416,9 +419,10 @@ function dunning(ctx: EngineContext, day: number): void {
       k.fromOurCreditor = false;
       k.outstandingCents = 0;
       c.caseOpen = false;
+      returnedByAgency = true;
     }
   }
-  if (state.collectionCases.some((k) => k.outstandingCents <= 0)) state.collectionCases = state.collectionCases.filter((k) => k.outstandingCents > 0);
+  if (returnedByAgency) state.collectionCases = state.collectionCases.filter((k) => k.outstandingCents > 0);
 }
 
 function handOver(ctx: EngineContext, day: number): void {

@@ -12,7 +12,7 @@
  * Employers pay salary before a closed day (previous working day); the Belastingdienst pays
  * allowances after it (next working day). A schedule names which.
  */
-import { daysInMonth, toDayNumber, type IsoDate } from '../platform/dates.js';
+import { toDayNumber, type IsoDate } from '../platform/dates.js';
 
 const holidaysByYear = new Map<number, Set<number>>();
 
@@ -33,10 +33,6 @@ function easterSunday(year: number): number {
   const month = Math.floor((h + l - 7 * m + 114) / 31);
   const day = ((h + l - 7 * m + 114) % 31) + 1;
   return dayNumberOf(year, month, day);
-}
-
-export function dayNumberOf(year: number, month1: number, day: number): number {
-  return Math.round(Date.UTC(year, month1 - 1, day) / 86_400_000);
 }
 
 /** The closed days of a year under the Algemene termijnenwet, as day numbers. */
@@ -68,54 +64,77 @@ export function weekdayOf(day: number): number {
 }
 
 /**
- * Calendar facts per day, precomputed for 2000–2099: the simulation asks for the day of the month
- * of every simulated day (billions of times for a large run with its Monte Carlo truth), and a Date
- * object per question would dominate the run time.
+ * Calendar facts per day and per month, precomputed for 2000–2099: the simulation asks for the day
+ * of the month of every simulated day (billions of times for a large run with its Monte Carlo
+ * truth), and a Date object per question would dominate the run time.
  */
-const TABLE_START = dayNumberOf(2000, 1, 1);
-const TABLE_END = dayNumberOf(2100, 1, 1);
-let dayTable: { dayOfMonth: Uint8Array; month: Uint8Array; year: Uint16Array; working: Uint8Array } | null = null;
+const TABLE_FIRST_YEAR = 2000;
+const TABLE_YEARS = 100;
+let calendarTable: CalendarTable | null = null;
+const TABLE_START = dayNumberOf(TABLE_FIRST_YEAR, 1, 1);
+const TABLE_END = dayNumberOf(TABLE_FIRST_YEAR + TABLE_YEARS, 1, 1);
 
-function table(): NonNullable<typeof dayTable> {
-  if (dayTable) return dayTable;
+interface CalendarTable {
+  dayOfMonth: Uint8Array;
+  /** Months since January 2000, per day. */
+  monthIndex: Uint16Array;
+  working: Uint8Array;
+  monthStart: Int32Array;
+  monthLength: Uint8Array;
+}
+
+function table(): CalendarTable {
+  if (calendarTable) return calendarTable;
   const size = TABLE_END - TABLE_START;
-  const built = { dayOfMonth: new Uint8Array(size), month: new Uint8Array(size), year: new Uint16Array(size), working: new Uint8Array(size) };
-  for (let i = 0; i < size; i++) {
-    const date = new Date((TABLE_START + i) * 86_400_000);
-    built.dayOfMonth[i] = date.getUTCDate();
-    built.month[i] = date.getUTCMonth() + 1;
-    built.year[i] = date.getUTCFullYear();
+  const months = TABLE_YEARS * 12;
+  const built: CalendarTable = {
+    dayOfMonth: new Uint8Array(size),
+    monthIndex: new Uint16Array(size),
+    working: new Uint8Array(size),
+    monthStart: new Int32Array(months + 1),
+    monthLength: new Uint8Array(months),
+  };
+  for (let m = 0; m <= months; m++) built.monthStart[m] = dayNumberOf(TABLE_FIRST_YEAR + Math.floor(m / 12), (m % 12) + 1, 1);
+  for (let m = 0; m < months; m++) {
+    built.monthLength[m] = built.monthStart[m + 1]! - built.monthStart[m]!;
+    for (let d = 0; d < built.monthLength[m]!; d++) {
+      const i = built.monthStart[m]! - TABLE_START + d;
+      built.dayOfMonth[i] = d + 1;
+      built.monthIndex[i] = m;
+    }
   }
   for (let i = 0; i < size; i++) {
     const day = TABLE_START + i;
     const w = weekdayOf(day);
-    built.working[i] = w !== 0 && w !== 6 && !dutchHolidays(built.year[i]!).has(day) ? 1 : 0;
+    const year = TABLE_FIRST_YEAR + Math.floor(built.monthIndex[i]! / 12);
+    built.working[i] = w !== 0 && w !== 6 && !dutchHolidays(year).has(day) ? 1 : 0;
   }
-  dayTable = built;
+  calendarTable = built;
   return built;
 }
 
-function inTable(day: number): boolean {
-  return day >= TABLE_START && day < TABLE_END;
+function assertInTable(day: number): void {
+  if (day < TABLE_START || day >= TABLE_END) throw new RangeError(`the simulation calendar covers 2000–2099, not day ${day}`);
 }
 
 export function yearOf(day: number): number {
-  return inTable(day) ? table().year[day - TABLE_START]! : new Date(day * 86_400_000).getUTCFullYear();
+  assertInTable(day);
+  return TABLE_FIRST_YEAR + Math.floor(table().monthIndex[day - TABLE_START]! / 12);
 }
 
 export function monthOf(day: number): number {
-  return inTable(day) ? table().month[day - TABLE_START]! : new Date(day * 86_400_000).getUTCMonth() + 1;
+  assertInTable(day);
+  return (table().monthIndex[day - TABLE_START]! % 12) + 1;
 }
 
 export function dayOfMonthOf(day: number): number {
-  return inTable(day) ? table().dayOfMonth[day - TABLE_START]! : new Date(day * 86_400_000).getUTCDate();
+  assertInTable(day);
+  return table().dayOfMonth[day - TABLE_START]!;
 }
 
 export function isWorkingDay(day: number): boolean {
-  if (inTable(day)) return table().working[day - TABLE_START] === 1;
-  const w = weekdayOf(day);
-  if (w === 0 || w === 6) return false;
-  return !dutchHolidays(yearOf(day)).has(day);
+  assertInTable(day);
+  return table().working[day - TABLE_START] === 1;
 }
 
 export function previousWorkingDay(day: number): number {
@@ -154,34 +173,37 @@ function shiftDay(day: number, shift: WorkingDayShift): number {
   return shift === 'previous_working_day' ? previousWorkingDay(day) : nextWorkingDay(day);
 }
 
-function yearMonthOf(day: number): [number, number] {
-  return [yearOf(day), monthOf(day)];
+/** The day `dayOfMonth` (clamped to the month's end) of the month with this index (months since January 2000). */
+function dayInMonthIndex(monthIndex: number, dayOfMonth: number): number {
+  const t = table();
+  return t.monthStart[monthIndex]! + Math.min(dayOfMonth, t.monthLength[monthIndex]!) - 1;
 }
 
-function addMonth(year: number, month1: number, delta: number): [number, number] {
-  const total = year * 12 + (month1 - 1) + delta;
-  return [Math.floor(total / 12), (total % 12) + 1];
-}
-
-/** The schedule's payday in a given month, or null when the schedule does not pay in that month. */
-function paydayInMonth(schedule: PaySchedule, year: number, month1: number): number | null {
+/** The schedule's payday in a month, or -1 when the schedule does not pay in that month. */
+function paydayInMonth(schedule: PaySchedule, monthIndex: number): number {
   switch (schedule.rule) {
     case 'monthly':
-      return shiftDay(dayNumberOf(year, month1, Math.min(schedule.dayOfMonth, daysInMonth(year, month1))), schedule.shift);
+      return shiftDay(dayInMonthIndex(monthIndex, schedule.dayOfMonth), schedule.shift);
     case 'last_working_day':
-      return previousWorkingDay(dayNumberOf(year, month1, daysInMonth(year, month1)));
+      return previousWorkingDay(dayInMonthIndex(monthIndex, 31));
     case 'quarterly':
-      if (!schedule.months.includes(month1)) return null;
-      return shiftDay(dayNumberOf(year, month1, Math.min(schedule.dayOfMonth, daysInMonth(year, month1))), schedule.shift);
+      if (!schedule.months.includes((monthIndex % 12) + 1)) return -1;
+      return shiftDay(dayInMonthIndex(monthIndex, schedule.dayOfMonth), schedule.shift);
     case 'four_weekly':
       throw new Error('four-weekly schedules are not tied to months');
   }
 }
 
+const anchorDays = new WeakMap<PaySchedule, number>();
+
 /** The first payday on or after `fromDay`. */
 export function nextPayday(schedule: PaySchedule, fromDay: number): number {
   if (schedule.rule === 'four_weekly') {
-    const anchor = toDayNumber(schedule.anchor);
+    let anchor = anchorDays.get(schedule);
+    if (anchor === undefined) {
+      anchor = toDayNumber(schedule.anchor);
+      anchorDays.set(schedule, anchor);
+    }
     // A shift can move a payday back by a few days, so start one period early and walk forward.
     let k = Math.floor((fromDay - anchor) / 28) - 1;
     for (;;) {
@@ -190,15 +212,37 @@ export function nextPayday(schedule: PaySchedule, fromDay: number): number {
       k++;
     }
   }
+  assertInTable(fromDay);
   // A payday nominally in the next month can be shifted back into this one (the 1st → last working
   // day before), so look from the previous month on.
-  let [year, month1] = addMonth(...yearMonthOf(fromDay), -1);
-  for (let i = 0; i < 16; i++) {
-    const payday = paydayInMonth(schedule, year, month1);
-    if (payday !== null && payday >= fromDay) return payday;
-    [year, month1] = addMonth(year, month1, 1);
+  const first = table().monthIndex[fromDay - TABLE_START]! - 1;
+  for (let m = first; m < first + 16; m++) {
+    const payday = paydayInMonth(schedule, m);
+    if (payday >= fromDay) return payday;
   }
   throw new Error(`no payday found for schedule ${JSON.stringify(schedule)}`);
+}
+
+/**
+ * The first day on or after `fromDay` that is `dayOfMonth` of a month in `monthMask` (bit i = month
+ * i+1), moved to the next working day: when a monthly direct debit is collected. Allocation-free,
+ * as it runs for every collection of every future.
+ */
+export function nextCollectionDay(dayOfMonth: number, monthMask: number, fromDay: number): number {
+  assertInTable(fromDay);
+  const first = table().monthIndex[fromDay - TABLE_START]! - 1;
+  for (let m = first; m < first + 25; m++) {
+    if (!(monthMask & (1 << m % 12))) continue;
+    const day = nextWorkingDay(dayInMonthIndex(m, dayOfMonth));
+    if (day >= fromDay) return day;
+  }
+  throw new Error(`no collection day for day ${dayOfMonth} and months ${monthMask.toString(2)}`);
+}
+
+/** Day number of a calendar date (fast inside 2000–2099). */
+export function dayNumberOf(year: number, month1: number, day: number): number {
+  if (calendarTable && year >= TABLE_FIRST_YEAR && year < TABLE_FIRST_YEAR + TABLE_YEARS) return dayInMonthIndex((year - TABLE_FIRST_YEAR) * 12 + month1 - 1, day);
+  return Math.round(Date.UTC(year, month1 - 1, day) / 86_400_000);
 }
 
 /** All paydays in [fromDay, toDay). */

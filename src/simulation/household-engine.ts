@@ -9,7 +9,7 @@
  * creditor's events) and the Monte Carlo futures behind the truth (without one). Everything that
  * only describes (names, texts, ids) happens in the recorder, so a future costs only arithmetic.
  */
-import { dayOfMonthOf, monthOf, nextPayday } from './dutch-calendar.js';
+import { dayOfMonthOf, monthOf, nextCollectionDay, nextPayday } from './dutch-calendar.js';
 import {
   allocateVariableBudget,
   clamp,
@@ -57,12 +57,14 @@ export function simulateDay(ctx: EngineContext): void {
   }
   if (mainPayday) onMainPayday(ctx, day);
 
+  let finished = false;
   for (const obligation of state.obligations) {
-    if (obligation.nextDay === day) collectObligation(ctx, obligation, day);
+    if (obligation.nextDay === day) {
+      collectObligation(ctx, obligation, day);
+      finished ||= obligation.remaining <= 0;
+    }
   }
-  if (state.obligations.length > 0 && state.obligations.some((o) => o.remaining <= 0)) {
-    state.obligations = state.obligations.filter((o) => o.remaining > 0 || o.unpaidCents > 0);
-  }
+  if (finished) state.obligations = state.obligations.filter((o) => o.remaining > 0 || o.unpaidCents > 0);
 
   creditorDay(ctx, day);
 
@@ -197,10 +199,7 @@ function onMainPayday(ctx: EngineContext, day: number): void {
 
 export function nextObligationDay(obligation: ObligationState, fromDay: number): number {
   // Collections move to the next working day, as SEPA settles only on TARGET days.
-  const schedule = { rule: 'monthly' as const, dayOfMonth: obligation.dayOfMonth, shift: 'next_working_day' as const };
-  let day = nextPayday(schedule, fromDay);
-  for (let i = 0; i < 12 && !(obligation.monthMask & (1 << (monthOf(day) - 1))); i++) day = nextPayday(schedule, day + 1);
-  return day;
+  return nextCollectionDay(obligation.dayOfMonth, obligation.monthMask, fromDay);
 }
 
 function collectObligation(ctx: EngineContext, obligation: ObligationState, day: number): void {

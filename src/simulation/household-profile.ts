@@ -22,6 +22,7 @@ import {
   PUBLIC_TRANSPORT,
   SUBSCRIPTIONS,
   SUPERMARKETS,
+  SURNAMES,
   CONSUMER_LENDERS,
   BNPL_PROVIDERS,
   UWV,
@@ -80,10 +81,10 @@ export function drawHousehold(world: WorldSetup, index: number, record: boolean)
   const childCount = composition === 'single_parent' || composition === 'couple_with_children' ? r.pickWeighted(WORLD.childrenCount) : 0;
   const childAges = Array.from({ length: childCount }, () => r.int(0, 17));
   const city = r.pickWeighted(CITIES);
-  const surname = r.pick(SURNAMES_FOR_DRAW);
+  const surname = r.pick(SURNAMES);
   const initials = () => `${INITIALS[r.int(0, INITIALS.length - 1)]}.${r.chance(0.5) ? `${INITIALS[r.int(0, INITIALS.length - 1)]}.` : ''}`;
   const debtorName = `${initials()} ${surname}`;
-  const partnerName = adults > 1 ? `${initials()} ${r.chance(0.5) ? surname : r.pick(SURNAMES_FOR_DRAW)}` : null;
+  const partnerName = adults > 1 ? `${initials()} ${r.chance(0.5) ? surname : r.pick(SURNAMES)}` : null;
   const bank = r.pickWeighted(DUTCH_BANKS);
 
   const traits = drawTraits(r, mainIncomeSource, composition);
@@ -152,13 +153,6 @@ export function drawHousehold(world: WorldSetup, index: number, record: boolean)
   return ctx;
 }
 
-const SURNAMES_FOR_DRAW = [
-  'de Jong', 'Jansen', 'de Vries', 'van den Berg', 'van Dijk', 'Bakker', 'Janssen', 'Visser', 'Smit', 'Meijer',
-  'de Boer', 'Mulder', 'de Groot', 'Bos', 'Vos', 'Peters', 'Hendriks', 'van Leeuwen', 'Dekker', 'Brouwer',
-  'de Wit', 'Dijkstra', 'Smits', 'de Graaf', 'van der Meer', 'van der Linden', 'Kok', 'Jacobs', 'de Haan', 'Vermeulen',
-  'van den Heuvel', 'van der Veen', 'van den Broek', 'de Bruijn', 'de Bruin', 'van der Heijden', 'Schouten', 'van Beek', 'Willems', 'van Vliet',
-  'Yilmaz', 'Kaya', 'El Amrani', 'Bouzid', 'Sardjoe', 'Pinas', 'Nguyen', 'Kowalski', 'Öztürk', 'Haddou',
-] as const;
 
 function essentialMonthlyForReserve(state: HouseholdState): number {
   let total = state.creditor.advanceCents;

@@ -422,7 +422,8 @@ export class HouseholdRecorder {
 
   event(day: number, body: DataPointBody): void {
     const eventId = this.ids.uuid();
-    const event = { eventId, debtorRef: this.profile.debtorRef, type: body.type, occurredOn: fromDayNumber(day), ...body } as DataPointEvent;
+    const { type, ...fields } = body;
+    const event = { eventId, debtorRef: this.profile.debtorRef, type, occurredOn: fromDayNumber(day), ...fields } as DataPointEvent;
     if (body.type === 'reminder_sent') this.lastReminderEventId = eventId;
     if (body.type === 'contact_answered' && this.lastReminderEventId) (event as { inResponseToEventId?: string }).inResponseToEventId = this.lastReminderEventId;
     this.events.push(event);

@@ -23,7 +23,7 @@
 import type { CategoryId } from '../analytics/taxonomy.js';
 import type { IsoDate } from '../platform/dates.js';
 import type { PaySchedule } from './dutch-calendar.js';
-import type { DataPointEvent } from './data-point-event.js';
+import type { DataPointEvent } from '../data-points/data-point.schema.js';
 import type { MainIncomeSource } from './world-parameters.js';
 
 export type HouseholdComposition = 'single' | 'couple' | 'single_parent' | 'couple_with_children';

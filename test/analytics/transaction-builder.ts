@@ -34,8 +34,8 @@ export function tx(fields: Partial<AnalysisTransaction> & { bookingDate: IsoDate
 }
 
 /** A transaction with its category already decided, for stream and income-day tests that are not about categorisation. */
-export function categorised(category: CategoryId, fields: Partial<AnalysisTransaction> & { bookingDate: IsoDate; amountCents: number }): CategorisedTransaction {
-  return { ...tx(fields), category, ruleId: 'test', confidence: 1 };
+export function categorised(category: CategoryId, fields: Partial<AnalysisTransaction> & { bookingDate: IsoDate; amountCents: number }, ruleId = 'test'): CategorisedTransaction {
+  return { ...tx(fields), category, ruleId, confidence: 1 };
 }
 
 export function balance(date: IsoDate, amountCents: number, type: AnalysisBalance['type'] = 'closingBooked'): AnalysisBalance {

@@ -66,6 +66,18 @@ const CASES: Record<string, RouteCase> = {
   },
   'GET /v1/debtors/:debtorId/data-points': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}/data-points` }), crossTenant: 'not-found' },
   'GET /v1/debtors/:debtorId/signals': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}/signals?asOf=2026-06-01` }), crossTenant: 'not-found' },
+  'GET /v1/debtors/:debtorId/affordability': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}/affordability?asOf=2026-11-01` }), crossTenant: 'not-found' },
+  'POST /v1/affordability': {
+    request: () => ({ method: 'POST', url: '/v1/affordability', payload: { asOf: '2026-11-01', transactions: [{ id: 't1', bookingDate: '2026-10-01', amountCents: -1000, counterpartyName: 'Albert Heijn' }] } }),
+    crossTenant: { ownOnly: (r) => r.bankDataMarkers },
+  },
+  'GET /v1/policies/categorisation-rules': { request: () => ({ url: '/v1/policies/categorisation-rules' }), crossTenant: { ownOnly: (r) => [r.tenantRuleId] } },
+  'PUT /v1/policies/categorisation-rules': {
+    request: (r) => ({ method: 'PUT', url: '/v1/policies/categorisation-rules', payload: { rules: [{ id: r.tenantRuleId, category: 'expense.energy', confidence: 0.9, priority: 100, when: { counterparty: ['eigen energie bv'] } }] } }),
+    crossTenant: { ownOnly: () => [] },
+  },
+  'GET /v1/policies/norm-overrides': { request: () => ({ url: '/v1/policies/norm-overrides' }), crossTenant: { ownOnly: () => ['2026-07-01'] } },
+  'PUT /v1/policies/norm-overrides': { request: () => ({ method: 'PUT', url: '/v1/policies/norm-overrides', payload: { overrides: {} } }), crossTenant: { ownOnly: () => [] } },
   'GET /v1/debtors/:debtorId/export': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}/export` }), crossTenant: 'not-found' },
   'DELETE /v1/debtors/:debtorId': { request: (r) => ({ method: 'DELETE', url: `/v1/debtors/${r.spareDebtorId}` }), crossTenant: 'not-found' },
 };

@@ -20,6 +20,8 @@ export interface SeededResources {
   /** A debtor the route tests may erase. */
   spareDebtorId: string;
   dataPointEventId: string;
+  /** Id of a categorisation rule only tenant A has. */
+  tenantRuleId: string;
   /** Strings that occur only in tenant A's bank data (counterparty names). */
   bankDataMarkers: string[];
 }
@@ -39,6 +41,20 @@ export async function seedTenantResources(t: TestApp): Promise<SeededResources> 
     payload: { events: [{ eventId: 'seed-inv-1', debtorRef: 'seed-main', type: 'invoice_issued', occurredOn: '2026-01-01', invoiceId: 'INV-1', amountCents: 5000, dueDate: '2026-01-15' }] },
   });
   if (events.statusCode !== 200) throw new Error(`seed data points failed: ${events.body}`);
+  const rule = await t.app.inject({
+    method: 'PUT',
+    url: '/v1/policies/categorisation-rules',
+    headers: bearer(t.tenantA.keys.admin),
+    payload: { rules: [{ id: 'tenant-a-own-supplier', category: 'expense.energy', confidence: 0.95, priority: 100, when: { counterparty: ['energie van a bv'] } }] },
+  });
+  if (rule.statusCode !== 200) throw new Error(`seed rules failed: ${rule.body}`);
+  const norms = await t.app.inject({
+    method: 'PUT',
+    url: '/v1/policies/norm-overrides',
+    headers: bearer(t.tenantA.keys.admin),
+    payload: { overrides: { assessmentPolicy: [{ validFrom: '2026-07-01', maxMonthsAssessed: 6 }] } },
+  });
+  if (norms.statusCode !== 200) throw new Error(`seed norms failed: ${norms.body}`);
   return {
     tenantId: t.tenantA.id,
     apiKeyId: t.tenantA.keyIds.creditor,
@@ -50,6 +66,7 @@ export async function seedTenantResources(t: TestApp): Promise<SeededResources> 
     spareConsentId: spareConsent.consentId,
     spareDebtorId: spareDebtor.debtorId,
     dataPointEventId: 'seed-inv-1',
+    tenantRuleId: 'tenant-a-own-supplier',
     bankDataMarkers: ['John Miles', 'Paul Simpson'],
   };
 }

@@ -5,7 +5,10 @@
  *
  * Sources: Algemene termijnenwet art. 3 (the generally recognised holidays); Koningsdag by
  * Besluit van 2013 (Stb. 2013, 123): 27 April, 26 April when the 27th is a Sunday; Bevrijdingsdag
- * is a day off in most collective agreements and at the government only every fifth year.
+ * counts here in lustrum years only, when it is a day off at the government and in most collective
+ * agreements (the Algemene termijnenwet itself names 5 May every year; a calendar that follows it
+ * sets everyYears to 1). Good Friday and 1 May are added because TARGET2, which settles euro
+ * payments, is closed on them: no salary or allowance can arrive that day (ECB, TARGET closing days).
  */
 import { addDays, fromDayNumber, isWeekend, isoDateFromParts, toDayNumber, weekday, type IsoDate } from '../../platform/dates.js';
 
@@ -15,9 +18,11 @@ export type HolidayRule =
 
 export const DUTCH_HOLIDAY_RULES: readonly HolidayRule[] = [
   { id: 'new-year', name: 'Nieuwjaarsdag', kind: 'fixed', month: 1, day: 1, validFrom: '1900-01-01' },
+  { id: 'good-friday', name: 'Goede Vrijdag (TARGET2 gesloten)', kind: 'easter', offsetDays: -2, validFrom: '2000-01-01' },
   { id: 'easter-monday', name: 'Tweede paasdag', kind: 'easter', offsetDays: 1, validFrom: '1900-01-01' },
   { id: 'queens-day', name: 'Koninginnedag', kind: 'fixed', month: 4, day: 30, sundayMovesTo: 29, validFrom: '1949-01-01', validUntil: '2013-12-31' },
   { id: 'kings-day', name: 'Koningsdag', kind: 'fixed', month: 4, day: 27, sundayMovesTo: 26, validFrom: '2014-01-01' },
+  { id: 'labour-day', name: 'Dag van de Arbeid (TARGET2 gesloten)', kind: 'fixed', month: 5, day: 1, validFrom: '2000-01-01' },
   { id: 'liberation-day', name: 'Bevrijdingsdag (lustrumjaar)', kind: 'fixed', month: 5, day: 5, everyYears: 5, validFrom: '1990-01-01' },
   { id: 'ascension', name: 'Hemelvaartsdag', kind: 'easter', offsetDays: 39, validFrom: '1900-01-01' },
   { id: 'whit-monday', name: 'Tweede pinksterdag', kind: 'easter', offsetDays: 50, validFrom: '1900-01-01' },

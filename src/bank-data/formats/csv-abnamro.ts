@@ -17,7 +17,6 @@ import {
   peekText,
   readCsvAmount,
   readCsvDate,
-  textOrNull,
   type CsvEntry,
   type CsvLayout,
   type CsvRow,

@@ -78,13 +78,20 @@ const TAG_LINE = /^:(\d{2}[A-Z]?|NS):/;
 /** End of a message's text block: "-", "-}", "-}{5:…}"; ING's legacy export ends with "-XXX". */
 const END_OF_MESSAGE = /^-(\}.*|XXX)?$/;
 
+interface OpenMessage {
+  messageType: '940' | '942' | null;
+  servicerBic: string | null;
+  fields: Mt940Field[];
+}
+
 /** Cuts MT940/MT942 text into messages and fields. Never throws: text that is no field is skipped or continues a field. */
 export function readMt940Messages(text: string): Mt940Message[] {
   const messages: Mt940Message[] = [];
-  let current: { messageType: '940' | '942' | null; servicerBic: string | null; fields: Mt940Field[] } | null = null;
+  let current: OpenMessage | null = null;
   let field: Mt940Field | null = null;
-  let pendingServicer: string | null = null;
-  let pendingType: '940' | '942' | null = null;
+  let servicerBic: string | null = null;
+  let announcedType: '940' | '942' | null = null;
+  let bicLine: string | null = null;
 
   const close = (): void => {
     if (current && current.fields.length > 0) {
@@ -93,54 +100,50 @@ export function readMt940Messages(text: string): Mt940Message[] {
     current = null;
     field = null;
   };
-  const open = (): NonNullable<typeof current> => {
-    current = { messageType: pendingType, servicerBic: pendingServicer, fields: [] };
-    pendingType = null;
-    return current;
-  };
 
   const lines = text.replace(CONTROL_CHARACTERS, '').split(/\r\n|\n|\r/);
-  lines.forEach((rawLine, index) => {
-    const lineNumber = index + 1;
-    let line = rawLine;
+  for (let index = 0; index < lines.length; index++) {
+    let line = lines[index]!;
     // Sparkasse exports have been seen breaking a tag after its first colon (":" then "86:…").
-    if (line === ':' && isTagLine(`:${lines[index + 1] ?? ''}`)) return;
+    if (line === ':' && isTagLine(`:${lines[index + 1] ?? ''}`)) continue;
     if (index > 0 && lines[index - 1] === ':' && isTagLine(`:${line}`)) line = `:${line}`;
     if (/^\s*\{[1-4]:/.test(line)) {
       close();
       const block1 = /\{1:F\d{2}([A-Z]{6}[A-Z0-9]{2})[A-Z0-9]([A-Z0-9]{3})/.exec(line);
-      if (block1) pendingServicer = bicFromAddress(block1[1]!, block1[2]!);
+      if (block1) servicerBic = bicFromAddress(block1[1]!, block1[2]!);
       const block2 = /\{2:[IO](94[02])/.exec(line);
-      if (block2) pendingType = block2[1] as '940' | '942';
+      if (block2) announcedType = block2[1] as '940' | '942';
       const textBlock = line.indexOf('{4:');
-      if (textBlock === -1) return;
+      if (textBlock === -1) continue;
       line = line.slice(textBlock + 3);
     }
     const trimmed = line.trim();
-    if (trimmed === '') return;
+    if (trimmed === '') continue;
     if (END_OF_MESSAGE.test(trimmed)) {
       close();
-      return;
+      continue;
     }
     const tag = TAG_LINE.exec(line)?.[1];
-    if (tag && isTagLine(line)) {
-      const message: NonNullable<typeof current> = current ?? open();
-      if (tag === '20' && message.fields.length > 0) {
+    if (tag !== undefined && KNOWN_TAGS.has(tag)) {
+      if (current === null || (tag === '20' && current.fields.length > 0)) {
         close();
-        open();
+        current = { messageType: announcedType, servicerBic, fields: [] };
+        announcedType = null;
       }
-      field = { tag, lines: [line.slice(tag.length + 2)], line: lineNumber };
-      current!.fields.push(field);
-      return;
-    }
-    if (field) {
+      field = { tag, lines: [line.slice(tag.length + 2)], line: index + 1 };
+      current.fields.push(field);
+    } else if (field) {
       field.lines.push(line);
-      return;
+    } else {
+      // Text before a message. ING writes a header record holding its BIC ("0000 01INGBNL2AXXXX00001");
+      // ABN AMRO writes its BIC on a line of its own, then "940". Only that pair counts, since any
+      // eight capitals before a statement would otherwise pass for a BIC.
+      const ingHeader = /^\d{4} \d{2}([A-Z]{6}[A-Z0-9]{2})[A-Z0-9]([A-Z0-9]{3})\d+$/.exec(trimmed);
+      if (ingHeader) servicerBic = bicFromAddress(ingHeader[1]!, ingHeader[2]!);
+      if (/^94[02]\b/.test(trimmed) && bicLine) servicerBic = bicLine;
+      bicLine = /^[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?$/.test(trimmed) ? trimmed : null;
     }
-    // Text before a message: ABN AMRO writes its BIC, ING a header record with it.
-    const header = /^(?:\d{4} \d{2})?([A-Z]{6}[A-Z0-9]{2})(?:[A-Z0-9]([A-Z0-9]{3})\d*)?$/.exec(trimmed);
-    if (header) pendingServicer = bicFromAddress(header[1]!, header[2] ?? 'XXX');
-  });
+  }
   close();
   return messages;
 }

@@ -284,7 +284,8 @@ function readLabels(text: string): PaymentDescription {
     remittanceStructured: get('Betalingskenm.'),
     endToEndId: get('Kenmerk'),
     mandateId: get('Machtiging ID', 'Machtiging'),
-    creditorId: get('Incassant ID', 'Incassant'),
+    // A SEPA creditor identifier has no spaces; ING follows it with free text such as "Doorlopende incasso".
+    creditorId: get('Incassant ID', 'Incassant')?.split(' ')[0] ?? null,
     returnReasonCode: returnReasonOrNull(get('Reden')),
     paymentType: description ? leading : null,
   };

@@ -12,12 +12,13 @@ import type { DebtorTables } from '../../debtors/debtor.table.js';
 import type { ConsentTables } from '../../consent/consent.table.js';
 import type { BankDataTables } from '../../bank-data/bank-data.table.js';
 import type { DataPointTables } from '../../data-points/data-point.table.js';
+import type { TenantPolicyTables } from '../../tenants/tenant-policy.table.js';
 
 export interface ServiceSettingTable {
   key: string;
   value: string;
 }
 
-export interface Database extends TenantTables, AuditTables, DebtorTables, ConsentTables, BankDataTables, DataPointTables {
+export interface Database extends TenantTables, AuditTables, DebtorTables, ConsentTables, BankDataTables, DataPointTables, TenantPolicyTables {
   service_settings: ServiceSettingTable;
 }

@@ -1,0 +1,133 @@
+/**
+ * The affordability report for a stored debtor: loads the debtor's consented bank data and the
+ * tenant's policies from the database and hands them to the pure assessment. Compiled categorisation
+ * rules are cached per tenant and rebuilt only when the tenant's rules change.
+ */
+import type { Db } from '../platform/database/connection.js';
+import { addMonths, type IsoDate } from '../platform/dates.js';
+import { AppError } from '../platform/errors.js';
+import { requireConsent } from '../consent/consent.service.js';
+import { getDebtor } from '../debtors/debtor.service.js';
+import type { AnalysisBalance, AnalysisTransaction } from '../analytics/analysis-input.js';
+import { compileRuleSet, type CompiledRuleSet } from '../analytics/categorisation/categorise.js';
+import { DEFAULT_RULE_SET } from '../analytics/categorisation/default-rules.js';
+import type { CategorisationRule } from '../analytics/categorisation/rule-set.schema.js';
+import type { BalanceType } from '../bank-data/canonical.js';
+import { getTenantPolicy } from '../tenants/tenant-policy.service.js';
+import { assessAffordability } from './assess-affordability.js';
+import type { HouseholdGiven } from './household.js';
+import { normsAt, NormsError, type NormOverrides } from './norms/norms.js';
+import type { AffordabilityReport } from './report.types.js';
+
+/** History loaded before asOf: twelve assessed months plus room for stream detection to see a pattern. */
+const HISTORY_MONTHS = 15;
+
+export class AffordabilityEngine {
+  private readonly compiledRules = new Map<string, { version: number; compiled: CompiledRuleSet }>();
+
+  async rulesFor(db: Db, tenantId: string): Promise<CompiledRuleSet> {
+    const policy = await getTenantPolicy<CategorisationRule[]>(db, tenantId, 'categorisation_rules', []);
+    const cached = this.compiledRules.get(tenantId);
+    if (cached && cached.version === policy.version) return cached.compiled;
+    const compiled = compileRuleSet(DEFAULT_RULE_SET, policy.document);
+    this.compiledRules.set(tenantId, { version: policy.version, compiled });
+    return compiled;
+  }
+
+  async normOverrides(db: Db, tenantId: string): Promise<NormOverrides> {
+    return (await getTenantPolicy<NormOverrides>(db, tenantId, 'norm_overrides', {})).document;
+  }
+
+  /** The report from transactions the caller brings (nothing is stored). */
+  async assessGiven(
+    db: Db,
+    tenantId: string,
+    input: { transactions: AnalysisTransaction[]; balances: AnalysisBalance[]; ownIbans: string[]; accountHolderNames: string[]; asOf: IsoDate; household?: HouseholdGiven },
+  ): Promise<AffordabilityReport> {
+    const [rules, overrides] = await Promise.all([this.rulesFor(db, tenantId), this.normOverrides(db, tenantId)]);
+    let norms;
+    try {
+      norms = normsAt(input.asOf, overrides);
+    } catch (error) {
+      if (error instanceof NormsError) throw new AppError('unprocessable_entity', `no norms apply on ${input.asOf}: ${error.message}`);
+      throw error;
+    }
+    return assessAffordability({ ...input, norms, rules });
+  }
+
+  /** The report for a stored debtor, from bank data held under a valid consent for this purpose. */
+  async assessStored(db: Db, tenantId: string, debtorId: string, options: { asOf: IsoDate; today: IsoDate; household?: HouseholdGiven }): Promise<AffordabilityReport> {
+    const debtor = await getDebtor(db, tenantId, debtorId);
+    await requireConsent(db, tenantId, debtorId, { access: ['transactions'], purposes: ['affordability_assessment', 'repayment_plan'] }, { today: options.today });
+    const data = await loadAnalysisData(db, tenantId, debtorId, addMonths(options.asOf, -HISTORY_MONTHS), options.asOf);
+    const household = options.household ?? (debtor.household?.composition ? { composition: debtor.household.composition, ...(debtor.household.pensionAge !== undefined ? { pensionAge: debtor.household.pensionAge } : {}) } : undefined);
+    return this.assessGiven(db, tenantId, { ...data, asOf: options.asOf, ...(household ? { household } : {}) });
+  }
+}
+
+export async function loadAnalysisData(db: Db, tenantId: string, debtorId: string, from: IsoDate, to: IsoDate) {
+  const accounts = await db.selectFrom('bank_accounts').select(['id', 'iban', 'owner_name']).where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId).execute();
+  const ibanOf = new Map(accounts.map((a) => [a.id, a.iban]));
+  const rows = await db
+    .selectFrom('bank_transactions')
+    .select([
+      'id',
+      'account_id',
+      'status',
+      'booking_date',
+      'value_date',
+      'amount_cents',
+      'currency',
+      'counterparty_name',
+      'counterparty_iban',
+      'remittance_unstructured',
+      'remittance_structured',
+      'creditor_id',
+      'mandate_id',
+      'bank_transaction_code',
+      'proprietary_code',
+      'return_reason_code',
+      'reversal',
+    ])
+    .where('tenant_id', '=', tenantId)
+    .where('debtor_id', '=', debtorId)
+    .where('booking_date', '>=', from)
+    .where('booking_date', '<=', to)
+    .orderBy('booking_date')
+    .orderBy('id')
+    .execute();
+  const transactions: AnalysisTransaction[] = rows.map((r) => ({
+    id: String(r.id),
+    accountIban: ibanOf.get(r.account_id) ?? null,
+    status: r.status,
+    bookingDate: r.booking_date,
+    valueDate: r.value_date,
+    amountCents: Number(r.amount_cents),
+    currency: r.currency,
+    counterpartyName: r.counterparty_name,
+    counterpartyIban: r.counterparty_iban,
+    remittanceUnstructured: r.remittance_unstructured,
+    remittanceStructured: r.remittance_structured,
+    creditorId: r.creditor_id,
+    mandateId: r.mandate_id,
+    bankTransactionCode: r.bank_transaction_code,
+    proprietaryCode: r.proprietary_code,
+    returnReasonCode: r.return_reason_code,
+    reversal: r.reversal,
+  }));
+  const balanceRows = await db
+    .selectFrom('bank_balances')
+    .select(['account_id', 'date', 'amount_cents', 'type'])
+    .where('tenant_id', '=', tenantId)
+    .where('debtor_id', '=', debtorId)
+    .where('date', '>=', from)
+    .where('date', '<=', to)
+    .execute();
+  const balances: AnalysisBalance[] = balanceRows.map((b) => ({ accountIban: ibanOf.get(b.account_id) ?? null, date: b.date, amountCents: Number(b.amount_cents), type: b.type as BalanceType }));
+  return {
+    transactions,
+    balances,
+    ownIbans: accounts.map((a) => a.iban).filter((i): i is string => i !== null),
+    accountHolderNames: [...new Set(accounts.map((a) => a.owner_name).filter((n): n is string => !!n))],
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * A creditor's own policy where it differs from the defaults: extra categorisation rules (its own
+ * suppliers, its own collection agency) and overrides of the dated norms. Admins change them; every
+ * report then says which norms a tenant overrode.
+ */
+import { Type } from '@sinclair/typebox';
+import { AUTHENTICATED_PROBLEMS, DateTimeSchema, IsoDateSchema, problemResponses } from '../platform/http/schemas.js';
+import { tenantOf, type AppDeps, type AppInstance } from '../platform/http/types.js';
+import { AppError } from '../platform/errors.js';
+import { recordAudit } from '../platform/audit/audit.repository.js';
+import { CategorisationRuleSchema, parseRules, RuleSetError, type CategorisationRule } from '../analytics/categorisation/rule-set.schema.js';
+import { getTenantPolicy, putTenantPolicy } from '../tenants/tenant-policy.service.js';
+import { normsAt, NormsError, type NormOverrides } from './norms/norms.js';
+
+const DatedOverrides = (description: string) =>
+  Type.Optional(Type.Array(Type.Object({ validFrom: IsoDateSchema }, { additionalProperties: true }), { maxItems: 50, description }));
+
+const NormOverridesSchema = Type.Object(
+  {
+    bijstandNorms: DatedOverrides('Bijstand norms by household type, in cents'),
+    beslagvrijeVoet: DatedOverrides('Protected-income parameters'),
+    minimumLivingCosts: DatedOverrides('Minimum variable living costs used when data is thin'),
+    assessmentPolicy: DatedOverrides('Assessment settings (months assessed, percentiles, thresholds)'),
+  },
+  { additionalProperties: false },
+);
+
+const PolicyMeta = { version: Type.Integer({ description: '0 while the defaults apply' }), updatedAt: Type.Union([DateTimeSchema, Type.Null()]) };
+
+export async function policyRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
+  const { db } = deps.database;
+
+  app.get(
+    '/v1/policies/categorisation-rules',
+    {
+      config: { auth: { roles: ['creditor', 'analyst', 'admin'] } },
+      schema: {
+        tags: ['policies'],
+        summary: 'The tenant’s own categorisation rules (they win over the default rules)',
+        response: { 200: Type.Object({ rules: Type.Array(CategorisationRuleSchema), ...PolicyMeta }), ...problemResponses(...AUTHENTICATED_PROBLEMS) },
+      },
+    },
+    async (request) => {
+      const policy = await getTenantPolicy<CategorisationRule[]>(db, tenantOf(request), 'categorisation_rules', []);
+      return { rules: policy.document, version: policy.version, updatedAt: policy.updatedAt };
+    },
+  );
+
+  app.put(
+    '/v1/policies/categorisation-rules',
+    {
+      config: { auth: { roles: ['admin'] } },
+      schema: {
+        tags: ['policies'],
+        summary: 'Replace the tenant’s own categorisation rules',
+        body: Type.Object({ rules: Type.Array(CategorisationRuleSchema, { maxItems: 1000 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ rules: Type.Array(CategorisationRuleSchema), ...PolicyMeta }), ...problemResponses(...AUTHENTICATED_PROBLEMS, 422) },
+      },
+    },
+    async (request) => {
+      const tenantId = tenantOf(request);
+      let rules: CategorisationRule[];
+      try {
+        rules = parseRules(request.body.rules, 'rules');
+      } catch (error) {
+        if (error instanceof RuleSetError) {
+          throw new AppError('unprocessable_entity', error.message, { errors: [{ in: 'body', pointer: `/${error.place.replace(/\[(\d+)\].*/, '/$1')}`, message: error.message, code: 'invalid_rule' }] });
+        }
+        throw error;
+      }
+      const saved = await db.transaction().execute(async (trx) => {
+        const policy = await putTenantPolicy(trx, tenantId, 'categorisation_rules', rules);
+        await recordAudit(trx, { tenantId, actor: `api_key:${request.auth!.keyId}`, action: 'policy.categorisation_rules.updated', subjectType: 'tenant', subjectId: tenantId, details: { rules: rules.length, version: policy.version } });
+        return policy;
+      });
+      return { rules: saved.document, version: saved.version, updatedAt: saved.updatedAt };
+    },
+  );
+
+  app.get(
+    '/v1/policies/norm-overrides',
+    {
+      config: { auth: { roles: ['creditor', 'analyst', 'admin'] } },
+      schema: {
+        tags: ['policies'],
+        summary: 'The tenant’s overrides of the dated norms (protected income, living costs, assessment settings)',
+        response: { 200: Type.Object({ overrides: NormOverridesSchema, ...PolicyMeta }), ...problemResponses(...AUTHENTICATED_PROBLEMS) },
+      },
+    },
+    async (request) => {
+      const policy = await getTenantPolicy<NormOverrides>(db, tenantOf(request), 'norm_overrides', {});
+      return { overrides: policy.document as Record<string, never>, version: policy.version, updatedAt: policy.updatedAt };
+    },
+  );
+
+  app.put(
+    '/v1/policies/norm-overrides',
+    {
+      config: { auth: { roles: ['admin'] } },
+      schema: {
+        tags: ['policies'],
+        summary: 'Replace the tenant’s norm overrides; each entry is dated and only changes what it names',
+        body: Type.Object({ overrides: NormOverridesSchema }, { additionalProperties: false }),
+        response: { 200: Type.Object({ overrides: NormOverridesSchema, ...PolicyMeta }), ...problemResponses(...AUTHENTICATED_PROBLEMS, 422) },
+      },
+    },
+    async (request) => {
+      const tenantId = tenantOf(request);
+      const overrides = request.body.overrides as NormOverrides;
+      // Apply the overrides on every date they name and today: a bad entry fails now, not in a report.
+      const dates = new Set([deps.today(), ...Object.values(overrides).flatMap((entries) => (entries ?? []).map((e: { validFrom: string }) => e.validFrom))]);
+      try {
+        for (const date of dates) normsAt(date, overrides);
+      } catch (error) {
+        if (error instanceof NormsError) throw new AppError('unprocessable_entity', error.message, { errors: [{ in: 'body', pointer: '/overrides', message: error.message, code: 'invalid_norms' }] });
+        throw error;
+      }
+      const saved = await db.transaction().execute(async (trx) => {
+        const policy = await putTenantPolicy(trx, tenantId, 'norm_overrides', overrides);
+        await recordAudit(trx, { tenantId, actor: `api_key:${request.auth!.keyId}`, action: 'policy.norm_overrides.updated', subjectType: 'tenant', subjectId: tenantId, details: { version: policy.version } });
+        return policy;
+      });
+      return { overrides: saved.document as Record<string, never>, version: saved.version, updatedAt: saved.updatedAt };
+    },
+  );
+}
