@@ -150,10 +150,12 @@ export const SUPERMARKETS: readonly (readonly [string, number])[] = [
 ];
 export const FUEL_STATIONS = ['Shell', 'BP', 'Esso', 'TotalEnergies', 'Tango', 'Tinq'] as const;
 export const PUBLIC_TRANSPORT = ['NS Groep IZ NS Reizigers', 'GVB', 'RET', 'HTM', 'Arriva', 'Qbuzz'] as const;
-export const SHOPS = [
-  'Bol.com', 'Coolblue', 'HEMA', 'Action', 'Kruidvat', 'Etos', 'IKEA', 'Zalando', 'Thuisbezorgd.nl', 'Primark', 'MediaMarkt', 'Gamma',
-  'Praxis', 'Blokker', 'Wehkamp', 'De Bijenkorf', 'Pathé', 'Café de Zwaan', 'Restaurant De Haven',
-] as const;
+/** Shops and leisure by the size of what one spends there: a EUR 400 card payment is not made at Kruidvat. */
+export const SHOPS_BY_SPEND = {
+  small: ['HEMA', 'Action', 'Kruidvat', 'Etos', 'Thuisbezorgd.nl', 'Primark', 'Pathé', 'Café de Zwaan', 'Bol.com'],
+  medium: ['Bol.com', 'Zalando', 'Wehkamp', 'Gamma', 'Praxis', 'Blokker', 'Restaurant De Haven', 'De Bijenkorf', 'IKEA'],
+  large: ['Coolblue', 'MediaMarkt', 'IKEA', 'Bol.com', 'De Bijenkorf'],
+} as const;
 export const UNEXPECTED_EXPENSE_PAYEES = [
   'Autobedrijf Van Dam', 'Tandartspraktijk Centrum', 'Coolblue', 'Loodgietersbedrijf De Kraan', 'MediaMarkt', 'Fietsenmaker Jansen', 'Dierenkliniek De Poot',
 ] as const;

@@ -21,6 +21,7 @@ import {
   mainIncomeAmount,
   nextMainPayday,
   spendable,
+  weekOfGroceries,
   type EngineContext,
 } from './household-engine.js';
 import type { CreditorRelationState, InvoiceState } from './household-state.js';
@@ -28,12 +29,15 @@ import { WORLD } from './world-parameters.js';
 
 const POLICY = WORLD.creditor;
 const STAGES = ['reminder', 'fourteen_day_letter', 'final_notice'] as const;
+const MILESTONES: readonly (30 | 60 | 90)[] = POLICY.arrearsDaysPastDue;
+const REMINDER_DAYS: readonly number[] = POLICY.reminderDaysPastDue;
 
 export function creditorDay(ctx: EngineContext, day: number): void {
   const c = ctx.state.creditor;
   if (day === c.nextDueDay - POLICY.invoiceLeadDays) issueInvoices(ctx, day);
   if (day === c.settlementRefundDay) refundSettlement(ctx, day);
-  for (const invoice of c.invoices) {
+  for (let i = 0; i < c.invoices.length; i++) {
+    const invoice = c.invoices[i]!;
     if (invoice.collectionPending && invoice.collectionDay === day) collect(ctx, invoice, day);
     if (invoice.refundDay === day) refundRequested(ctx, invoice, day);
   }
@@ -48,6 +52,24 @@ export function creditorDay(ctx: EngineContext, day: number): void {
   if (c.invoices.length > 0 && c.invoices[0]!.outstandingCents <= 0 && c.invoices[0]!.refundDay < 0 && !c.invoices[0]!.collectionPending) {
     c.invoices = c.invoices.filter((i) => i.outstandingCents > 0 || i.refundDay >= 0 || i.collectionPending);
   }
+}
+
+/**
+ * True when no arrears milestone can be reached before `endDay`, whatever happens from here: every
+ * invoice due early enough to be 30 days past due by then is settled for good (no collection or
+ * refund pending), and the next invoice is due too late. A Monte Carlo future that gets here has its
+ * answer ("no arrears") and can stop; this is exact, not an approximation.
+ */
+export function arrearsImpossibleBefore(ctx: EngineContext, endDay: number): boolean {
+  const c = ctx.state.creditor;
+  const lastRelevantDue = endDay - POLICY.arrearsDaysPastDue[0];
+  if (c.nextDueDay < lastRelevantDue) return false;
+  for (let i = 0; i < c.invoices.length; i++) {
+    const invoice = c.invoices[i]!;
+    if (invoice.dueDay >= lastRelevantDue) continue;
+    if (invoice.outstandingCents > 0 || invoice.collectionPending || invoice.refundDay >= 0) return false;
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -139,7 +161,7 @@ function collect(ctx: EngineContext, invoice: InvoiceState, day: number): void {
     return;
   }
   const unwillingness = 1 - profile.traits.willingnessToPay;
-  const wouldLeaveShort = spendable(state) - amount < state.groceriesFloorCents / 4;
+  const wouldLeaveShort = spendable(state) - amount < weekOfGroceries(state);
   const refuse = unwillingness * unwillingness * (invoice.disputed ? 0.8 : 0.2) + (wouldLeaveShort ? unwillingness * 0.5 : 0);
   if (random.chance(refuse) && available(state) >= amount) {
     if (random.chance(0.6)) {
@@ -242,7 +264,7 @@ function respondToCreditor(ctx: EngineContext, day: number): void {
     newMandate(ctx, day);
   }
   if (overdue <= 0) return;
-  const margin = state.groceriesFloorCents / 4;
+  const margin = weekOfGroceries(state);
   if (spendable(state) - overdue >= margin) {
     if (random.chance(0.4)) answer(ctx, day);
     payInvoices(ctx, day, overdue, false, false);
@@ -273,7 +295,7 @@ function keepPromise(ctx: EngineContext, day: number): void {
   const c = state.creditor;
   c.promiseDay = -1;
   if (state.random.chance(0.5 * profile.traits.forgetfulness)) return;
-  const margin = state.groceriesFloorCents / 4;
+  const margin = weekOfGroceries(state);
   const canPay = Math.min(c.promiseCents, overdueCents(c, day), Math.max(0, spendable(state) - margin));
   if (canPay >= Math.min(c.promiseCents, 1_000)) payInvoices(ctx, day, canPay, false, false);
 }
@@ -286,7 +308,7 @@ function plannedPayment(ctx: EngineContext, day: number): void {
   let due = 0;
   for (const i of c.invoices) if (i.outstandingCents > 0 && !i.inArrangement) due += i.outstandingCents;
   if (due <= 0) return;
-  const margin = state.groceriesFloorCents / 4;
+  const margin = weekOfGroceries(state);
   if (spendable(state) - due >= margin) {
     payInvoices(ctx, day, due, true, false);
     return;
@@ -348,7 +370,7 @@ function payInstalment(ctx: EngineContext, day: number): void {
   if (!a.forgotThisTerm) {
     const amount = Math.min(a.monthlyCents, a.remainingCents);
     // An arrangement comes before other spending: only the bank's limit stops it.
-    if (available(state) - amount >= state.groceriesFloorCents / 4) {
+    if (available(state) - amount >= weekOfGroceries(state)) {
       const paid = payInvoices(ctx, day, amount, true, true);
       a.remainingCents -= paid;
       a.instalmentsLeft--;
@@ -376,10 +398,11 @@ function dunning(ctx: EngineContext, day: number): void {
   const { state, profile, rec } = ctx;
   const c = state.creditor;
   let oldest: InvoiceState | null = null;
-  for (const invoice of c.invoices) {
+  for (let i = 0; i < c.invoices.length; i++) {
+    const invoice = c.invoices[i]!;
     if (!isOverdue(invoice, day)) continue;
     const age = day - invoice.dueDay;
-    for (const milestone of POLICY.arrearsDaysPastDue) {
+    for (const milestone of MILESTONES) {
       if (age >= milestone && invoice.arrearsMilestone < milestone) {
         invoice.arrearsMilestone = milestone;
         c.arrearsEvents++;
@@ -392,7 +415,7 @@ function dunning(ctx: EngineContext, day: number): void {
   if (oldest) {
     const age = day - oldest.dueDay;
     let target = 0;
-    for (const d of POLICY.reminderDaysPastDue) if (age >= d) target++;
+    for (let i = 0; i < REMINDER_DAYS.length; i++) if (age >= REMINDER_DAYS[i]!) target++;
     if (target > c.reminderStage) {
       c.reminderStage++;
       c.caseOpen = true;

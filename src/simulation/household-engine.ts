@@ -15,14 +15,15 @@ import {
   clamp,
   roundToStep,
   stableMonthlyIncome,
-  targetVariableBudget,
+  targetVariableBudget, wholeCents
 } from './household-budget.js';
 import { creditorDay } from './creditor-process.js';
 import type { HouseholdRecorder } from './household-recorder.js';
 import { monthlyShocks, reviewAllowances, streamEnded } from './household-shocks.js';
-import type { HouseholdProfile, HouseholdState, ObligationState } from './household-state.js';
+import { addObligation, makeObligation, NEVER, type HouseholdProfile, type HouseholdState, type ObligationState } from './household-state.js';
 import { WORLD } from './world-parameters.js';
 import { COLLECTION_AGENCIES, counterpartyNamed, CONSUMER_LENDERS, PAYDAY_LENDERS } from './counterparties.js';
+import { logNormalQuantiles } from './seeded-random.js';
 
 export interface EngineContext {
   profile: HouseholdProfile;
@@ -32,7 +33,7 @@ export interface EngineContext {
 }
 
 /** Runs days until `endDay` (exclusive). With `stopAtArrearsEvents`, stops once that many arrears events have happened; returns whether it stopped so. */
-export function runUntil(ctx: EngineContext, endDay: number, stopAtArrearsEvents = Infinity): boolean {
+export function runUntil(ctx: EngineContext, endDay: number, stopAtArrearsEvents = NEVER): boolean {
   const state = ctx.state;
   while (state.day < endDay) {
     simulateDay(ctx);
@@ -49,29 +50,41 @@ export function simulateDay(ctx: EngineContext): void {
   if (dayOfMonth === 1) monthlyTick(ctx, day);
   if (day === state.allowanceReviewDay) reviewAllowances(ctx, day);
 
-  let mainPayday = false;
-  for (const stream of state.streams) {
-    if (stream.active && stream.nextDay === day) {
-      if (payStream(ctx, stream.id, day)) mainPayday = true;
+  if (day === state.nextIncomeDay) {
+    let mainPayday = false;
+    let next = NEVER;
+    // Indexed loops in the daily path: they never allocate an iterator, whatever tier V8 runs them in.
+    for (let i = 0; i < state.streams.length; i++) {
+      const stream = state.streams[i]!;
+      if (stream.active && stream.nextDay === day && payStream(ctx, stream.id, day)) mainPayday = true;
+      if (stream.active && stream.nextDay < next) next = stream.nextDay;
     }
+    state.nextIncomeDay = next;
+    if (mainPayday) onMainPayday(ctx, day);
   }
-  if (mainPayday) onMainPayday(ctx, day);
 
-  let finished = false;
-  for (const obligation of state.obligations) {
-    if (obligation.nextDay === day) {
-      collectObligation(ctx, obligation, day);
-      finished ||= obligation.remaining <= 0;
+  if (day === state.nextCollectionDay) {
+    let finished = false;
+    let next = NEVER;
+    for (let i = 0; i < state.obligations.length; i++) {
+      const obligation = state.obligations[i]!;
+      if (obligation.nextDay === day) {
+        collectObligation(ctx, obligation, day);
+        finished ||= obligation.remaining <= 0;
+      }
+      if (obligation.nextDay < next) next = obligation.nextDay;
     }
+    state.nextCollectionDay = next;
+    if (finished) state.obligations = state.obligations.filter((o) => o.remaining > 0 || o.unpaidCents > 0);
   }
-  if (finished) state.obligations = state.obligations.filter((o) => o.remaining > 0 || o.unpaidCents > 0);
 
   creditorDay(ctx, day);
 
   if (day === state.savingsSweepDay) paydayHousekeeping(ctx, day);
   if (state.scheduledPayments.length > 0) {
     let settled = false;
-    for (const payment of state.scheduledPayments) {
+    for (let i = 0; i < state.scheduledPayments.length; i++) {
+      const payment = state.scheduledPayments[i]!;
       if (payment.dueDay === day) {
         payScheduled(ctx, payment, day);
         settled ||= payment.amountCents <= 0;
@@ -91,7 +104,7 @@ export function simulateDay(ctx: EngineContext): void {
   }
 
   dailySpending(ctx, day);
-  if (spendable(state) < 0 && state.savingsBalanceCents > 0) maybeTopUpFromSavings(ctx, day);
+  if (state.savingsBalanceCents > 0 && spendable(state) < weekOfGroceries(state)) maybeTopUpFromSavings(ctx, day);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -100,6 +113,11 @@ export function simulateDay(ctx: EngineContext): void {
 /** What the household feels free to spend: balance plus overdraft minus what it keeps aside for fixed costs. */
 export function spendable(state: HouseholdState): number {
   return state.currentBalanceCents + state.overdraftLimitCents - state.reservedCents;
+}
+
+/** What a household keeps back when paying a bill: a week of groceries at its floor. */
+export function weekOfGroceries(state: HouseholdState): number {
+  return wholeCents(state.groceriesFloorCents / 4);
 }
 
 /** What the bank will let through: balance plus overdraft. */
@@ -130,10 +148,10 @@ function payStream(ctx: EngineContext, streamId: number, day: number): boolean {
   const stream = state.streams.find((s) => s.id === streamId)!;
   if (stream.kind === 'ww' && stream.paymentsMade === WORLD.benefits.ww.firstMonths) {
     // WW steps down from 75 % to 70 % of the last wage after two months (WW art. 47).
-    stream.amountCents = Math.round((stream.amountCents * WORLD.benefits.ww.laterShare) / WORLD.benefits.ww.firstMonthsShare);
+    stream.amountCents = wholeCents((stream.amountCents * WORLD.benefits.ww.laterShare) / WORLD.benefits.ww.firstMonthsShare);
   }
   const holidayPay = stream.holidayPayFactor > 0 && monthOf(day) === stream.holidayPayMonth && !isSecondPaymentInMonth(stream, day);
-  const holidayCents = holidayPay ? Math.round(stream.amountCents * stream.holidayPayFactor) : 0;
+  const holidayCents = holidayPay ? wholeCents(stream.amountCents * stream.holidayPayFactor) : 0;
   if (holidayPay && stream.holidayPayCombined) {
     credit(ctx, stream.amountCents + holidayCents);
     rec?.incomeCredit(day, stream, stream.amountCents + holidayCents, true);
@@ -190,7 +208,7 @@ function onMainPayday(ctx: EngineContext, day: number): void {
   // Planners keep their fixed costs aside until the next payday; others spend from the full balance.
   let fixed = state.creditor.advanceCents + (state.creditor.arrangement?.monthlyCents ?? 0);
   for (const o of state.obligations) if (o.method !== 'card') fixed += o.amountCents;
-  state.reservedCents = Math.round(profile.planning * fixed);
+  state.reservedCents = wholeCents(profile.planning * fixed);
   state.savingsSweepDay = day + 1;
 }
 
@@ -239,7 +257,7 @@ function collectObligation(ctx: EngineContext, obligation: ObligationState, day:
       break;
   }
   obligation.remaining--;
-  obligation.nextDay = obligation.remaining > 0 ? nextObligationDay(obligation, day + 1) : Infinity;
+  obligation.nextDay = obligation.remaining > 0 ? nextObligationDay(obligation, day + 1) : NEVER;
 }
 
 function owe(obligation: ObligationState, cents: number, day: number): void {
@@ -260,7 +278,7 @@ function paydayHousekeeping(ctx: EngineContext, day: number): void {
   // Essential bills first (rent, insurance), then the rest; each only when there is money for it.
   const order = state.obligations.filter((o) => o.unpaidCents > 0).sort((a, b) => Number(b.essential) - Number(a.essential));
   for (const o of order) {
-    if (available(state) - o.unpaidCents >= state.groceriesFloorCents / 4 && random.chance(0.4 + 0.6 * willing)) {
+    if (available(state) - o.unpaidCents >= weekOfGroceries(state) && random.chance(0.4 + 0.6 * willing)) {
       debit(ctx, o.unpaidCents);
       rec?.transferOut(day, o.payee, o.unpaidCents, o.category, `Achterstand ${o.reference}`);
       o.unpaidCents = 0;
@@ -298,7 +316,7 @@ export function handOverToAgency(ctx: EngineContext, creditorName: string, princ
   const { state, rec } = ctx;
   const c = WORLD.creditor;
   // Collection costs under the WIK scale: 15 % of the first EUR 2,500, at least EUR 40.
-  const costs = Math.max(c.collectionCostsMinimumCents, Math.round(principalCents * c.collectionCostsShare));
+  const costs = Math.max(c.collectionCostsMinimumCents, wholeCents(principalCents * c.collectionCostsShare));
   const total = principalCents + costs;
   const reference = rec ? rec.collectionReference(agencyName) : '';
   state.collectionCases.push({
@@ -352,7 +370,7 @@ function payScheduled(ctx: EngineContext, payment: HouseholdState['scheduledPaym
     if (available(state) < payment.amountCents) maybeBorrow(ctx, day, payment.amountCents - available(state));
     if (available(state) < payment.amountCents && profile.traits.usesBnpl && payment.category === 'expense.shopping') {
       const provider = counterpartyNamed('in3');
-      const part = Math.round(payment.amountCents / 3);
+      const part = wholeCents(payment.amountCents / 3);
       for (let i = 0; i < 3; i++) {
         state.scheduledPayments.push({ payee: provider, category: 'expense.bnpl', amountCents: i < 2 ? part : payment.amountCents - 2 * part, dueDay: day + 1 + 30 * i, reference: `in3 ${payment.reference} termijn ${i + 1} van 3`, failedSinceDay: -1, oneOff: false });
       }
@@ -393,7 +411,7 @@ function maybeTopUpFromSavings(ctx: EngineContext, day: number): void {
   // Checking the balance in time is what literacy and a working administration buy.
   const checks = (0.15 + 0.6 * t.financialLiteracy) * (1 - 0.5 * t.forgetfulness);
   if (!state.random.chance(checks)) return;
-  const need = roundToStep(-spendable(state) + 10_000, 1_000);
+  const need = roundToStep(weekOfGroceries(state) - spendable(state) + 10_000, 1_000);
   const amount = Math.min(state.savingsBalanceCents, need);
   if (amount <= 0) return;
   state.savingsBalanceCents -= amount;
@@ -405,6 +423,12 @@ function maybeTopUpFromSavings(ctx: EngineContext, day: number): void {
 // Everyday spending
 
 const DAYS_PER_MONTH = 30.44;
+const SPREAD_GROCERIES = logNormalQuantiles(0.35);
+const SPREAD_FLOOR = logNormalQuantiles(0.2);
+const SPREAD_TRANSPORT = logNormalQuantiles(0.25);
+const SPREAD_CASH = logNormalQuantiles(0.3);
+const SPREAD_SHOPPING = logNormalQuantiles(0.6);
+const SPREAD_GAMBLING = logNormalQuantiles(0.6);
 
 function dailySpending(ctx: EngineContext, day: number): void {
   const { state, profile, rec } = ctx;
@@ -414,8 +438,8 @@ function dailySpending(ctx: EngineContext, day: number): void {
   const tripChance = profile.groceryTripsPerWeek / 7;
   if (random.chance(tripChance)) {
     const trips = tripChance * DAYS_PER_MONTH;
-    let amount = Math.round((state.groceriesMonthlyCents / trips) * random.logNormal(1, 0.35));
-    if (spendable(state) < amount) amount = Math.round((state.groceriesFloorCents / trips) * random.logNormal(1, 0.2));
+    let amount = random.logNormalCents(state.groceriesMonthlyCents / trips, SPREAD_GROCERIES);
+    if (spendable(state) < amount) amount = random.logNormalCents(state.groceriesFloorCents / trips, SPREAD_FLOOR);
     if (available(state) >= amount && amount > 0) {
       debit(ctx, amount);
       rec?.cardPayment(day, rec.supermarket(profile.favouriteSupermarket), amount, 'expense.groceries');
@@ -424,8 +448,8 @@ function dailySpending(ctx: EngineContext, day: number): void {
 
   const transportChance = traits.hasCar ? 0.1 : 0.25;
   if (random.chance(transportChance)) {
-    let amount = Math.round((state.transportMonthlyCents / (transportChance * DAYS_PER_MONTH)) * random.logNormal(1, 0.25));
-    if (spendable(state) < amount) amount = Math.round(state.transportFloorCents / (transportChance * DAYS_PER_MONTH));
+    let amount = random.logNormalCents(state.transportMonthlyCents / (transportChance * DAYS_PER_MONTH), SPREAD_TRANSPORT);
+    if (spendable(state) < amount) amount = wholeCents(state.transportFloorCents / (transportChance * DAYS_PER_MONTH));
     if (available(state) >= amount && amount > 0) {
       debit(ctx, amount);
       rec?.cardPayment(day, traits.hasCar ? profile.fuelStation : profile.publicTransport, amount, 'expense.transport');
@@ -433,7 +457,7 @@ function dailySpending(ctx: EngineContext, day: number): void {
   }
 
   if (state.cashMonthlyCents > 0 && random.chance(2 / DAYS_PER_MONTH)) {
-    const amount = roundToStep((state.cashMonthlyCents / 2) * random.logNormal(1, 0.3), 1_000);
+    const amount = roundToStep(random.logNormalCents(state.cashMonthlyCents / 2, SPREAD_CASH), 1_000);
     if (spendable(state) >= amount) {
       debit(ctx, amount);
       rec?.cashWithdrawal(day, amount);
@@ -441,12 +465,12 @@ function dailySpending(ctx: EngineContext, day: number): void {
   }
 
   if (state.shoppingMonthlyCents > 0 && random.chance(0.3)) {
-    const amount = Math.max(100, Math.round((state.shoppingMonthlyCents / (0.3 * DAYS_PER_MONTH)) * random.logNormal(0.8, 0.7)));
+    const amount = Math.max(100, random.logNormalCents((state.shoppingMonthlyCents / (0.3 * DAYS_PER_MONTH)) * 0.8, SPREAD_SHOPPING));
     if (traits.usesBnpl && amount > 3_000 && random.chance(0.3)) {
       buyNowPayLater(ctx, amount, day);
     } else if (spendable(state) >= amount) {
       debit(ctx, amount);
-      rec?.cardPayment(day, rec.shop(), amount, 'expense.shopping');
+      rec?.cardPayment(day, rec.shop(amount), amount, 'expense.shopping');
     }
   }
 
@@ -456,7 +480,7 @@ function dailySpending(ctx: EngineContext, day: number): void {
 function buyNowPayLater(ctx: EngineContext, amount: number, day: number): void {
   const { state, profile, rec } = ctx;
   const provider = counterpartyNamed(profile.bnplProvider);
-  const shop = rec ? rec.shop() : '';
+  const shop = rec ? rec.shop(amount) : '';
   const seq = ++state.nextBnplSeq;
   if (profile.bnplProvider === 'in3') {
     // in3 splits a purchase in three monthly terms, the first at purchase.
@@ -476,14 +500,14 @@ function gamble(ctx: EngineContext, day: number): void {
   const compulsive = profile.traits.gambling === 'compulsive';
   const chance = compulsive ? 0.3 : 0.08;
   if (!random.chance(chance)) return;
-  const amount = roundToStep((state.gamblingMonthlyCents / (chance * DAYS_PER_MONTH)) * random.logNormal(1, 0.6), 500);
+  const amount = roundToStep(random.logNormalCents(state.gamblingMonthlyCents / (chance * DAYS_PER_MONTH), SPREAD_GAMBLING), 500);
   // A compulsive gambler plays on whatever the bank allows; others only with money to spare.
   if ((compulsive ? available(state) : spendable(state)) < amount) return;
   debit(ctx, amount);
   rec?.transferOut(day, counterpartyNamed(profile.gamblingVenue), amount, 'expense.gambling', `Storting account ${profile.gamblingVenue}`);
   if (state.gamblingWinDay < 0 && random.chance(0.3)) {
     state.gamblingWinDay = day + random.int(1, 3);
-    state.gamblingWinCents = roundToStep(amount * random.logNormal(1.8, 0.6), 100);
+    state.gamblingWinCents = roundToStep(random.logNormalCents(amount * 1.8, SPREAD_GAMBLING), 100);
   }
 }
 
@@ -496,14 +520,14 @@ function monthlyTick(ctx: EngineContext, day: number): void {
 
   if (state.currentBalanceCents < 0) {
     // Overdraft interest (about 13 % a year) is charged monthly on the negative balance.
-    const interest = Math.round((-state.currentBalanceCents * 0.13) / 12);
+    const interest = wholeCents((-state.currentBalanceCents * 0.13) / 12);
     if (interest > 0) {
       debit(ctx, interest);
       rec?.overdraftInterest(day, interest);
     }
   }
   if (month === 1 && state.savingsBalanceCents > 0) {
-    const interest = Math.round(state.savingsBalanceCents * 0.015);
+    const interest = wholeCents(state.savingsBalanceCents * 0.015);
     if (interest > 0) {
       state.savingsBalanceCents += interest;
       rec?.savingsInterest(day, interest);
@@ -521,11 +545,11 @@ function monthlyTick(ctx: EngineContext, day: number): void {
     state.creditor.invoices.some((i) => i.outstandingCents > 0 && i.dueDay < day);
   state.stressMonths = stressed ? state.stressMonths + 1 : 0;
 
-  monthlyShocks(ctx, day);
+  if (day >= profile.startDay) monthlyShocks(ctx, day);
 
   // Spending follows means with a lag: a third of the gap closes each month.
   const target = targetVariableBudget(state);
-  state.variableBudgetCents = Math.round(state.variableBudgetCents + WORLD.traits.spendingAdaptPerMonth * (target - state.variableBudgetCents));
+  state.variableBudgetCents = wholeCents(state.variableBudgetCents + WORLD.traits.spendingAdaptPerMonth * (target - state.variableBudgetCents));
   allocateVariableBudget(state, profile.traits.hasCar, profile.cashUser, profile.traits.gambling);
 
   rec?.monthStart(day, state);
@@ -542,13 +566,13 @@ export function maybeBorrow(ctx: EngineContext, day: number, shortfallCents: num
   const lender = counterpartyNamed(lenderName);
   const amount = payday ? roundToStep(clamp(shortfallCents * 1.2, 20_000, 60_000), 5_000) : roundToStep(clamp(shortfallCents * 2, 50_000, 300_000), 10_000);
   const months = payday ? 3 : 12 + random.int(0, 2) * 12;
-  const instalment = Math.round((amount * (payday ? 1.15 : 1 + 0.08 * (months / 12))) / months);
+  const instalment = wholeCents((amount * (payday ? 1.15 : 1 + 0.08 * (months / 12))) / months);
   credit(ctx, amount);
   state.lastBorrowDay = day;
   const reference = rec ? rec.loanReference(lenderName) : '';
   rec?.transferIn(day, lender, amount, 'income.other', `Uitbetaling lening ${reference}`);
   rec?.shock(day, { kind: 'loan_taken', amountCents: amount });
-  const obligation: ObligationState = {
+  const obligation: ObligationState = makeObligation({
     kind: payday ? 'payday_loan' : 'loan',
     category: 'expense.credit',
     payee: lender,
@@ -564,7 +588,7 @@ export function maybeBorrow(ctx: EngineContext, day: number, shortfallCents: num
     unpaidCents: 0,
     unpaidSinceDay: -1,
     reference,
-  };
+  });
   obligation.nextDay = nextObligationDay(obligation, day + 20);
-  state.obligations.push(obligation);
+  addObligation(state, obligation);
 }

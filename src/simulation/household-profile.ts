@@ -31,11 +31,10 @@ import {
 } from './counterparties.js';
 import { dayNumberOf, dayOfMonthOf, monthOf, yearOf } from './dutch-calendar.js';
 import { DUTCH_BANKS } from './dutch-identifiers.js';
-import { allocateVariableBudget, clamp, groceriesFloorCents, roundToStep, stableMonthlyIncome, targetVariableBudget } from './household-budget.js';
+import { allocateVariableBudget, clamp, groceriesFloorCents, roundToStep, stableMonthlyIncome, targetVariableBudget, wholeCents } from './household-budget.js';
 import { nextObligationDay, type EngineContext } from './household-engine.js';
-import { HouseholdRecorder } from './household-recorder.js';
 import { reviewAllowances } from './household-shocks.js';
-import type { EarnerState, HouseholdProfile, HouseholdState, ObligationKind, ObligationState } from './household-state.js';
+import { addObligation, makeObligation, NEVER, type EarnerState, type HouseholdProfile, type HouseholdState, type ObligationKind, type ObligationState } from './household-state.js';
 import {
   addIncomeStream,
   AOW_SCHEDULE,
@@ -69,10 +68,18 @@ const ALL_MONTHS = 0xfff;
 /** Municipal taxes in ten instalments, March to December. */
 const TEN_INSTALMENTS = 0b111111111100;
 
-export function drawHousehold(world: WorldSetup, index: number, record: boolean): EngineContext {
+/**
+ * Days a household lives before the recorded period starts, unrecorded and without shocks, so that
+ * on the first recorded day its balance stands where its payday cycle puts it (and its savings
+ * habits are under way) rather than at an arbitrary opening amount.
+ */
+export const BURN_IN_DAYS = 42;
+
+/** A household on its first (burn-in) day; the caller runs it to the start and attaches a recorder. */
+export function drawHousehold(world: WorldSetup, index: number): EngineContext {
   const seed = householdSeed(world.seed, index);
   const r = new SeededRandom(deriveSeed(seed, 'profile'));
-  const startDay = world.startDay;
+  const startDay = world.startDay - BURN_IN_DAYS;
 
   const mainIncomeSource = r.pickWeighted(WORLD.incomeSource) as MainIncomeSource;
   const group = mainIncomeSource === 'salary' ? 'salary' : mainIncomeSource === 'pension' ? 'pension' : 'benefit';
@@ -115,17 +122,16 @@ export function drawHousehold(world: WorldSetup, index: number, record: boolean)
     bnplProvider: r.pick(BNPL_PROVIDERS),
     creditor: world.creditor,
     collectionAgency: world.collectionAgency,
-    startDay,
+    startDay: world.startDay,
     endDay: world.endDay,
   };
 
   const state = emptyState(new SeededRandom(deriveSeed(seed, 'life')), startDay, composition, adults, childAges);
   state.overdraftLimitCents = traits.overdraftLimitCents;
   state.spendingPropensity = traits.spendingPropensity;
-  const rec = record ? new HouseholdRecorder(profile, { currentBalanceCents: 0, savingsBalanceCents: 0 }) : null;
-  const ctx: EngineContext = { profile, state, rec };
+  const ctx: EngineContext = { profile, state, rec: null };
 
-  drawIncome(ctx, r, mainIncomeSource);
+  drawIncome(ctx, r, mainIncomeSource, startDay);
   drawHousing(ctx, r);
   drawFixedCosts(ctx, r);
   reviewAllowances(ctx, startDay);
@@ -139,17 +145,11 @@ export function drawHousehold(world: WorldSetup, index: number, record: boolean)
   const income = stableMonthlyIncome(state);
   const buffer = r.chance(WORLD.traits.noBufferShare)
     ? r.int(0, 30_000)
-    : Math.min(15_000_000, Math.round(r.logNormal(WORLD.traits.bufferMedianMonths * income * (0.5 + literacy), 1.0)));
+    : Math.min(15_000_000, wholeCents(r.logNormal(WORLD.traits.bufferMedianMonths * income * (0.5 + literacy), 1.0)));
   state.savingsBalanceCents = buffer;
-  state.currentBalanceCents = Math.round(income * r.uniform(0.2, 0.8));
-  state.reservedCents = Math.round(profile.planning * essentialMonthlyForReserve(state) * 0.5);
+  state.currentBalanceCents = wholeCents(income * r.uniform(0.2, 0.8));
+  state.reservedCents = wholeCents(profile.planning * essentialMonthlyForReserve(state) * 0.5);
   traits.initialBufferCents = buffer;
-  if (rec) {
-    rec.accounts[0]!.openingBalanceCents = state.currentBalanceCents;
-    rec.accounts[0]!.closingBookedBalanceCents = state.currentBalanceCents;
-    rec.accounts[1]!.openingBalanceCents = state.savingsBalanceCents;
-    rec.accounts[1]!.closingBookedBalanceCents = state.savingsBalanceCents;
-  }
   return ctx;
 }
 
@@ -176,7 +176,9 @@ function emptyState(random: SeededRandom, startDay: number, composition: Househo
     overdraftLimitCents: 0,
     reservedCents: 0,
     streams: [],
+    nextIncomeDay: NEVER,
     obligations: [],
+    nextCollectionDay: NEVER,
     collectionCases: [],
     scheduledPayments: [],
     earners: adults > 1 ? [earner(), earner()] : [earner()],
@@ -258,15 +260,14 @@ function drawTraits(r: SeededRandom, source: MainIncomeSource, composition: Hous
 // ---------------------------------------------------------------------------------------------
 // Income
 
-function drawIncome(ctx: EngineContext, r: SeededRandom, source: MainIncomeSource): void {
+function drawIncome(ctx: EngineContext, r: SeededRandom, source: MainIncomeSource, day: number): void {
   const { state, profile, rec } = ctx;
-  const day = profile.startDay;
   const s = WORLD.salary;
   const b = WORLD.benefits;
 
   const salary = (e: 0 | 1, monthly: number) => {
     const schedule = drawSalarySchedule(r, day);
-    const perPayment = schedule.rule === 'four_weekly' ? Math.round((monthly * 12) / 13) : monthly;
+    const perPayment = schedule.rule === 'four_weekly' ? wholeCents((monthly * 12) / 13) : monthly;
     const stream = addIncomeStream(state, rec, {
       kind: 'salary',
       payer: drawEmployer(r, schedule),
@@ -279,12 +280,12 @@ function drawIncome(ctx: EngineContext, r: SeededRandom, source: MainIncomeSourc
     });
     state.earners[e] = { ...state.earners[e]!, status: 'employed', streamId: stream.id, lastNetWageCents: monthly, regularPaymentCents: perPayment, employerTopsUp: r.chance(0.7) };
   };
-  const partnerSalary = () => Math.max(s.partnerNetFloorCents, Math.round(r.logNormal(s.partnerNetMedianCents, s.partnerNetSigma)));
+  const partnerSalary = () => Math.max(s.partnerNetFloorCents, wholeCents(r.logNormal(s.partnerNetMedianCents, s.partnerNetSigma)));
   const uwv = counterpartyNamed(UWV);
 
   switch (source) {
     case 'salary':
-      salary(0, Math.max(s.mainNetFloorCents, Math.round(r.logNormal(s.mainNetMedianCents, s.mainNetSigma))));
+      salary(0, Math.max(s.mainNetFloorCents, wholeCents(r.logNormal(s.mainNetMedianCents, s.mainNetSigma))));
       if (state.adults > 1 && r.chance(s.partnerWorksShare)) salary(1, partnerSalary());
       break;
     case 'pension': {
@@ -295,7 +296,7 @@ function drawIncome(ctx: EngineContext, r: SeededRandom, source: MainIncomeSourc
           payer: counterpartyNamed(SVB),
           earner: e as 0 | 1,
           schedule: AOW_SCHEDULE,
-          amountCents: couple ? Math.round(b.aowNetCents.couple / 2) : b.aowNetCents.single,
+          amountCents: couple ? wholeCents(b.aowNetCents.couple / 2) : b.aowNetCents.single,
           firstDay: day,
           holidayPayFactor: b.aowHolidayPayMonthFactor,
         });
@@ -307,7 +308,7 @@ function drawIncome(ctx: EngineContext, r: SeededRandom, source: MainIncomeSourc
             payer: counterpartyNamed(fund.name),
             earner: e as 0 | 1,
             schedule: { rule: 'monthly', dayOfMonth: fund.dayOfMonth, shift: 'previous_working_day' },
-            amountCents: Math.round(r.logNormal(b.occupationalPensionMedianCents * (e === 0 ? 1 : 0.6), b.occupationalPensionSigma)),
+            amountCents: wholeCents(r.logNormal(b.occupationalPensionMedianCents * (e === 0 ? 1 : 0.6), b.occupationalPensionSigma)),
             firstDay: day,
           });
         }
@@ -331,7 +332,7 @@ function drawIncome(ctx: EngineContext, r: SeededRandom, source: MainIncomeSourc
     }
     case 'wia':
     case 'wajong': {
-      const amount = source === 'wia' ? Math.round(r.logNormal(b.wiaNetMedianCents, 0.25)) : b.wajongNetCents;
+      const amount = source === 'wia' ? wholeCents(r.logNormal(b.wiaNetMedianCents, 0.25)) : b.wajongNetCents;
       const stream = addIncomeStream(state, rec, {
         kind: source,
         payer: uwv,
@@ -346,7 +347,7 @@ function drawIncome(ctx: EngineContext, r: SeededRandom, source: MainIncomeSourc
       break;
     }
     case 'ww': {
-      const lastWage = Math.max(s.mainNetFloorCents, Math.round(r.logNormal(s.mainNetMedianCents * 0.85, s.mainNetSigma)));
+      const lastWage = Math.max(s.mainNetFloorCents, wholeCents(r.logNormal(s.mainNetMedianCents * 0.85, s.mainNetSigma)));
       const schedule = uwvSchedule(profile);
       const months = r.int(2, 18);
       const stream = addIncomeStream(state, rec, {
@@ -354,9 +355,9 @@ function drawIncome(ctx: EngineContext, r: SeededRandom, source: MainIncomeSourc
         payer: uwv,
         earner: 0,
         schedule,
-        amountCents: Math.min(b.ww.maxNetCents, Math.round(lastWage * b.ww.laterShare)),
+        amountCents: Math.min(b.ww.maxNetCents, wholeCents(lastWage * b.ww.laterShare)),
         firstDay: day,
-        lastDay: day + Math.round(months * 30.44),
+        lastDay: day + wholeCents(months * 30.44),
         holidayPayFactor: b.uwvHolidayPayMonthFactor,
       });
       // Already past the first two months: the step-down has happened.
@@ -395,7 +396,7 @@ function obligation(
     lottery: 'expense.gambling',
   };
   const method = options.method ?? 'direct_debit';
-  const o: ObligationState = {
+  const o: ObligationState = makeObligation({
     kind,
     category: options.category ?? categories[kind],
     payee,
@@ -405,15 +406,15 @@ function obligation(
     dayOfMonth,
     monthMask: options.monthMask ?? ALL_MONTHS,
     nextDay: 0,
-    remaining: options.remaining ?? Infinity,
+    remaining: options.remaining ?? NEVER,
     essential: options.essential ?? false,
     debtService: options.debtService ?? false,
     unpaidCents: 0,
     unpaidSinceDay: -1,
     reference: options.reference,
-  };
+  });
   o.nextDay = nextObligationDay(o, state.day);
-  state.obligations.push(o);
+  addObligation(state, o);
   return o;
 }
 
@@ -434,13 +435,13 @@ function drawHousing(ctx: EngineContext, r: SeededRandom): void {
   if (r.chance(ownerChance)) {
     state.tenure = 'owner';
     const lender = r.pickWeighted(MORTGAGE_LENDERS);
-    const amount = Math.max(40_000, Math.round(r.logNormal(h.mortgageIncomeShare * income, 0.25)));
+    const amount = Math.max(40_000, wholeCents(r.logNormal(h.mortgageIncomeShare * income, 0.25)));
     obligation(state, 'housing', counterpartyNamed(lender), amount, 1, { essential: true, reference: reference(r) });
     return;
   }
   const social = income < 300_000 ? r.chance(0.8) : r.chance(0.35);
   state.tenure = social ? 'social_rent' : 'private_rent';
-  const rent = social ? Math.min(h.socialRentMaxCents, Math.round(r.logNormal(h.socialRentMedianCents, 0.15))) : Math.round(r.logNormal(h.privateRentMedianCents, 0.2));
+  const rent = social ? Math.min(h.socialRentMaxCents, wholeCents(r.logNormal(h.socialRentMedianCents, 0.15))) : wholeCents(r.logNormal(h.privateRentMedianCents, 0.2));
   const landlord = counterpartyNamed(social ? r.pick(HOUSING_CORPORATIONS) : r.pick(PRIVATE_LANDLORDS));
   obligation(state, 'housing', landlord, rent, 1, { method: r.chance(h.rentDirectDebitShare) ? 'direct_debit' : 'standing_order', essential: true, reference: reference(r) });
 }
@@ -450,17 +451,17 @@ function drawFixedCosts(ctx: EngineContext, r: SeededRandom): void {
   const c = WORLD.costs;
   const composition = state.composition;
   const city = CITIES.find(([x]) => x.name === profile.city)![0];
-  obligation(state, 'water', counterpartyNamed(city.water), Math.round(c.waterCents[composition] * r.uniform(0.85, 1.15)), r.int(20, 28), { essential: true, reference: reference(r) });
+  obligation(state, 'water', counterpartyNamed(city.water), wholeCents(c.waterCents[composition] * r.uniform(0.85, 1.15)), r.int(20, 28), { essential: true, reference: reference(r) });
   const insurer = r.pickWeighted(HEALTH_INSURERS);
   const supplement = r.chance(0.7) ? r.int(1_000, 4_000) : 0;
   obligation(state, 'health_insurance', counterpartyNamed(insurer.name), (c.healthPremiumPerAdultCents + supplement) * state.adults, insurer.dayOfMonth, { essential: true, reference: reference(r) });
   if (r.chance(c.otherInsuranceShare)) {
-    obligation(state, 'other_insurance', counterpartyNamed(r.pick(OTHER_INSURERS)), Math.round(r.logNormal(4_000, 0.35)), r.int(1, 28), { essential: true, reference: reference(r) });
+    obligation(state, 'other_insurance', counterpartyNamed(r.pick(OTHER_INSURERS)), wholeCents(r.logNormal(4_000, 0.35)), r.int(1, 28), { essential: true, reference: reference(r) });
   }
   const internet = r.pickWeighted(HOME_INTERNET);
-  obligation(state, 'internet', counterpartyNamed(internet.name), Math.round(internet.median * r.uniform(0.85, 1.2)), r.int(15, 28), { essential: true, reference: reference(r) });
+  obligation(state, 'internet', counterpartyNamed(internet.name), wholeCents(internet.median * r.uniform(0.85, 1.2)), r.int(15, 28), { essential: true, reference: reference(r) });
   const mobile = r.pickWeighted(MOBILE_PROVIDERS);
-  obligation(state, 'mobile', counterpartyNamed(mobile.name), Math.round(mobile.median * r.uniform(0.8, 1.3)) * state.adults, r.int(1, 28), { essential: true, reference: reference(r) });
+  obligation(state, 'mobile', counterpartyNamed(mobile.name), wholeCents(mobile.median * r.uniform(0.8, 1.3)) * state.adults, r.int(1, 28), { essential: true, reference: reference(r) });
 
   const subscriptionCount = r.pickWeighted([[0, 2], [1, 3], [2, 3], [3, 2], [4, 1]] as const);
   const picked = new Set<number>();
@@ -472,7 +473,7 @@ function drawFixedCosts(ctx: EngineContext, r: SeededRandom): void {
   if (profile.mainIncomeSource !== 'bijstand') {
     // Bijstand households get their municipal taxes waived (kwijtschelding).
     const year = WORLD.costs.localTaxesYearCents[state.tenure === 'owner' ? 'owner' : 'renter'];
-    obligation(state, 'local_taxes', counterpartyNamed(`Gemeente ${profile.city}`), Math.round((year * r.uniform(0.8, 1.25)) / 10), 28, { monthMask: TEN_INSTALMENTS, essential: true, reference: reference(r) });
+    obligation(state, 'local_taxes', counterpartyNamed(`Gemeente ${profile.city}`), wholeCents((year * r.uniform(0.8, 1.25)) / 10), 28, { monthMask: TEN_INSTALMENTS, essential: true, reference: reference(r) });
   }
   const fees = BANK_FEES[profile.bankCode]!;
   obligation(state, 'bank_fees', { ...counterpartyNamed(fees.name) }, fees.cents, 1, { method: 'bank_charge', essential: true, reference: fees.packageName });
@@ -495,6 +496,7 @@ function drawCreditorRelation(ctx: EngineContext, r: SeededRandom): void {
   const payday = nextMainDayOfMonth(state);
   // A literate household chooses a collection day just after its payday; others keep the billing cycle.
   c.dueDayOfMonth = payday !== null && r.chance(profile.planning * 0.8) ? Math.min(28, payday + 2) : r.pick(policy.billingDueDays);
+  // The creditor's first invoice is issued on or after the first recorded day.
   const start = profile.startDay + policy.invoiceLeadDays;
   let due = dayNumberOf(yearOf(start), monthOf(start), c.dueDayOfMonth);
   if (due < start) due = dayNumberOf(monthOf(start) === 12 ? yearOf(start) + 1 : yearOf(start), (monthOf(start) % 12) + 1, c.dueDayOfMonth);

@@ -12,7 +12,7 @@ import {
   counterpartyNamed,
   DUTCH_MONTHS,
   GELDMAAT,
-  SHOPS,
+  SHOPS_BY_SPEND,
   SUPERMARKETS,
   type Counterparty,
 } from './counterparties.js';
@@ -65,9 +65,10 @@ export class HouseholdRecorder {
   private lastReminderEventId: string | null = null;
   private readonly contractNumber: string;
 
+  /** Starts recording a household as it stands now (after its burn-in): its streams and balances. */
   constructor(
     private readonly profile: HouseholdProfile,
-    initial: { currentBalanceCents: number; savingsBalanceCents: number },
+    initial: HouseholdState,
   ) {
     this.cosmetic = new SeededRandom(deriveSeed(profile.seed, 'cosmetic'));
     this.ids = new SeededRandom(deriveSeed(profile.seed, 'ids'));
@@ -77,6 +78,7 @@ export class HouseholdRecorder {
     const current = this.openAccount(bank, 'current', profile.startDay, initial.currentBalanceCents);
     this.currentAccounts.push(current);
     this.savings = this.openAccount(bank, 'savings', profile.startDay, initial.savingsBalanceCents);
+    for (const stream of initial.streams) this.registerStream(stream);
   }
 
   private openAccount(bank: DutchBank, kind: 'current' | 'savings', day: number, openingBalanceCents: number): SimulatedAccount {
@@ -320,8 +322,8 @@ export class HouseholdRecorder {
     return this.branch(this.cosmetic.chance(0.75) ? favourite : this.cosmetic.pickWeighted(SUPERMARKETS));
   }
 
-  shop(): string {
-    return this.cosmetic.pick(SHOPS);
+  shop(amountCents: number): string {
+    return this.cosmetic.pick(amountCents < 6_000 ? SHOPS_BY_SPEND.small : amountCents < 25_000 ? SHOPS_BY_SPEND.medium : SHOPS_BY_SPEND.large);
   }
 
   private cardText(merchant: string, day: number): string {
@@ -461,6 +463,7 @@ export class HouseholdRecorder {
       const record = this.streams[stream.id];
       if (record) record.truth.activeAtEnd = stream.active;
     }
-    return this.streams.map((s) => s.truth);
+    // Streams that ended during the burn-in never paid in the recorded period: not part of the truth.
+    return this.streams.filter((s) => s !== undefined && (s.truth.payments > 0 || s.truth.activeAtEnd)).map((s) => s.truth);
   }
 }

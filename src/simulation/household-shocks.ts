@@ -3,7 +3,7 @@
  * income and costs. A shock never touches the creditor's process directly: it changes money, and
  * the creditor's outcomes follow from the money.
  */
-import { counterpartyNamed, HOUSING_CORPORATIONS, PRIVATE_LANDLORDS, SHOPS, UNEXPECTED_EXPENSE_PAYEES, UWV } from './counterparties.js';
+import { counterpartyNamed, HOUSING_CORPORATIONS, PRIVATE_LANDLORDS, UNEXPECTED_EXPENSE_PAYEES, UWV } from './counterparties.js';
 import { nextPayday } from './dutch-calendar.js';
 import {
   allowancesFor,
@@ -11,10 +11,10 @@ import {
   groceriesFloorCents,
   kinderbijslagPerQuarter,
   monthlyEquivalentOfStream,
-  roundToStep,
+  roundToStep, wholeCents
 } from './household-budget.js';
 import { nextObligationDay, type EngineContext } from './household-engine.js';
-import type { IncomeStreamState, ObligationState } from './household-state.js';
+import { addObligation, makeObligation, NEVER, watchStream, type IncomeStreamState, type ObligationState } from './household-state.js';
 import {
   addIncomeStream,
   ALLOWANCE_SCHEDULE,
@@ -88,9 +88,9 @@ function loseJob(ctx: EngineContext, e: number, day: number): void {
     payer: counterpartyNamed(UWV),
     earner: e as 0 | 1,
     schedule,
-    amountCents: Math.min(ww.maxNetCents, Math.round(earner.lastNetWageCents * ww.firstMonthsShare)),
+    amountCents: Math.min(ww.maxNetCents, wholeCents(earner.lastNetWageCents * ww.firstMonthsShare)),
     firstDay,
-    lastDay: firstPayday + Math.round(months * DAYS_PER_MONTH) - 1,
+    lastDay: firstPayday + wholeCents(months * DAYS_PER_MONTH) - 1,
     holidayPayFactor: WORLD.benefits.uwvHolidayPayMonthFactor,
   });
   earner.wwStreamId = stream.id;
@@ -103,8 +103,8 @@ function findJob(ctx: EngineContext, e: number, day: number): void {
   const random = state.random;
   const earner = state.earners[e]!;
   const schedule = drawSalarySchedule(random, day);
-  const monthly = Math.round(earner.lastNetWageCents * 0.95);
-  const perPayment = schedule.rule === 'four_weekly' ? Math.round((monthly * 12) / 13) : monthly;
+  const monthly = wholeCents(earner.lastNetWageCents * 0.95);
+  const perPayment = schedule.rule === 'four_weekly' ? wholeCents((monthly * 12) / 13) : monthly;
   const stream = addIncomeStream(state, rec, {
     kind: 'salary',
     payer: drawEmployer(random, schedule),
@@ -163,7 +163,7 @@ function fallIll(ctx: EngineContext, e: number, day: number): void {
   earner.lastNetWageCents = monthlyEquivalentOfStream(salary);
   earner.regularPaymentCents = salary.amountCents;
   // The law requires 70 % in the first year; most collective agreements top up to 100 %.
-  if (!earner.employerTopsUp) salary.amountCents = Math.round(salary.amountCents * 0.7);
+  if (!earner.employerTopsUp) salary.amountCents = wholeCents(salary.amountCents * 0.7);
   addHealthDeductible(ctx, day);
   rec?.shock(day, { kind: 'illness', earner: earnerLabel(e) });
 }
@@ -180,7 +180,7 @@ function progressIllness(ctx: EngineContext, e: number, day: number): void {
   }
   const sickDays = day - earner.sinceDay;
   if (salary && salary.active && sickDays >= 365 && sickDays < 365 + 31 && earner.employerTopsUp) {
-    salary.amountCents = Math.round(earner.regularPaymentCents * 0.7);
+    salary.amountCents = wholeCents(earner.regularPaymentCents * 0.7);
   }
   if (salary && salary.active && sickDays >= 730) {
     // After 104 weeks the employer stops paying; UWV's WIA takes over at about 70 % of the last wage.
@@ -191,7 +191,7 @@ function progressIllness(ctx: EngineContext, e: number, day: number): void {
       payer: counterpartyNamed(UWV),
       earner: e as 0 | 1,
       schedule: uwvSchedule(profile),
-      amountCents: Math.round(earner.lastNetWageCents * 0.7),
+      amountCents: wholeCents(earner.lastNetWageCents * 0.7),
       firstDay: salary.nextDay + 5,
       holidayPayFactor: WORLD.benefits.uwvHolidayPayMonthFactor,
     });
@@ -206,17 +206,17 @@ function addHealthDeductible(ctx: EngineContext, day: number): void {
   const insurance = state.obligations.find((o) => o.kind === 'health_insurance');
   if (!insurance) return;
   // Insurers collect the deductible (eigen risico) in instalments after the claims come in.
-  const obligation: ObligationState = {
+  const obligation: ObligationState = makeObligation({
     ...insurance,
     kind: 'health_deductible',
-    amountCents: Math.round(WORLD.costs.healthDeductibleCents / 3),
+    amountCents: wholeCents(WORLD.costs.healthDeductibleCents / 3),
     remaining: 3,
     unpaidCents: 0,
     unpaidSinceDay: -1,
     reference: `${insurance.reference} eigen risico`,
-  };
+  });
   obligation.nextDay = nextObligationDay(obligation, day + 45);
-  state.obligations.push(obligation);
+  addObligation(state, obligation);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -246,15 +246,15 @@ function separate(ctx: EngineContext, day: number): void {
 
   for (const o of state.obligations) {
     if (o.kind === 'health_insurance') o.amountCents = WORLD.costs.healthPremiumPerAdultCents;
-    if (o.kind === 'mobile') o.amountCents = Math.round(o.amountCents / 2);
+    if (o.kind === 'mobile') o.amountCents = wholeCents(o.amountCents / 2);
   }
   if (random.chance(0.5)) {
     // The debtor moves out to a rented home: deposit, furniture, a new landlord and energy contract.
     const income = assessableMonthlyIncome(state);
     const social = income < 300_000 || random.chance(0.3);
     const rent = social
-      ? Math.min(WORLD.housing.socialRentMaxCents, Math.round(random.logNormal(WORLD.housing.socialRentMedianCents, 0.15)))
-      : Math.round(random.logNormal(WORLD.housing.privateRentMedianCents, 0.2));
+      ? Math.min(WORLD.housing.socialRentMaxCents, wholeCents(random.logNormal(WORLD.housing.socialRentMedianCents, 0.15)))
+      : wholeCents(random.logNormal(WORLD.housing.privateRentMedianCents, 0.2));
     const housing = state.obligations.find((o) => o.kind === 'housing');
     const landlord = counterpartyNamed(social ? random.pick(HOUSING_CORPORATIONS) : random.pick(PRIVATE_LANDLORDS));
     if (housing) {
@@ -292,7 +292,7 @@ function unexpectedExpense(ctx: EngineContext, day: number): void {
   const random = state.random;
   const amount = Math.min(300_000, roundToStep(random.logNormal(30_000, 0.8), 100));
   const payeeName = random.pick(UNEXPECTED_EXPENSE_PAYEES);
-  const category = /Autobedrijf|Fietsenmaker/.test(payeeName) ? 'expense.transport' : (SHOPS as readonly string[]).includes(payeeName) ? 'expense.shopping' : 'expense.other';
+  const category = /Autobedrijf|Fietsenmaker/.test(payeeName) ? 'expense.transport' : /Coolblue|MediaMarkt/.test(payeeName) ? 'expense.shopping' : 'expense.other';
   rec?.shock(day, { kind: 'unexpected_expense', amountCents: amount });
   scheduleOneOff(ctx, day + random.int(0, 20), payeeName, amount, category, `Factuur ${payeeName}`);
 }
@@ -301,7 +301,7 @@ function moveHouse(ctx: EngineContext, day: number): void {
   const { state, rec } = ctx;
   const random = state.random;
   const housing = state.obligations.find((o) => o.kind === 'housing');
-  if (housing && state.tenure !== 'owner') housing.amountCents = Math.round(housing.amountCents * random.uniform(0.95, 1.15));
+  if (housing && state.tenure !== 'owner') housing.amountCents = wholeCents(housing.amountCents * random.uniform(0.95, 1.15));
   state.creditor.advanceCents = roundToStep(state.creditor.advanceCents * random.uniform(0.9, 1.1), 100);
   scheduleOneOff(ctx, day + random.int(0, 10), 'Verhuisbedrijf De Vries', roundToStep(random.logNormal(40_000, 0.4), 100), 'expense.other', 'Verhuizing');
   rec?.shock(day, { kind: 'move' });
@@ -348,8 +348,9 @@ export function reviewAllowances(ctx: EngineContext, day: number): void {
       existing.amountCents = amount;
       if (!existing.active) {
         existing.active = true;
-        existing.lastDay = Infinity;
+        existing.lastDay = NEVER;
         existing.nextDay = nextPayday(existing.schedule, day + 1);
+        watchStream(state, existing);
       }
       return;
     }

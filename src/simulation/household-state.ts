@@ -13,6 +13,12 @@ import type { CategoryId } from '../analytics/taxonomy.js';
 import type { HiddenTraits, HouseholdComposition, IncomeKind } from './simulation.types.js';
 import type { MainIncomeSource } from './world-parameters.js';
 
+/**
+ * "Never" and "ongoing" as a day number and a count: a large integer rather than Infinity, so that
+ * every day field stays a small integer and the engine's loops stay on V8's fast path.
+ */
+export const NEVER = 2 ** 30;
+
 /** What does not change during a household's life in the simulation. */
 export interface HouseholdProfile {
   index: number;
@@ -62,7 +68,7 @@ export interface IncomeStreamState {
   /** Holiday pay comes in the same payment (salary) or as a separate credit (benefits). */
   holidayPayCombined: boolean;
   nextDay: number;
-  /** No payment after this day (Infinity while open-ended). */
+  /** No payment after this day (NEVER while open-ended). */
   lastDay: number;
   active: boolean;
   paymentsMade: number;
@@ -94,7 +100,7 @@ export interface ObligationState {
   /** Bit i set = collected in month i+1 (municipal taxes in ten instalments). */
   monthMask: number;
   nextDay: number;
-  /** Instalments left (Infinity for ongoing contracts). */
+  /** Instalments left (NEVER for ongoing contracts). */
   remaining: number;
   /** Counted as an essential cost (affordability) and paid first when money is short. */
   essential: boolean;
@@ -228,7 +234,11 @@ export interface HouseholdState {
   /** Money kept aside for fixed costs until the next main payday (set on payday, used by debits). */
   reservedCents: number;
   streams: IncomeStreamState[];
+  /** The earliest nextDay of the active streams: on other days the engine need not look at them. */
+  nextIncomeDay: number;
   obligations: ObligationState[];
+  /** The earliest nextDay of the obligations. */
+  nextCollectionDay: number;
   collectionCases: CollectionCaseState[];
   scheduledPayments: ScheduledPaymentState[];
   earners: EarnerState[];
@@ -262,6 +272,37 @@ export interface HouseholdState {
 
 function copyStream(s: IncomeStreamState): IncomeStreamState {
   return { ...s };
+}
+
+export function addObligation(state: HouseholdState, obligation: ObligationState): void {
+  state.obligations.push(obligation);
+  state.nextCollectionDay = Math.min(state.nextCollectionDay, obligation.nextDay);
+}
+
+/** A stream starts paying again or anew: make sure the engine looks at it on its day. */
+export function watchStream(state: HouseholdState, stream: IncomeStreamState): void {
+  if (stream.active) state.nextIncomeDay = Math.min(state.nextIncomeDay, stream.nextDay);
+}
+
+/** The one way to make an obligation, so that all have one object shape (the engine loops over them daily). */
+export function makeObligation(fields: ObligationState): ObligationState {
+  return {
+    kind: fields.kind,
+    category: fields.category,
+    payee: fields.payee,
+    method: fields.method,
+    mandateId: fields.mandateId,
+    amountCents: fields.amountCents,
+    dayOfMonth: fields.dayOfMonth,
+    monthMask: fields.monthMask,
+    nextDay: fields.nextDay,
+    remaining: fields.remaining,
+    essential: fields.essential,
+    debtService: fields.debtService,
+    unpaidCents: fields.unpaidCents,
+    unpaidSinceDay: fields.unpaidSinceDay,
+    reference: fields.reference,
+  };
 }
 
 /** A deep copy of everything mutable; immutable counterparties and schedules are shared. */

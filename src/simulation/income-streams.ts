@@ -7,7 +7,7 @@ import { fromDayNumber } from '../platform/dates.js';
 import { counterpartyNamed, EMPLOYERS, type Counterparty } from './counterparties.js';
 import { isWorkingDay, nextPayday, weekdayOf, type PaySchedule } from './dutch-calendar.js';
 import type { EngineContext } from './household-engine.js';
-import type { HouseholdProfile, HouseholdState, IncomeStreamState } from './household-state.js';
+import { NEVER, watchStream, type HouseholdProfile, type HouseholdState, type IncomeStreamState } from './household-state.js';
 import type { SeededRandom } from './seeded-random.js';
 import type { IncomeKind } from './simulation.types.js';
 import { WORLD } from './world-parameters.js';
@@ -52,11 +52,12 @@ export function addIncomeStream(state: HouseholdState, rec: EngineContext['rec']
     holidayPayMonth: spec.holidayPayMonth ?? 5,
     holidayPayCombined: spec.holidayPayCombined ?? false,
     nextDay: nextPayday(spec.schedule, spec.firstDay),
-    lastDay: spec.lastDay ?? Infinity,
+    lastDay: spec.lastDay ?? NEVER,
     active: true,
     paymentsMade: 0,
   };
   state.streams.push(stream);
+  watchStream(state, stream);
   rec?.registerStream(stream);
   return stream;
 }

@@ -47,6 +47,17 @@ export function deriveSeed(parent: number, ...labels: (number | string)[]): numb
 const QUANTILE_COUNT = 4096; // 2^12: the top 12 bits of a draw pick one
 const LOG_NORMAL_QUANTILES = new Map<number, Float64Array>();
 
+/** The 4,096 quantiles of a log-normal factor with median 1 and the given spread. */
+export function logNormalQuantiles(sigma: number): Float64Array {
+  let quantiles = LOG_NORMAL_QUANTILES.get(sigma);
+  if (!quantiles) {
+    quantiles = new Float64Array(QUANTILE_COUNT);
+    for (let i = 0; i < QUANTILE_COUNT; i++) quantiles[i] = Math.exp(sigma * inverseStandardNormal((i + 0.5) / QUANTILE_COUNT));
+    LOG_NORMAL_QUANTILES.set(sigma, quantiles);
+  }
+  return quantiles;
+}
+
 /** Inverse of the standard normal distribution function (Acklam's rational approximation, relative error < 1.2e-9). */
 export function inverseStandardNormal(p: number): number {
   const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
@@ -71,17 +82,19 @@ export class SeededRandom {
   private d: number;
 
   constructor(seed: number) {
-    this.a = 0x9e3779b9;
-    this.b = 0x243f6a88;
-    this.c = 0xb7e15162;
-    this.d = seed >>> 0;
+    // All four words are kept as signed 32-bit integers (`| 0`), so V8 stores them unboxed and every
+    // generator shares one object shape; a word above 2^31 would turn the field into a boxed float.
+    this.a = 0x9e3779b9 | 0;
+    this.b = 0x243f6a88 | 0;
+    this.c = 0xb7e15162 | 0;
+    this.d = seed | 0;
     // The first outputs of sfc32 still carry the seed's structure; twelve rounds wash it out.
     for (let i = 0; i < 12; i++) this.nextUint32();
   }
 
   /** A generator in the same state: the copy and the original then produce the same numbers. */
   copy(): SeededRandom {
-    const twin = Object.create(SeededRandom.prototype) as SeededRandom;
+    const twin = new SeededRandom(0);
     twin.a = this.a;
     twin.b = this.b;
     twin.c = this.c;
@@ -90,18 +103,23 @@ export class SeededRandom {
   }
 
   nextUint32(): number {
+    return this.nextInt32() >>> 0;
+  }
+
+  /** The next output as a signed 32-bit integer (the same bits as nextUint32). */
+  nextInt32(): number {
     const t = (((this.a + this.b) | 0) + this.d) | 0;
     this.d = (this.d + 1) | 0;
     this.a = this.b ^ (this.b >>> 9);
     this.b = (this.c + (this.c << 3)) | 0;
     this.c = (this.c << 21) | (this.c >>> 11);
     this.c = (this.c + t) | 0;
-    return t >>> 0;
+    return t;
   }
 
   /** Uniform in [0, 1). */
   float(): number {
-    return this.nextUint32() / 4294967296;
+    return (this.nextInt32() >>> 0) / 4294967296;
   }
 
   /** Uniform integer in [min, max], both included. */
@@ -133,13 +151,16 @@ export class SeededRandom {
    * Monte Carlo future cannot afford a logarithm, a square root and an exponential.
    */
   logNormal(median: number, sigma: number): number {
-    let quantiles = LOG_NORMAL_QUANTILES.get(sigma);
-    if (!quantiles) {
-      quantiles = new Float64Array(QUANTILE_COUNT);
-      for (let i = 0; i < QUANTILE_COUNT; i++) quantiles[i] = Math.exp(sigma * inverseStandardNormal((i + 0.5) / QUANTILE_COUNT));
-      LOG_NORMAL_QUANTILES.set(sigma, quantiles);
-    }
-    return median * quantiles[this.nextUint32() >>> 20]!;
+    return median * logNormalQuantiles(sigma)[this.nextUint32() >>> 20]!;
+  }
+
+  /**
+   * Whole cents, log-normal around a median, from a table made by logNormalQuantiles: the hot-loop
+   * form of logNormal. It returns a small integer, which V8 passes without allocating (a float
+   * return is boxed on the heap each call).
+   */
+  logNormalCents(medianCents: number, quantiles: Float64Array): number {
+    return Math.round(medianCents * quantiles[this.nextInt32() >>> 20]!) | 0;
   }
 
   /** Number of days until an event of the given daily probability (at least 1). */

@@ -7,6 +7,7 @@ import { ARREARS_HORIZON_DAYS, arrearsProbability } from './arrears-truth.js';
 import { counterpartyNamed, type Counterparty } from './counterparties.js';
 import { runUntil } from './household-engine.js';
 import { drawHousehold, type WorldSetup } from './household-profile.js';
+import { HouseholdRecorder } from './household-recorder.js';
 import type { ArrearsTruth, SimulatedHousehold, SimulationOptions } from './simulation.types.js';
 
 export const DEFAULT_START_DATE = '2025-01-01';
@@ -67,8 +68,10 @@ export function simulateHousehold(resolved: ResolvedSimulation, index: number): 
     creditor: SIMULATED_CREDITOR,
     collectionAgency: counterpartyNamed(SIMULATED_COLLECTION_AGENCY),
   };
-  const ctx = drawHousehold(world, index, true);
-  const rec = ctx.rec!;
+  const ctx = drawHousehold(world, index);
+  runUntil(ctx, world.startDay);
+  const rec = new HouseholdRecorder(ctx.profile, ctx.state);
+  ctx.rec = rec;
   const { profile, state } = ctx;
 
   const estimates: { asOfDay: number; p: number; inArrears: boolean }[] = [];

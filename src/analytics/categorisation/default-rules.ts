@@ -27,6 +27,7 @@ const TRANSPORT = [
   'ov chipkaart', 'ovpay', 'translink', 'ov fiets', 'swapfiets', '^shell', '^bp', '^esso', '^tango', '^tinq', '^texaco', '^total',
   'totalenergies', '^gulf', '^argos', '^avia', '^tamoil', 'firezone', '^q8', 'q park', 'yellowbrick', 'parkmobile', 'easypark',
   'sms parking', 'tankstation*', 'parkeergarage*', '^greenwheels', '^mywheels', '^felyx', '^check', '^go sharing',
+  'fietsenmaker*', 'fietsenwinkel*', 'rijwielhandel*', 'autobedrijf*', 'autogarage*', 'garagebedrijf*', 'autoservice*', 'bandenservice*',
 ];
 const ENERGY = [
   'vattenfall', '^nuon', '^eneco', '^essent', 'greenchoice', 'budget energie', 'energiedirect', 'vandebron', '^oxxio', '^engie',
@@ -38,16 +39,19 @@ const WATER = [
   '^vitens', '^evides', '^waternet', '^pwn', 'brabant water', '^dunea', '^oasen', '^wmd', '^wml', 'waterbedrijf groningen',
   'waterleiding maatschappij limburg', 'waterleidingmaatschappij*', 'drinkwater*',
 ];
+/** Insurers that sell both health and other insurance (FBTO, Interpolis, Univé, OHRA) are read by the remittance: see health.multi-line-insurer. */
 const HEALTH_INSURERS = [
-  'zilveren kruis', '^cz', 'cz groep', '^vgz', 'menzis', '^onvz', '^dsw', '^fbto', 'zekur', '^iza', '^izz', 'umc zorgverzekering',
+  'zilveren kruis', '^cz', 'cz groep', '^vgz', 'menzis', '^onvz', '^dsw', 'zekur', '^iza', '^izz', 'umc zorgverzekering',
   'anderzorg', 'ditzo', 'de friesland zorgverzekeraar', 'zorgverzekeraar*', 'stad holland', 'zorgdirect', 'pro life zorgverzekering',
   'ohra zorg*', 'hollandzorg', 'asr ziektekosten', 'a s r ziektekosten', 'bewuzt', '^eno', 'caresq', 'zorg en zekerheid', '^cak', 'interpolis zorg*',
-  'unive zorg*', 'nn zorg*', 'salland zorgverzekeringen',
+  'unive zorg*', 'nn zorg*', 'fbto zorg*', 'salland zorgverzekeringen',
 ];
+const MULTI_LINE_INSURERS = ['^fbto', '^interpolis', '^unive', '^ohra', '^centraal beheer', '^nationale nederlanden', '^asr', '^a s r', '^ditzo', '^anwb'];
+const BANKS = ['^ing', 'ing bank', '^rabobank', '^abn amro', '^sns', '^asn bank', '^asn', '^regiobank', '^bunq', '^knab', '^triodos', '^volksbank', '^revolut', '^n26'];
 const OTHER_INSURERS = [
   'centraal beheer', 'nationale nederlanden', '^nn schadeverzekering*', '^allianz', '^asr', '^a s r', '^aegon', '^reaal', 'inshared',
   'unigarant', 'anwb', '^dela', '^monuta', '^yarden', 'klaverblad', 'allsecur', 'promovendum', 'turien', '^interpolis', '^unive',
-  '^ohra', '^achmea', 'nh1816', 'de goudse', 'loyalis', 'abn amro schadeverzekering*', 'ing verzekeren', 'verzekeraar*', 'verzekeringen',
+  '^ohra', '^fbto', '^achmea', 'nh1816', 'de goudse', 'loyalis', 'abn amro schadeverzekering*', 'ing verzekeren', 'verzekeraar*', 'verzekeringen',
 ];
 const TELECOM = [
   '^kpn', '^odido', 't mobile', '^ziggo', 'vodafoneziggo', '^vodafone', '^tele2', '^simyo', '^lebara', 'lycamobile', 'ben nederland',
@@ -94,7 +98,7 @@ const GAMBLING = [
 const SUBSCRIPTIONS = [
   '^netflix', '^spotify', '^videoland', 'disney plus', 'disneyplus', 'hbo max', '^viaplay', '^nlziet', 'amazon prime', 'prime video',
   'apple com bill', '^itunes', 'google play', 'youtube premium', 'basic fit', '^sportcity', 'fit for free', 'anytime fitness',
-  '^trainmore', 'volkskrant', '^nrc', 'telegraaf', '^trouw', 'het parool', 'dpg media', 'mediahuis', '^storytel', '^audible',
+  '^trainmore', 'volkskrant', '^nrc', 'telegraaf', '^trouw', 'het parool', 'dpg media', 'mediahuis', '^storytel', '^audible', 'npo start', 'npo plus', '^npo',
   '^dropbox', '^icloud', '^openai', '^patreon', 'sportschool*', '^adobe', '^microsoft',
 ];
 const SHOPS = [
@@ -142,7 +146,8 @@ export const DEFAULT_RULE_SET: RuleSet = {
     { id: 'return.words', category: 'reversal.returned_debit', confidence: 0.8, priority: 720, when: { text: ['storno*', 'stornering*', 'gestorneerd', 'terugboeking', 'retour incasso', 'incasso retour', 'retourincasso', 'terugboeking incasso'] } },
 
     // The debtor's own accounts: moving money between them is neither income nor cost.
-    { id: 'own-account.iban-or-name', category: 'transfer.own_account', confidence: 0.97, priority: 950, when: { ownAccount: true } },
+    // Below named companies: a shop or employer that shares the debtor's surname ("Van der Valk Hotel") is still that company.
+    { id: 'own-account.iban-or-name', category: 'transfer.own_account', confidence: 0.95, priority: 540, when: { ownAccount: true } },
     { id: 'own-account.savings-words', category: 'transfer.own_account', confidence: 0.85, priority: 900, when: { text: ['spaarrekening*', 'eigen rekening', 'spaardeposito', 'bonusrente*', 'direct sparen', 'naar spaar*', 'van spaar*', 'rabo spaar*', 'internet sparen', 'oranje spaar*', 'spaarpot*', 'kinderspaarrekening', 'interne overboeking', 'gezamenlijke rekening', 'en of rekening', 'compte commun', 'joint account', 'own account'] } },
 
     // Allowances: Belastingdienst Toeslagen pays each allowance as its own credit, named in the remittance.
@@ -204,6 +209,7 @@ export const DEFAULT_RULE_SET: RuleSet = {
     { id: 'water.company', category: 'expense.water', confidence: 0.93, priority: 620, when: { direction: 'out', counterparty: WATER } },
     { id: 'health.insurer', category: 'expense.health_insurance', confidence: 0.93, priority: 625, when: { direction: 'out', counterparty: HEALTH_INSURERS } },
     { id: 'health.words', category: 'expense.health_insurance', confidence: 0.85, priority: 450, when: { direction: 'out', text: ['zorgverzekering*', 'basisverzekering', 'zorgpremie', 'premie zorg*', 'eigen risico', 'ziektekostenverzekering*'] } },
+    { id: 'health.multi-line-insurer', category: 'expense.health_insurance', confidence: 0.85, priority: 630, when: { direction: 'out', counterparty: MULTI_LINE_INSURERS, text: ['zorgverzekering*', 'basisverzekering', 'zorgpremie', 'zorg', 'aanvullende verzekering', 'eigen risico'] } },
     { id: 'insurance.other', category: 'expense.insurance_other', confidence: 0.85, priority: 600, when: { direction: 'out', counterparty: OTHER_INSURERS } },
     { id: 'insurance.words', category: 'expense.insurance_other', confidence: 0.6, priority: 200, when: { direction: 'out', text: ['verzekering*', 'polis*', 'inboedelverzekering', 'aansprakelijkheidsverzekering', 'uitvaartverzekering'] } },
     { id: 'utility.refund', category: 'income.refund', confidence: 0.8, priority: 610, when: { direction: 'in', counterparty: [...ENERGY, ...WATER, ...HEALTH_INSURERS, ...OTHER_INSURERS, ...TELECOM, ...HOUSING_PROVIDERS] } },
@@ -221,6 +227,8 @@ export const DEFAULT_RULE_SET: RuleSet = {
     { id: 'bank-fees.overdraft-interest', category: 'expense.bank_fees', confidence: 0.92, priority: 730, when: { direction: 'out', text: ['debetrente', 'rente roodstand', 'rente rood staan', 'rente debetstand', 'rente debet saldo', 'roodstandrente', 'kredietrente'] } },
     { id: 'bank-fees.package', category: 'expense.bank_fees', confidence: 0.9, priority: 630, when: { direction: 'out', text: ['kosten oranjepakket*', 'oranjepakket*', 'kosten gebruik betaalrekening', 'kosten betaalrekening', 'kosten rekening', 'rabo directpakket', 'rabo basispakket', 'kosten rabo*', 'basic package', 'betaalpakket*', 'pakketkosten', 'kosten betalingsverkeer', 'kosten bankrekening', 'kosten betaalpas', 'bankkosten', 'rekeningkosten', 'kosten pas*', 'kosten gebruik*'] } },
     { id: 'bank-fees.named', category: 'expense.bank_fees', confidence: 0.85, priority: 560, when: { direction: 'out', name: ['^kosten'] } },
+    { id: 'bank-fees.iso-code', category: 'expense.bank_fees', confidence: 0.9, priority: 640, when: { direction: 'out', bankTransactionCode: ['ACMT-MDOP-CHRG', 'ACMT-MCOP-CHRG', 'PMNT-MDOP-CHRG'] } },
+    { id: 'bank-fees.bank-package', category: 'expense.bank_fees', confidence: 0.88, priority: 635, when: { direction: 'out', counterparty: BANKS, remittance: ['kosten*', 'abonnement*', 'pakket*', 'betaalpakket*', 'premium', 'maandbijdrage'] } },
     { id: 'bank-fees.statement', category: 'expense.bank_fees', confidence: 0.85, priority: 550, when: { direction: 'out', text: ['afrekening betalingsverkeer', 'bank charges', 'account fee'] } },
     { id: 'bank-fees.period', category: 'expense.bank_fees', confidence: 0.7, priority: 380, when: { direction: 'out', remittancePattern: '\\bkosten\\b.*\\b(?:tot en met|t/m)\\b' } },
     { id: 'bank-fees.waiver', category: 'income.refund', confidence: 0.8, priority: 560, when: { direction: 'in', name: ['^kwijtschelding', '^kosten'] } },

@@ -25,6 +25,8 @@ import { parsePaymentDescription } from './payment-description.js';
 const REQUIRED_COLUMNS = ['Datum', 'Naam / Omschrijving', 'Rekening', 'Tegenrekening', 'Code', 'Af Bij', 'Bedrag (EUR)', 'Mutatiesoort', 'Mededelingen'] as const;
 const HEADER_SIGNATURE = ['datum', 'naam / omschrijving', 'rekening', 'tegenrekening', 'code', 'af bij', 'bedrag (eur)'];
 
+/** The export names its currency only in the amount column's header, "Bedrag (EUR)". */
+const ING_CURRENCY = 'EUR';
 /** Card payments (BA) and cash withdrawals (GM) name the shop or machine in "Naam / Omschrijving"; fees name themselves there. */
 const CODES_NAMING_A_COUNTERPARTY = new Set(['BA', 'GM']);
 /** ING appends the value date to "Mededelingen" as a label of its own. */
@@ -53,14 +55,14 @@ function readIngRow(row: CsvRow): CsvEntry {
   const remittance = namesCounterparty ? details.remittanceUnstructured : [name, details.remittanceUnstructured].filter(Boolean).join(' ') || null;
   const balanceText = row.has('Saldo na mutatie') ? row.get('Saldo na mutatie').trim() : '';
   return {
-    account: accountFromColumn(row.get('Rekening'), 'EUR'),
+    account: accountFromColumn(row.get('Rekening'), ING_CURRENCY),
     transaction: {
       sourceId: null,
       status: 'booked',
       bookingDate,
       valueDate,
       amountCents,
-      currency: 'EUR',
+      currency: ING_CURRENCY,
       counterpartyName: details.counterpartyName ?? (namesCounterparty ? name : null),
       counterpartyIban: details.counterpartyIban ?? normaliseIban(counterpartyAccount),
       counterpartyBic: details.counterpartyBic,
@@ -77,7 +79,7 @@ function readIngRow(row: CsvRow): CsvEntry {
     balance:
       balanceText === ''
         ? undefined
-        : { type: 'interimBooked', rawType: 'Saldo na mutatie', amountCents: readCsvAmount(balanceText, ',', 'Saldo na mutatie'), currency: 'EUR', date: bookingDate },
+        : { type: 'interimBooked', rawType: 'Saldo na mutatie', amountCents: readCsvAmount(balanceText, ',', 'Saldo na mutatie'), currency: ING_CURRENCY, date: bookingDate },
   };
 }
 

@@ -274,6 +274,8 @@ export function normaliseColumnName(name: string): string {
     .toLowerCase();
 }
 
+const HEADER_SEARCH_RECORDS = 2;
+
 /**
  * Reads a whole CSV export into the canonical statement. In strict mode the first unreadable record
  * throws BankFileError naming its line; in lenient mode it is listed in `rejected` and reading goes on.
@@ -295,7 +297,9 @@ export function parseCsvStatement(input: Buffer, options: ParseOptions, layout: 
     minimumWidth = layout.positionalColumns.length;
     dataRecords = records;
   } else {
-    const headerAt = records.findIndex((r) => r.defect === null && (layout.isHeader?.(r.fields) ?? false));
+    // Exports put at most a title line before the header ("KNAB EXPORT"); rows above a header further
+    // down would be dropped unseen, so such a file is refused instead.
+    const headerAt = records.slice(0, HEADER_SEARCH_RECORDS).findIndex((r) => r.defect === null && (layout.isHeader?.(r.fields) ?? false));
     if (headerAt === -1) {
       throw new BankFileError(format, `line ${records[0]!.line}`, `no header row of a ${format} export was found (expected the columns ${layout.requiredColumns.join(', ')})`);
     }

@@ -206,7 +206,7 @@ export function parseStatementLine(lines: readonly string[]): StatementLine {
   let entryDate: IsoDate | null = null;
   if (entry && entry.trim() !== '') {
     entryDate = entryDateNear(valueDate, Number(entry.slice(0, 2)), Number(entry.slice(2)));
-    if (!entryDate) throw new Mt940FieldError(`the entry date ${entry} (MMDD) of the :61: statement line is not a calendar date`);
+    if (!entryDate) throw new Mt940FieldError(`the entry date ${entry} (MMDD) of the :61: statement line is not a calendar date near the value date`);
   }
   const amountCents = readMt940Amount(amount!, ':61: statement line');
 
@@ -253,18 +253,21 @@ function fullYear(yy: number): number {
   return yy >= 80 ? 1900 + yy : 2000 + yy;
 }
 
-/** The entry date lies within days of the value date, so across New Year its year is the neighbouring one. */
+/**
+ * The entry date lies within days of the value date, so across New Year its year is the neighbouring one.
+ * A date that only exists far from the value date (29 February of another year) is not taken.
+ */
 function entryDateNear(valueDate: IsoDate, month: number, day: number): IsoDate | null {
   const year = Number(valueDate.slice(0, 4));
-  const candidates = [year, year + 1, year - 1]
+  const distance = (date: IsoDate): number => Math.abs(diffDays(date, valueDate));
+  const nearest = [year, year + 1, year - 1]
     .map((y) => isoDateFromParts(y, month, day))
-    .filter((d): d is IsoDate => d !== null);
-  let best: IsoDate | null = null;
-  for (const candidate of candidates) {
-    if (best === null || Math.abs(diffDays(candidate, valueDate)) < Math.abs(diffDays(best, valueDate))) best = candidate;
-  }
-  return best;
+    .filter((d): d is IsoDate => d !== null)
+    .sort((a, b) => distance(a) - distance(b))[0];
+  return nearest !== undefined && distance(nearest) <= MAX_ENTRY_DATE_DISTANCE_DAYS ? nearest : null;
 }
+
+const MAX_ENTRY_DATE_DISTANCE_DAYS = 183;
 
 /** SWIFT amounts: digits with one decimal comma ("1234,5", "380115,"); some banks omit the comma for whole amounts. */
 function readMt940Amount(raw: string, what: string): number {
@@ -314,6 +317,11 @@ interface PendingEntry {
   details: string[];
 }
 
+type ReportedField =
+  | { kind: 'balance'; field: Mt940Field; balance: BalanceField | Mt940FieldError }
+  | { kind: 'entry'; field: Mt940Field; entry: PendingEntry }
+  | { kind: 'damage'; field: Mt940Field; error: Mt940FieldError };
+
 const UNNAMED_ACCOUNT_KEY = '(unnamed)';
 
 function parseMt940(input: Buffer, options: ParseOptions = {}): ParsedStatement {
@@ -331,43 +339,36 @@ function parseMt940(input: Buffer, options: ParseOptions = {}): ParsedStatement 
 
   for (const message of messages) {
     const format: BankFormat = message.messageType === '942' ? 'mt942' : 'mt940';
-    const refuse = (location: string, reason: string): void => {
-      if (!options.lenient) throw new BankFileError(format, location, reason);
-      rejected.push({ location, reason });
+    const refuse = (field: Mt940Field, reason: string): void => {
+      if (!options.lenient) throw new BankFileError(format, `line ${field.line}`, reason);
+      rejected.push({ location: `line ${field.line}`, reason });
     };
 
+    // First pass: the statement's account and currency, and the fields to report in file order, so that
+    // strict mode names the first bad field of the file whatever its kind.
     let account: ParsedAccount = { iban: null, otherId: null, currency: null, ownerName: null, servicerBic: message.servicerBic };
-    const messageBalances: Array<{ field: Mt940Field; balance: BalanceField }> = [];
-    const entries: PendingEntry[] = [];
+    const reported: ReportedField[] = [];
     let floorLimitCurrency: string | null = null;
-    let entriesClosed = false;
+    let currentEntry: PendingEntry | null = null;
     let accountNamed = false;
     for (const field of message.fields) {
       if (field.tag === '25') {
         // A statement has one account; a second ":25:" is a damaged field (often a mistyped ":86:"),
         // and taking it would book the entries to whatever text it holds.
-        if (accountNamed) refuse(`line ${field.line}`, 'a second :25: account identification inside one statement');
+        if (accountNamed) reported.push({ kind: 'damage', field, error: new Mt940FieldError('a second :25: account identification inside one statement') });
         else account = parseAccountField(field.lines, message.servicerBic);
         accountNamed = true;
-      } else if (field.tag in BALANCE_TYPES) {
-        if (CLOSING_TAGS.has(field.tag)) entriesClosed = true;
-        try {
-          messageBalances.push({ field, balance: parseBalanceField(field.tag, field.lines) });
-        } catch (error) {
-          if (!(error instanceof Mt940FieldError)) throw error;
-          refuse(`line ${field.line}`, error.reason);
-        }
+      } else if (BALANCE_TYPES[field.tag] !== undefined) {
+        reported.push({ kind: 'balance', field, balance: attempt(() => parseBalanceField(field.tag, field.lines)) });
       } else if (field.tag === '61') {
-        entries.push({ field, details: [] });
-        entriesClosed = false;
+        currentEntry = { field, details: [] };
+        reported.push({ kind: 'entry', field, entry: currentEntry });
       } else if (field.tag === '86') {
-        const entry = entries.at(-1);
-        if (entry && !entriesClosed) entry.details.push(...field.lines);
+        currentEntry?.details.push(...field.lines);
       } else if (field.tag === '34F') {
         floorLimitCurrency ??= /^([A-Z]{3})/.exec((field.lines[0] ?? '').trim())?.[1] ?? null;
-      } else if (CLOSING_TAGS.has(field.tag)) {
-        entriesClosed = true;
       }
+      if (CLOSING_TAGS.has(field.tag)) currentEntry = null;
     }
 
     const key = account.iban ?? account.otherId ?? UNNAMED_ACCOUNT_KEY;
@@ -377,30 +378,42 @@ function parseMt940(input: Buffer, options: ParseOptions = {}): ParsedStatement 
       accountIndex = accounts.length - 1;
       accountKeys.set(key, accountIndex);
     }
+    const stated = reported.flatMap((r) => (r.kind === 'balance' && !(r.balance instanceof Mt940FieldError) ? [{ tag: r.field.tag, currency: r.balance.currency }] : []));
+    const currency = stated.find((b) => b.tag.startsWith('60'))?.currency ?? stated[0]?.currency ?? floorLimitCurrency ?? account.currency;
 
-    const openingCurrency = messageBalances.find((b) => b.field.tag.startsWith('60'))?.balance.currency;
-    const currency = openingCurrency ?? messageBalances[0]?.balance.currency ?? floorLimitCurrency ?? account.currency;
-    for (const { field, balance } of messageBalances) {
-      balances.push({ accountIndex, type: balance.type, rawType: field.tag, amountCents: balance.amountCents, currency: balance.currency, date: balance.date, location: `line ${field.line}` });
-    }
-    for (const entry of entries) {
-      const location = `line ${entry.field.line}`;
-      try {
-        if (!currency) {
-          throw new Mt940FieldError('the currency of this entry is not stated: the statement has no balance, no :34F: floor limit and no currency after the account in :25:');
-        }
-        transactions.push(buildTransaction(entry, accountIndex, currency, message.messageType, location));
-      } catch (error) {
-        if (!(error instanceof Mt940FieldError)) throw error;
-        refuse(location, error.reason);
+    for (const item of reported) {
+      const location = `line ${item.field.line}`;
+      if (item.kind === 'damage') {
+        refuse(item.field, item.error.reason);
+      } else if (item.kind === 'balance') {
+        const { balance } = item;
+        if (balance instanceof Mt940FieldError) refuse(item.field, balance.reason);
+        else balances.push({ accountIndex, type: balance.type, rawType: item.field.tag, amountCents: balance.amountCents, currency: balance.currency, date: balance.date, location });
+      } else {
+        const transaction = attempt(() => buildTransaction(item.entry, accountIndex, currency, message.messageType, location));
+        if (transaction instanceof Mt940FieldError) refuse(item.field, transaction.reason);
+        else transactions.push(transaction);
       }
     }
   }
   return { format: fileFormat, accounts, transactions, balances, rejected };
 }
 
-function buildTransaction(entry: PendingEntry, accountIndex: number, currency: string, messageType: '940' | '942', location: string): ParsedTransaction {
+/** Runs a field reader, turning its refusal into a value so fields can be reported in file order. */
+function attempt<T>(read: () => T): T | Mt940FieldError {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof Mt940FieldError) return error;
+    throw error;
+  }
+}
+
+function buildTransaction(entry: PendingEntry, accountIndex: number, currency: string | null, messageType: '940' | '942', location: string): ParsedTransaction {
   const line = parseStatementLine(entry.field.lines);
+  if (!currency) {
+    throw new Mt940FieldError('the currency of this entry is not stated: the statement has no balance, no :34F: floor limit and no currency after the account in :25:');
+  }
   const reference = line.customerReference;
   const referenceIsAccount = ACCOUNT_LIKE.test(reference);
   let detailLines = entry.details;

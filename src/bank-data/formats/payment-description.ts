@@ -52,6 +52,7 @@ function returnReasonOrNull(value: string | null | undefined): string | null {
   return m ? m[1]! : null;
 }
 
+/** Fixed-width exports pad and wrap their text; runs of spaces are layout, not part of a name or a description. */
 function clean(value: string | null | undefined): string | null {
   const trimmed = value?.replace(/\s+/g, ' ').trim() ?? '';
   return trimmed === '' ? null : trimmed;
@@ -203,6 +204,8 @@ function readNumberedSubfields(text: string): PaymentDescription {
     for (let code = from; code <= to; code++) s += subfields.get(String(code).padStart(2, '0')) ?? '';
     return s;
   };
+  // ?60–?63 continue the purpose in the ZKA layout, but banks fill them with repeated BIC and deviating-party
+  // data (see details_60-63.sta); like WoLpH/mt940, the remittance is read from ?20–?29 only.
   const purpose = joined(20, 29);
   const keywords = readSepaPurposeKeywords(purpose);
   const out: PaymentDescription = { ...EMPTY, paymentType: clean(subfields.get('00')) };

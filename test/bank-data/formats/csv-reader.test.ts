@@ -160,6 +160,7 @@ describe('parseCsvStatement', () => {
 
   it('refuses a file without the header, or with a header that lacks a needed column, in both modes', () => {
     expect(refusal('2024-01-02;1,00\n').reason).toMatch(/no header row/);
+    expect(refusal('2024-01-01;1,00\n2024-01-02;2,00\nDatum;Bedrag\n2024-01-03;3,00\n')).toMatchObject({ location: 'line 1', reason: expect.stringMatching(/no header row/) });
     expect(() => parse('Datum;Omschrijving\n2024-01-02;x\n', true)).toThrow(/the header lacks the column Bedrag/);
   });
 

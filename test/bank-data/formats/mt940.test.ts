@@ -536,6 +536,7 @@ describe('MT940 reading rules', () => {
     expect(parseStatementLine(['2312300102C1,00NTRFNONREF'])).toMatchObject({ valueDate: '2023-12-30', entryDate: '2024-01-02' });
     expect(parseStatementLine(['2401021229D1,00NTRFNONREF'])).toMatchObject({ valueDate: '2024-01-02', entryDate: '2023-12-29' });
     expect(parseStatementLine(['2402290229D1,00NTRFNONREF'])).toMatchObject({ entryDate: '2024-02-29' });
+    expect(() => parseStatementLine(['2303010229D1,00NTRFNONREF'])).toThrow(/entry date 0229 .* not a calendar date near the value date/);
   });
 
   it('reads the :61: line parts: funds code, type, references, supplementary details', () => {
@@ -584,6 +585,12 @@ describe('MT940 reading rules', () => {
       [250, 'line 7'],
     ]);
     expect(lenient.rejected).toEqual([{ location: 'line 5', reason: 'the value date 240230 of the :61: statement line is not a calendar date' }]);
+  });
+
+  it('strict mode names the first bad field of the file, whatever its kind', () => {
+    const text = ':20:X\n:25:NL91ABNA0417164300\n:60F:C240101EUR10,00\n:61:240230D1,00NTRFNONREF\n:62F:C2401029,00\n';
+    expect(refusal(() => mt940Adapter.parse(Buffer.from(text))).location).toBe('line 4');
+    expect(mt940Adapter.parse(Buffer.from(text), { lenient: true }).rejected.map((r) => r.location)).toEqual(['line 4', 'line 5']);
   });
 
   it('the same statement reads alike with CRLF, LF, CR, no final line break, trailing blanks and SWIFT control characters', () => {
