@@ -62,6 +62,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'uuid', (c) => c.notNull())
     .addColumn('debtor_id', 'uuid', (c) => c.notNull())
     .addColumn('consent_id', 'uuid', (c) => c.notNull())
+    // One row per account of a debtor whatever consent brought it: a renewed consent must not duplicate
+    // the debtor's bank data. consent_id is the consent that last delivered the account.
     .addColumn('account_key', 'text', (c) => c.notNull())
     .addColumn('iban', 'text')
     .addColumn('other_id', 'text')
@@ -70,10 +72,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('servicer_bic', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('bank_accounts_pk', ['tenant_id', 'id'])
-    .addUniqueConstraint('bank_accounts_key_uq', ['tenant_id', 'consent_id', 'account_key'])
+    .addUniqueConstraint('bank_accounts_key_uq', ['tenant_id', 'debtor_id', 'account_key'])
     .addForeignKeyConstraint('bank_accounts_consent_fk', ['tenant_id', 'consent_id'], 'consents', ['tenant_id', 'id'], (fk) => fk.onDelete('cascade'))
     .execute();
-  await db.schema.createIndex('bank_accounts_debtor_ix').on('bank_accounts').columns(['tenant_id', 'debtor_id']).execute();
+  await db.schema.createIndex('bank_accounts_consent_ix').on('bank_accounts').columns(['tenant_id', 'consent_id']).execute();
 
   await db.schema
     .createTable('bank_transactions')

@@ -87,7 +87,9 @@ export function assessAffordability(input: AssessAffordabilityInput): Affordabil
   const byMonth = new Map<string, CategorisedTransaction[]>();
   for (const t of inWindow) {
     const month = t.bookingDate.slice(0, 7);
-    byMonth.set(month, [...(byMonth.get(month) ?? []), t]);
+    const list = byMonth.get(month);
+    if (list) list.push(t);
+    else byMonth.set(month, [t]);
   }
 
   const protectedFor = (incomeCents: number) => computeProtectedAmount({ netIncomeCents: incomeCents, household: household.composition, pensionAge: household.pensionAge, norms });

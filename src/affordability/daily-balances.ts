@@ -32,7 +32,9 @@ export function reconstructDailyBalances(
     else if (START_OF_DAY_TYPES.has(balance.type)) date = addDays(balance.date, -1);
     else continue;
     const key = keyOf(balance.accountIban);
-    anchorsByAccount.set(key, [...(anchorsByAccount.get(key) ?? []), { date, endOfDayCents: balance.amountCents }]);
+    const anchors = anchorsByAccount.get(key);
+    if (anchors) anchors.push({ date, endOfDayCents: balance.amountCents });
+    else anchorsByAccount.set(key, [{ date, endOfDayCents: balance.amountCents }]);
   }
 
   const result: AccountDailyBalances[] = [];

@@ -44,7 +44,9 @@ export function detectFlags(ctx: FlagContext): AffordabilityFlag[] {
     const byCode = new Map<string, CategorisedTransaction[]>();
     for (const t of returned) {
       const code = t.returnReasonCode?.toUpperCase() ?? 'none';
-      byCode.set(code, [...(byCode.get(code) ?? []), t]);
+      const list = byCode.get(code);
+      if (list) list.push(t);
+      else byCode.set(code, [t]);
     }
     const returnReasons = [...byCode.entries()].map(([code, list]) => {
       const reason = returnReason(code === 'none' ? null : code);
@@ -72,12 +74,20 @@ export function detectFlags(ctx: FlagContext): AffordabilityFlag[] {
   const negativeDays: IsoDate[] = [];
   const negativeDayIds: string[] = [];
   let lowest = 0;
+  const debitsByAccountDay = new Map<string, string[]>();
+  for (const t of tx) {
+    if (t.amountCents >= 0) continue;
+    const key = `${t.accountIban ?? ''}|${t.bookingDate}`;
+    const list = debitsByAccountDay.get(key);
+    if (list) list.push(t.id);
+    else debitsByAccountDay.set(key, [t.id]);
+  }
   for (const account of accounts) {
-    const negative = account.days.filter((d) => d.endOfDayCents < 0);
-    for (const day of negative) {
+    for (const day of account.days) {
+      if (day.endOfDayCents >= 0) continue;
       negativeDays.push(day.date);
       lowest = Math.min(lowest, day.endOfDayCents);
-      for (const t of tx) if (t.accountIban === account.accountIban && t.bookingDate === day.date && t.amountCents < 0) negativeDayIds.push(t.id);
+      negativeDayIds.push(...(debitsByAccountDay.get(`${account.accountIban ?? ''}|${day.date}`) ?? []));
     }
   }
   const uniqueNegativeDays = [...new Set(negativeDays)].sort();

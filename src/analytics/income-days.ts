@@ -8,8 +8,9 @@
  * is the fallback (allowances on the 20th or the next working day, AOW around the 23rd). Every
  * income day says which source it used.
  */
-import { addDays, daysInMonth, fromDayNumber, isoDateFromParts, toDayNumber, weekday, type IsoDate } from '../platform/dates.js';
-import { DUTCH_HOLIDAY_RULES, shiftToWorkingDay, type HolidayCalendar, type WorkingDayShift } from './calendar/dutch-holidays.js';
+import type { IsoDate } from '../platform/dates.js';
+import { civilOf, dayInMonthAfter, dayNumberOfIso, isoOfDayNumber, weekdayOfDayNumber } from './calendar/day-number.js';
+import { DUTCH_HOLIDAY_RULES, shiftDayNumberToWorkingDay, type HolidayCalendar, type WorkingDayShift } from './calendar/dutch-holidays.js';
 import { MONEY_ARRIVAL_CALENDAR, arrivalRuleFor, type MoneyArrivalRule } from './calendar/money-arrival-calendar.js';
 import type { CategorisedTransaction } from './categorisation/categorise.js';
 import { counterpartyKeyOf, detectRecurringStreams, type RecurringStream, type StreamStatus } from './streams/detect-streams.js';
@@ -45,7 +46,7 @@ export interface IncomeDaysOptions {
   asOf: IsoDate;
   /** Streams already detected for these transactions; detected here when absent. */
   streams?: readonly RecurringStream[];
-  /** Fewer payments than this in a stream and the calendar is used when it knows the kind of income. */
+  /** Fewer payments than this in a stream and the calendar is used when it knows the kind of income (default: the calendar rule's learnedAfter). */
   minLearnedOccurrences?: number;
   holidays?: HolidayCalendar;
   calendar?: readonly MoneyArrivalRule[];
@@ -60,7 +61,6 @@ export interface IncomeDaysResult {
   primary: IncomeDay | null;
 }
 
-const DEFAULT_MIN_LEARNED = 3;
 const DEFAULT_HORIZON = 3;
 /** How far a learned schedule may sit from what it reproduces before the learning is distrusted. */
 const LEARNED_WINDOW_FLOOR_DAYS = 1;
@@ -72,7 +72,6 @@ export function isStableIncomeCategory(category: CategoryId): boolean {
 export function detectIncomeDays(transactions: readonly CategorisedTransaction[], options: IncomeDaysOptions): IncomeDaysResult {
   const holidays = options.holidays ?? DUTCH_HOLIDAY_RULES;
   const calendar = options.calendar ?? MONEY_ARRIVAL_CALENDAR;
-  const minLearned = options.minLearnedOccurrences ?? DEFAULT_MIN_LEARNED;
   const horizon = options.horizon ?? DEFAULT_HORIZON;
   const streams = options.streams ?? detectRecurringStreams(transactions, { asOf: options.asOf });
 
@@ -80,11 +79,13 @@ export function detectIncomeDays(transactions: readonly CategorisedTransaction[]
   const inStream = new Set<string>();
   const byId = new Map(transactions.map((t) => [t.id, t]));
   for (const stream of streams) {
-    if (stream.direction !== 'in' || !isStableIncomeCategory(stream.category)) continue;
+    // An income without a rhythm has no day to predict; its payments still count as income elsewhere.
+    if (stream.direction !== 'in' || !isStableIncomeCategory(stream.category) || stream.frequency === 'irregular') continue;
     const members = stream.transactionIds.map((id) => byId.get(id)).filter((t): t is CategorisedTransaction => t != null);
     for (const t of members) inStream.add(t.id);
     const dates = members.map((t) => t.bookingDate);
     const rule = arrivalRuleFor(stream.category, options.asOf, calendar);
+    const minLearned = options.minLearnedOccurrences ?? rule?.learnedAfter ?? 1;
     const learned = stream.occurrences >= minLearned || !rule ? learnSchedule(dates, stream, rule, holidays) : null;
     const base = {
       streamId: stream.id,
@@ -124,7 +125,9 @@ export function detectIncomeDays(transactions: readonly CategorisedTransaction[]
   for (const tx of transactions) {
     if (tx.status !== 'booked' || tx.amountCents <= 0 || inStream.has(tx.id) || !isStableIncomeCategory(tx.category) || tx.bookingDate > options.asOf) continue;
     const key = `${tx.category}|${counterpartyKeyOf(tx)}`;
-    singles.set(key, [...(singles.get(key) ?? []), tx]);
+    const list = singles.get(key);
+    if (list) list.push(tx);
+    else singles.set(key, [tx]);
   }
   for (const members of singles.values()) {
     const first = members[0]!;
@@ -175,13 +178,14 @@ function learnSchedule(dates: IsoDate[], stream: RecurringStream, rule: MoneyArr
   const shifts: WorkingDayShift[] = preferredShift === 'next' ? ['next', 'previous'] : ['previous', 'next'];
   const candidates: IncomeSchedule[] = [];
   if (stream.frequency === 'four-weekly') {
-    const first = toDayNumber(dates[0]!);
-    const anchors = new Set<IsoDate>();
+    const first = dayNumberOfIso(dates[0]!);
+    const anchors = new Set<number>();
     for (const date of dates) {
-      const slot = Math.round((toDayNumber(date) - first) / 28);
-      for (let delta = -3; delta <= 3; delta += 1) anchors.add(addDays(date, delta - slot * 28));
+      const day = dayNumberOfIso(date);
+      const slot = Math.round((day - first) / FOUR_WEEKS);
+      for (let delta = -3; delta <= 3; delta += 1) anchors.add(day + delta - slot * FOUR_WEEKS);
     }
-    for (const anchorDate of anchors) for (const shift of shifts) candidates.push({ kind: 'four-weekly', anchorDate, shift });
+    for (const anchor of anchors) for (const shift of shifts) candidates.push({ kind: 'four-weekly', anchorDate: isoOfDayNumber(anchor), shift });
   } else if (stream.frequency === 'weekly') {
     for (let day = 1; day <= 5; day += 1) for (const shift of shifts) candidates.push({ kind: 'weekly', weekday: day, shift });
   } else if (stream.frequency === 'monthly' || stream.frequency === 'quarterly' || stream.frequency === 'yearly') {
@@ -191,14 +195,14 @@ function learnSchedule(dates: IsoDate[], stream: RecurringStream, rule: MoneyArr
     return null;
   }
 
+  const observed = dates.map(dayNumberOfIso);
   const medianDay = [...dates.map((d) => Number(d.slice(8, 10)))].sort((a, b) => a - b)[Math.floor(dates.length / 2)]!;
   let best: { schedule: IncomeSchedule; hits: number; error: number; tie: number } | null = null;
   for (const schedule of candidates) {
     let hits = 0;
     let error = 0;
-    for (const date of dates) {
-      const predicted = nearestOccurrence(schedule, date, holidays);
-      const distance = Math.abs(toDayNumber(date) - toDayNumber(predicted));
+    for (const day of observed) {
+      const distance = Math.abs(day - nearestOccurrence(schedule, day, holidays));
       if (distance === 0) hits += 1;
       error += distance;
     }
@@ -216,6 +220,9 @@ function learnSchedule(dates: IsoDate[], stream: RecurringStream, rule: MoneyArr
   };
 }
 
+const FOUR_WEEKS = 28;
+const WEEK = 7;
+
 function monthsOfYear(dates: IsoDate[], every: 3 | 12): number[] {
   const observed = dates.map((d) => Number(d.slice(5, 7)));
   const phase = mostCommon(observed.map((m) => (m - 1) % every));
@@ -230,73 +237,63 @@ function mostCommon(values: number[]): number {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0];
 }
 
-/** The scheduled payment date (after the working-day shift) in the period that contains `date`, or nearest to it. */
-function nearestOccurrence(schedule: IncomeSchedule, date: IsoDate, holidays: HolidayCalendar): IsoDate {
-  const day = toDayNumber(date);
-  let best: IsoDate | null = null;
-  for (const candidate of occurrencesAround(schedule, date, holidays)) {
-    if (best == null || Math.abs(toDayNumber(candidate) - day) < Math.abs(toDayNumber(best) - day)) best = candidate;
+/** The scheduled payment day (after the working-day shift) nearest to `day`, as a day number. */
+function nearestOccurrence(schedule: IncomeSchedule, day: number, holidays: HolidayCalendar): number {
+  let best = Number.NaN;
+  for (const candidate of occurrencesAround(schedule, day, holidays)) {
+    if (Number.isNaN(best) || Math.abs(candidate - day) < Math.abs(best - day)) best = candidate;
   }
-  return best!;
+  return best;
 }
 
-function occurrencesAround(schedule: IncomeSchedule, date: IsoDate, holidays: HolidayCalendar): IsoDate[] {
-  const year = Number(date.slice(0, 4));
-  const month = Number(date.slice(5, 7));
+/** The scheduled payment days in the periods around `day` (the month before, of and after it; a whole year for quarterly and yearly payments). */
+function occurrencesAround(schedule: IncomeSchedule, day: number, holidays: HolidayCalendar): number[] {
   if (schedule.kind === 'day-of-month') {
-    const result: IsoDate[] = [];
-    for (let offset = -1; offset <= 1; offset += 1) {
-      const total = year * 12 + (month - 1) + offset;
-      const y = Math.floor(total / 12);
-      const m = (total % 12) + 1;
+    const { year, month } = civilOf(day);
+    const result: number[] = [];
+    const reach = schedule.months == null ? 1 : 12;
+    for (let offset = -reach; offset <= reach; offset += 1) {
+      const m = ((((month - 1 + offset) % 12) + 12) % 12) + 1;
       if (schedule.months && !schedule.months.includes(m)) continue;
-      result.push(shiftToWorkingDay(isoDateFromParts(y, m, Math.min(schedule.dayOfMonth, daysInMonth(y, m)))!, schedule.shift, holidays));
-    }
-    if (result.length === 0) {
-      // Quarterly and yearly payments: look a whole period around the date.
-      for (let offset = -12; offset <= 12; offset += 1) {
-        const total = year * 12 + (month - 1) + offset;
-        const y = Math.floor(total / 12);
-        const m = (total % 12) + 1;
-        if (schedule.months && !schedule.months.includes(m)) continue;
-        result.push(shiftToWorkingDay(isoDateFromParts(y, m, Math.min(schedule.dayOfMonth, daysInMonth(y, m)))!, schedule.shift, holidays));
-      }
+      result.push(shiftDayNumberToWorkingDay(dayInMonthAfter(year, month, offset, schedule.dayOfMonth), schedule.shift, holidays));
     }
     return result;
   }
-  const stepDays = schedule.kind === 'four-weekly' ? 28 : 7;
-  const anchorDay = schedule.kind === 'four-weekly' ? toDayNumber(schedule.anchorDate) : nearestWeekday(date, schedule.weekday);
-  const slot = Math.round((toDayNumber(date) - anchorDay) / stepDays);
-  return [slot - 1, slot, slot + 1].map((k) => shiftToWorkingDay(addDays(schedule.kind === 'four-weekly' ? schedule.anchorDate : fromDayNumber(anchorDay), k * stepDays), schedule.shift, holidays));
+  const stepDays = schedule.kind === 'four-weekly' ? FOUR_WEEKS : WEEK;
+  const anchorDay = schedule.kind === 'four-weekly' ? dayNumberOfIso(schedule.anchorDate) : nearestWeekday(day, schedule.weekday);
+  const slot = Math.round((day - anchorDay) / stepDays);
+  return [slot - 1, slot, slot + 1].map((k) => shiftDayNumberToWorkingDay(anchorDay + k * stepDays, schedule.shift, holidays));
 }
 
-function nearestWeekday(date: IsoDate, targetWeekday: number): number {
-  const day = toDayNumber(date);
-  const diff = (targetWeekday - weekday(date) + 7) % 7;
+function nearestWeekday(day: number, targetWeekday: number): number {
+  const diff = (targetWeekday - weekdayOfDayNumber(day) + 7) % 7;
   return diff <= 3 ? day + diff : day + diff - 7;
 }
 
 function hitRate(schedule: IncomeSchedule, dates: IsoDate[], holidays: HolidayCalendar): number | null {
   if (dates.length === 0) return null;
-  return dates.filter((d) => nearestOccurrence(schedule, d, holidays) === d).length / dates.length;
+  return dates.filter((d) => {
+    const day = dayNumberOfIso(d);
+    return nearestOccurrence(schedule, day, holidays) === day;
+  }).length / dates.length;
 }
 
 /** The next `count` payment dates on or after `from`. */
 export function upcomingDates(schedule: IncomeSchedule, from: IsoDate, count: number, holidays: HolidayCalendar = DUTCH_HOLIDAY_RULES): IsoDate[] {
   const result: IsoDate[] = [];
-  let cursor = from;
-  // Step through candidate periods; each loop adds at most one date, so the bound is generous.
+  const fromDay = dayNumberOfIso(from);
+  let cursor = fromDay;
+  // Each round adds at most one date or moves on four weeks, so the bound is generous.
   for (let guard = 0; guard < count * 14 && result.length < count; guard += 1) {
-    const candidates = occurrencesAround(schedule, cursor, holidays)
+    const next = occurrencesAround(schedule, cursor, holidays)
       .filter((d) => d >= cursor)
-      .sort();
-    const next = candidates[0];
+      .sort((a, b) => a - b)[0];
     if (next == null) {
-      cursor = addDays(cursor, 28);
+      cursor += FOUR_WEEKS;
       continue;
     }
-    result.push(next);
-    cursor = addDays(next, 1);
+    result.push(isoOfDayNumber(next));
+    cursor = next + 1;
   }
   return result;
 }

@@ -2,6 +2,10 @@
  * Storing a parsed bank file: atomic (one transaction), idempotent (a transaction is stored once per
  * account however often its file is sent) and consent-bound (no valid consent, nothing stored).
  *
+ * Accounts are one row per debtor and account, whatever consent brought them; a transaction already
+ * held moves to the consent that sends it again, so a renewed consent neither duplicates data nor
+ * loses it when the older consent ends.
+ *
  * Idempotency keys: the bank's own id when it gives one; otherwise a hash of the entry's content.
  * Identical entries within one file (two coffees of € 2,80 on the same day at the same bar) get an
  * ordinal, so they stay two rows, and the same file sent again maps onto the same keys.
@@ -144,7 +148,7 @@ export async function ingestStatement(db: Db, input: IngestInput, context: { tod
         currency: b.currency,
         date: b.date,
       })
-      .onConflict((oc) => oc.columns(['tenant_id', 'account_id', 'type', 'date']).doUpdateSet({ amount_cents: b.amountCents, raw_type: b.rawType, upload_id: uploadId }))
+      .onConflict((oc) => oc.columns(['tenant_id', 'account_id', 'type', 'date']).doUpdateSet({ amount_cents: b.amountCents, raw_type: b.rawType, upload_id: uploadId, consent_id: consent.id }))
       .execute();
     balances += 1;
   }
@@ -191,29 +195,29 @@ export async function ingestStatement(db: Db, input: IngestInput, context: { tod
 async function upsertAccounts(db: Db, tenantId: string, debtorId: string, consentId: string, accounts: ParsedAccount[]): Promise<string[]> {
   const ids: string[] = [];
   for (const account of accounts) {
-    const key = accountKey(account);
-    await db
+    const row = await db
       .insertInto('bank_accounts')
       .values({
         tenant_id: tenantId,
         id: randomUUID(),
         debtor_id: debtorId,
         consent_id: consentId,
-        account_key: key,
+        account_key: accountKey(account),
         iban: account.iban,
         other_id: account.otherId,
         currency: account.currency,
         owner_name: account.ownerName,
         servicer_bic: account.servicerBic,
       })
-      .onConflict((oc) => oc.columns(['tenant_id', 'consent_id', 'account_key']).doNothing())
-      .execute();
-    const row = await db
-      .selectFrom('bank_accounts')
-      .select('id')
-      .where('tenant_id', '=', tenantId)
-      .where('consent_id', '=', consentId)
-      .where('account_key', '=', key)
+      .onConflict((oc) =>
+        oc.columns(['tenant_id', 'debtor_id', 'account_key']).doUpdateSet((eb) => ({
+          consent_id: eb.ref('excluded.consent_id'),
+          owner_name: eb.fn.coalesce('excluded.owner_name', 'bank_accounts.owner_name'),
+          servicer_bic: eb.fn.coalesce('excluded.servicer_bic', 'bank_accounts.servicer_bic'),
+          currency: eb.fn.coalesce('bank_accounts.currency', 'excluded.currency'),
+        })),
+      )
+      .returning('id')
       .executeTakeFirstOrThrow();
     ids.push(row.id);
   }
@@ -279,6 +283,10 @@ async function insertTransactionBatch(db: Db, ctx: BatchContext, rows: { t: Pars
     ) AS u(account_id, dedupe_key, source_id, status, booking_date, value_date, amount_cents, currency, counterparty_name, counterparty_iban,
            counterparty_bic, remittance_unstructured, remittance_structured, end_to_end_id, mandate_id, creditor_id, bank_transaction_code,
            proprietary_code, return_reason_code, reversal)
-    ON CONFLICT (tenant_id, account_id, dedupe_key) DO NOTHING`.execute(db);
-  return Number(result.numAffectedRows ?? 0);
+    ON CONFLICT (tenant_id, account_id, dedupe_key) DO UPDATE SET consent_id = EXCLUDED.consent_id, upload_id = EXCLUDED.upload_id
+      WHERE bank_transactions.consent_id <> EXCLUDED.consent_id
+    RETURNING (xmax = 0) AS inserted`.execute(db);
+  // A row already held under another consent moves to this one (so it outlives the older consent);
+  // only rows new to the account count as accepted.
+  return (result.rows as { inserted: boolean }[]).filter((r) => r.inserted).length;
 }

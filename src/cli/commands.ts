@@ -19,4 +19,16 @@ export const COMMAND_MODULES: Record<string, CommandModule> = {
     usage: 'parse FILE [--format F] [--lenient]   print a bank file as canonical JSON lines (no server needed)',
     load: async () => (await import('./commands/parse.js')).parseCommand,
   },
+  categorise: {
+    usage: 'categorise FILE…                     print each transaction with its category, rule and confidence (JSON lines)',
+    load: async () => (await import('./commands/categorise.js')).categoriseCommand,
+  },
+  affordability: {
+    usage: 'affordability FILE… [--as-of DATE] [--household single|couple|single_parent|couple_with_children] [--json]\n                                          the affordability report: streams, income days, figures, flags',
+    load: async () => (await import('./commands/affordability.js')).affordabilityCommand,
+  },
+  simulate: {
+    usage: 'simulate --households N --months M --seed S --out DIR [--format berlin-group|camt|both]\n                                          write a synthetic world with hidden truth',
+    load: async () => (await import('./commands/simulate.js')).simulateCommand,
+  },
 };

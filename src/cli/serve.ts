@@ -1,17 +1,20 @@
 import { buildApp } from '../app.js';
 import type { Config } from '../platform/config.js';
 import { openDatabase } from '../platform/database/open.js';
-import { seedDemoIfEmpty } from '../demo/demo-seed.js';
+import { loadDemoWorld, seedDemoIfEmpty } from '../demo/demo-seed.js';
+import { injectClient } from './inject-client.js';
 
 /** Runs the API until SIGINT/SIGTERM, then drains in-flight requests and closes the database. */
 export async function serveCommand(config: Config): Promise<number> {
   const database = await openDatabase(config);
   const app = await buildApp(config, { database });
+  let demoKey: string | null = null;
   if (config.demo) {
     const seeded = await seedDemoIfEmpty(database);
     if (seeded.created) {
       const lines = seeded.keys.map((k) => `  ${k.role.padEnd(9)} ${k.key}`).join('\n');
       process.stdout.write(`\nDemo tenant "demo" created. Its API keys (shown once, only hashes are stored):\n${lines}\n\n`);
+      demoKey = seeded.keys.find((k) => k.role === 'creditor')!.key;
     }
   }
   let closing = false;
@@ -32,5 +35,13 @@ export async function serveCommand(config: Config): Promise<number> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
   process.stdout.write(`Draagkracht listens on http://${config.host}:${config.port} (database: ${database.kind}); API docs at /docs\n`);
+  if (demoKey) {
+    // Loaded after listening, through the API itself, so the server answers at once while data arrives.
+    const today = new Date().toISOString().slice(0, 10);
+    loadDemoWorld(injectClient(app, demoKey), today, (message) => process.stdout.write(`${message}\n`)).then(
+      (n) => process.stdout.write(`demo data ready: ${n} households with consent, bank data and data points (GET /v1/debtors)\n`),
+      (error: unknown) => app.log.error({ err: error }, 'loading demo data failed'),
+    );
+  }
   return 0;
 }

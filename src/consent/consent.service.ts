@@ -214,12 +214,34 @@ async function endConsent(db: Db, row: ConsentRow, status: ConsentStatus, actor:
   return toConsent(updated);
 }
 
-/** Deletes every row of bank data obtained under a consent and says how many of each went. */
+/**
+ * Deletes every row of bank data held under a consent and says how many of each went. An account row
+ * goes too once no data of it remains and no other valid consent delivered it.
+ */
 export async function eraseBankDataOfConsent(db: Db, tenantId: string, consentId: string): Promise<ErasedCounts> {
   const count = (r: { numDeletedRows: bigint }) => Number(r.numDeletedRows);
+  const consent = await db.selectFrom('consents').select('debtor_id').where('tenant_id', '=', tenantId).where('id', '=', consentId).executeTakeFirst();
   const transactions = count(await db.deleteFrom('bank_transactions').where('tenant_id', '=', tenantId).where('consent_id', '=', consentId).executeTakeFirst());
   const balances = count(await db.deleteFrom('bank_balances').where('tenant_id', '=', tenantId).where('consent_id', '=', consentId).executeTakeFirst());
-  const accounts = count(await db.deleteFrom('bank_accounts').where('tenant_id', '=', tenantId).where('consent_id', '=', consentId).executeTakeFirst());
+  let accounts = 0;
+  if (consent) {
+    const result = await db
+      .deleteFrom('bank_accounts as a')
+      .where('a.tenant_id', '=', tenantId)
+      .where('a.debtor_id', '=', consent.debtor_id)
+      .where((eb) =>
+        eb.and([
+          eb.not(eb.exists(eb.selectFrom('bank_transactions as t').select('t.id').where('t.tenant_id', '=', tenantId).whereRef('t.account_id', '=', 'a.id'))),
+          eb.not(eb.exists(eb.selectFrom('bank_balances as b').select('b.id').where('b.tenant_id', '=', tenantId).whereRef('b.account_id', '=', 'a.id'))),
+          eb.or([
+            eb('a.consent_id', '=', consentId),
+            eb.not(eb.exists(eb.selectFrom('consents as c').select('c.id').where('c.tenant_id', '=', tenantId).whereRef('c.id', '=', 'a.consent_id').where('c.status', '=', 'valid'))),
+          ]),
+        ]),
+      )
+      .executeTakeFirst();
+    accounts = count(result);
+  }
   const uploads = count(await db.deleteFrom('bank_uploads').where('tenant_id', '=', tenantId).where('consent_id', '=', consentId).executeTakeFirst());
   return { transactions, balances, accounts, uploads };
 }

@@ -156,6 +156,7 @@ export const SHOPS_BY_SPEND = {
   medium: ['Bol.com', 'Zalando', 'Wehkamp', 'Gamma', 'Praxis', 'Blokker', 'Restaurant De Haven', 'De Bijenkorf', 'IKEA'],
   large: ['Coolblue', 'MediaMarkt', 'IKEA', 'Bol.com', 'De Bijenkorf'],
 } as const;
+export const TRAVEL_AGENCIES = ['TUI Nederland', 'Corendon', 'Sunweb', 'Booking.com', 'Transavia', 'Landal GreenParks', 'Center Parcs'] as const;
 export const UNEXPECTED_EXPENSE_PAYEES = [
   'Autobedrijf Van Dam', 'Tandartspraktijk Centrum', 'Coolblue', 'Loodgietersbedrijf De Kraan', 'MediaMarkt', 'Fietsenmaker Jansen', 'Dierenkliniek De Poot',
 ] as const;

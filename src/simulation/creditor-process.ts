@@ -20,6 +20,8 @@ import {
   handOverToAgency,
   mainIncomeAmount,
   nextMainPayday,
+  essentialsUntilPayday,
+  freeForArrears,
   spendable,
   weekOfGroceries,
   type EngineContext,
@@ -162,7 +164,9 @@ function collect(ctx: EngineContext, invoice: InvoiceState, day: number): void {
   }
   const unwillingness = 1 - profile.traits.willingnessToPay;
   const wouldLeaveShort = spendable(state) - amount < weekOfGroceries(state);
-  const refuse = unwillingness * unwillingness * (invoice.disputed ? 0.8 : 0.2) + (wouldLeaveShort ? unwillingness * 0.5 : 0);
+  // Refusal grows with the square of unwillingness: rare for ordinary payers, common for won't-payers,
+  // and more so on a disputed invoice or when paying would leave them short.
+  const refuse = unwillingness * unwillingness * ((invoice.disputed ? 0.5 : 0.08) + (wouldLeaveShort ? 0.3 : 0));
   if (random.chance(refuse) && available(state) >= amount) {
     if (random.chance(0.6)) {
       // Refused by the debtor at collection (MS02): booked and returned the same day.
@@ -223,7 +227,7 @@ function newMandate(ctx: EngineContext, day: number): void {
 function noticeDelay(ctx: EngineContext): number {
   const { state, profile } = ctx;
   // Forgetful households open their post late; households under lasting stress avoid it.
-  const mean = (2 + 18 * profile.traits.forgetfulness) * (1 + 0.15 * Math.min(6, state.stressMonths));
+  const mean = (3 + 16 * profile.traits.forgetfulness) * (1 + 0.25 * Math.min(6, state.stressMonths));
   return state.random.geometricDays(mean);
 }
 
@@ -250,8 +254,9 @@ function respondToCreditor(ctx: EngineContext, day: number): void {
   const overdue = overdueCents(c, day);
   if (overdue <= 0 && c.mandateValid) return;
 
-  const avoidance = Math.min(0.3, 0.05 * state.stressMonths);
-  const engage = clamp(traits.willingnessToPay * (0.55 + 0.45 * traits.financialLiteracy) + 0.12 * c.reminderStage - avoidance, 0.02, 0.98);
+  // Shame keeps people under lasting money stress from answering (shared/domain/README.md).
+  const avoidance = Math.min(0.45, 0.08 * state.stressMonths);
+  const engage = clamp(traits.willingnessToPay * (0.45 + 0.45 * traits.financialLiteracy) + 0.12 * c.reminderStage - avoidance, 0.02, 0.98);
   if (!random.chance(engage)) {
     // Not engaging; some unwilling debtors call only to dispute.
     if (random.chance((1 - traits.willingnessToPay) * 0.3)) answer(ctx, day);
@@ -259,18 +264,20 @@ function respondToCreditor(ctx: EngineContext, day: number): void {
   }
   // Having seen the trouble, the household spends a little less from now on.
   state.spendingPropensity = Math.max(0.75, state.spendingPropensity - 0.02 * (0.5 + traits.financialLiteracy));
+  let answered = false;
   if (!c.mandateValid && c.paysByDirectDebit) {
+    // Asked about the returned collection, the household gives its new account.
     answer(ctx, day);
+    answered = true;
     newMandate(ctx, day);
   }
   if (overdue <= 0) return;
-  const margin = weekOfGroceries(state);
-  if (spendable(state) - overdue >= margin) {
-    if (random.chance(0.4)) answer(ctx, day);
+  if (freeForArrears(state, day) >= overdue) {
+    if (!answered && random.chance(0.4)) answer(ctx, day);
     payInvoices(ctx, day, overdue, false, false);
     return;
   }
-  answer(ctx, day);
+  if (!answered) answer(ctx, day);
   const payday = nextMainPayday(state, day + 1);
   const expected = mainIncomeAmount(state);
   const committed = essentialFixedMonthly(state) + debtServiceMonthly(state);
@@ -295,8 +302,7 @@ function keepPromise(ctx: EngineContext, day: number): void {
   const c = state.creditor;
   c.promiseDay = -1;
   if (state.random.chance(0.5 * profile.traits.forgetfulness)) return;
-  const margin = weekOfGroceries(state);
-  const canPay = Math.min(c.promiseCents, overdueCents(c, day), Math.max(0, spendable(state) - margin));
+  const canPay = Math.min(c.promiseCents, overdueCents(c, day), Math.max(0, freeForArrears(state, day)));
   if (canPay >= Math.min(c.promiseCents, 1_000)) payInvoices(ctx, day, canPay, false, false);
 }
 
@@ -308,8 +314,7 @@ function plannedPayment(ctx: EngineContext, day: number): void {
   let due = 0;
   for (const i of c.invoices) if (i.outstandingCents > 0 && !i.inArrangement) due += i.outstandingCents;
   if (due <= 0) return;
-  const margin = weekOfGroceries(state);
-  if (spendable(state) - due >= margin) {
+  if (freeForArrears(state, day) >= due) {
     payInvoices(ctx, day, due, true, false);
     return;
   }
@@ -370,7 +375,7 @@ function payInstalment(ctx: EngineContext, day: number): void {
   if (!a.forgotThisTerm) {
     const amount = Math.min(a.monthlyCents, a.remainingCents);
     // An arrangement comes before other spending: only the bank's limit stops it.
-    if (available(state) - amount >= weekOfGroceries(state)) {
+    if (available(state) - amount >= essentialsUntilPayday(state, day)) {
       const paid = payInvoices(ctx, day, amount, true, true);
       a.remainingCents -= paid;
       a.instalmentsLeft--;
@@ -416,8 +421,11 @@ function dunning(ctx: EngineContext, day: number): void {
     const age = day - oldest.dueDay;
     let target = 0;
     for (let i = 0; i < REMINDER_DAYS.length; i++) if (age >= REMINDER_DAYS[i]!) target++;
-    if (target > c.reminderStage) {
+    // A next letter waits a week after a reminder, and the final notice the full fourteen days after the 14-day letter.
+    const spacing = c.reminderStage === 2 ? 14 : 7;
+    if (target > c.reminderStage && day - c.lastReminderDay >= spacing) {
       c.reminderStage++;
+      c.lastReminderDay = day;
       c.caseOpen = true;
       const stage = STAGES[c.reminderStage - 1]!;
       const channel = c.reminderStage === 1 ? (profile.hasEmailOnFile ? 'email' : 'sms') : profile.hasEmailOnFile && c.reminderStage === 2 ? 'email' : 'letter';
@@ -427,7 +435,7 @@ function dunning(ctx: EngineContext, day: number): void {
     if (age >= POLICY.handOverDaysPastDue && !c.arrangement) handOver(ctx, day);
   } else {
     c.reminderStage = 0;
-    if (c.caseOpen && !c.arrangement && !state.collectionCases.some((k) => k.fromOurCreditor)) {
+    if (c.caseOpen && !c.arrangement && !unsettledDueToday(c, day) && !state.collectionCases.some((k) => k.fromOurCreditor)) {
       c.caseOpen = false;
       rec?.event(day, { type: 'paid_in_full' });
     }
@@ -446,6 +454,15 @@ function dunning(ctx: EngineContext, day: number): void {
     }
   }
   if (returnedByAgency) state.collectionCases = state.collectionCases.filter((k) => k.outstandingCents > 0);
+}
+
+/** An invoice due today that is still unpaid after its collection came back: not overdue yet, not paid either. */
+function unsettledDueToday(c: CreditorRelationState, day: number): boolean {
+  for (let i = 0; i < c.invoices.length; i++) {
+    const invoice = c.invoices[i]!;
+    if (invoice.dueDay === day && invoice.outstandingCents > 0 && !invoice.collectionPending) return true;
+  }
+  return false;
 }
 
 function handOver(ctx: EngineContext, day: number): void {

@@ -103,6 +103,7 @@ export function simulateDay(ctx: EngineContext): void {
     state.taxRefundDay = -1;
   }
 
+  if (day === state.holidayDay) bookHoliday(ctx, day);
   dailySpending(ctx, day);
   if (state.savingsBalanceCents > 0 && spendable(state) < weekOfGroceries(state)) maybeTopUpFromSavings(ctx, day);
 }
@@ -118,6 +119,27 @@ export function spendable(state: HouseholdState): number {
 /** What a household keeps back when paying a bill: a week of groceries at its floor. */
 export function weekOfGroceries(state: HouseholdState): number {
   return wholeCents(state.groceriesFloorCents / 4);
+}
+
+/**
+ * What a household keeps back before paying arrears: food and transport at its floor and the
+ * essential bills (rent, insurance) still to come until its next payday. A household that is short
+ * every month cannot keep a promise without going hungry or falling behind on rent, so it does not.
+ */
+export function essentialsUntilPayday(state: HouseholdState, day: number): number {
+  const payday = nextMainPayday(state, day + 1);
+  const share = Math.min(1, (payday - day) / DAYS_PER_MONTH);
+  let bills = 0;
+  for (let i = 0; i < state.obligations.length; i++) {
+    const o = state.obligations[i]!;
+    if (o.essential && o.nextDay < payday) bills += o.amountCents;
+  }
+  return wholeCents((state.groceriesFloorCents + state.transportFloorCents) * share) + bills;
+}
+
+/** Money that can go to a bill or an arrear without touching what the essentials until payday need. */
+export function freeForArrears(state: HouseholdState, day: number): number {
+  return available(state) - Math.max(state.reservedCents, essentialsUntilPayday(state, day));
 }
 
 /** What the bank will let through: balance plus overdraft. */
@@ -150,14 +172,16 @@ function payStream(ctx: EngineContext, streamId: number, day: number): boolean {
     // WW steps down from 75 % to 70 % of the last wage after two months (WW art. 47).
     stream.amountCents = wholeCents((stream.amountCents * WORLD.benefits.ww.laterShare) / WORLD.benefits.ww.firstMonthsShare);
   }
+  // A flex worker's pay follows the hours worked; the truth keeps the regular amount.
+  const paid = stream.variability > 0 ? state.random.logNormalCents(stream.amountCents, logNormalQuantiles(stream.variability)) : stream.amountCents;
   const holidayPay = stream.holidayPayFactor > 0 && monthOf(day) === stream.holidayPayMonth && !isSecondPaymentInMonth(stream, day);
   const holidayCents = holidayPay ? wholeCents(stream.amountCents * stream.holidayPayFactor) : 0;
   if (holidayPay && stream.holidayPayCombined) {
-    credit(ctx, stream.amountCents + holidayCents);
-    rec?.incomeCredit(day, stream, stream.amountCents + holidayCents, true);
+    credit(ctx, paid + holidayCents);
+    rec?.incomeCredit(day, stream, paid + holidayCents, true);
   } else {
-    credit(ctx, stream.amountCents);
-    rec?.incomeCredit(day, stream, stream.amountCents, false);
+    credit(ctx, paid);
+    rec?.incomeCredit(day, stream, paid, false);
     if (holidayCents > 0) {
       credit(ctx, holidayCents);
       rec?.holidayPayCredit(day, stream, holidayCents);
@@ -203,12 +227,17 @@ export function mainIncomeAmount(state: HouseholdState): number {
   return id < 0 ? 0 : state.streams.find((s) => s.id === id)!.amountCents;
 }
 
+/** The fixed costs a month brings: every collected obligation, the creditor's advance, an arrangement instalment. */
+function fixedCostsUntilPayday(state: HouseholdState): number {
+  let fixed = state.creditor.advanceCents + (state.creditor.arrangement?.monthlyCents ?? 0);
+  for (const o of state.obligations) if (o.method !== 'card') fixed += o.amountCents;
+  return fixed;
+}
+
 function onMainPayday(ctx: EngineContext, day: number): void {
   const { state, profile } = ctx;
   // Planners keep their fixed costs aside until the next payday; others spend from the full balance.
-  let fixed = state.creditor.advanceCents + (state.creditor.arrangement?.monthlyCents ?? 0);
-  for (const o of state.obligations) if (o.method !== 'card') fixed += o.amountCents;
-  state.reservedCents = wholeCents(profile.planning * fixed);
+  state.reservedCents = wholeCents(profile.planning * fixedCostsUntilPayday(state));
   state.savingsSweepDay = day + 1;
 }
 
@@ -278,7 +307,7 @@ function paydayHousekeeping(ctx: EngineContext, day: number): void {
   // Essential bills first (rent, insurance), then the rest; each only when there is money for it.
   const order = state.obligations.filter((o) => o.unpaidCents > 0).sort((a, b) => Number(b.essential) - Number(a.essential));
   for (const o of order) {
-    if (available(state) - o.unpaidCents >= weekOfGroceries(state) && random.chance(0.4 + 0.6 * willing)) {
+    if (freeForArrears(state, day) >= o.unpaidCents && random.chance(0.4 + 0.6 * willing)) {
       debit(ctx, o.unpaidCents);
       rec?.transferOut(day, o.payee, o.unpaidCents, o.category, `Achterstand ${o.reference}`);
       o.unpaidCents = 0;
@@ -394,7 +423,8 @@ function payScheduled(ctx: EngineContext, payment: HouseholdState['scheduledPaym
 function sweepToSavings(ctx: EngineContext, day: number): void {
   const { state, profile, rec } = ctx;
   const income = stableMonthlyIncome(state);
-  const keep = state.reservedCents + state.variableBudgetCents + 15_000;
+  // Whoever moves money to savings does so deliberately, keeping this month's fixed costs and budget.
+  const keep = fixedCostsUntilPayday(state) + state.variableBudgetCents + 15_000;
   const surplus = state.currentBalanceCents - keep;
   let amount = 0;
   if (profile.savesMonthly && surplus > 2_500) amount = roundToStep(surplus * 0.8, 500);
@@ -409,7 +439,7 @@ function maybeTopUpFromSavings(ctx: EngineContext, day: number): void {
   const { state, profile, rec } = ctx;
   const t = profile.traits;
   // Checking the balance in time is what literacy and a working administration buy.
-  const checks = (0.15 + 0.6 * t.financialLiteracy) * (1 - 0.5 * t.forgetfulness);
+  const checks = (0.1 + 0.5 * t.financialLiteracy) * (1 - 0.6 * t.forgetfulness);
   if (!state.random.chance(checks)) return;
   const need = roundToStep(weekOfGroceries(state) - spendable(state) + 10_000, 1_000);
   const amount = Math.min(state.savingsBalanceCents, need);
@@ -551,8 +581,33 @@ function monthlyTick(ctx: EngineContext, day: number): void {
   const target = targetVariableBudget(state);
   state.variableBudgetCents = wholeCents(state.variableBudgetCents + WORLD.traits.spendingAdaptPerMonth * (target - state.variableBudgetCents));
   allocateVariableBudget(state, profile.traits.hasCar, profile.cashUser, profile.traits.gambling);
+  state.shoppingMonthlyCents = wholeCents(state.shoppingMonthlyCents * SHOPPING_SEASON[month - 1]!);
+  if (month === profile.holidayMonth && day >= profile.startDay) {
+    // The summer holiday is booked from what the household thinks it has: more by big spenders.
+    state.holidayDay = day + state.random.int(0, 20);
+    state.holidayCents = roundToStep(state.spendingPropensity * stableMonthlyIncome(state) * state.random.uniform(0.25, 0.7), 1_000);
+  }
 
   rec?.monthStart(day, state);
+}
+
+/** Shopping by month: Black Friday and Sinterklaas in November, Christmas in December, a lean January. */
+const SHOPPING_SEASON = [0.8, 0.95, 1, 1, 1, 1, 1, 1, 1, 1, 1.2, 1.5];
+
+function bookHoliday(ctx: EngineContext, day: number): void {
+  const { state, profile, rec } = ctx;
+  state.holidayDay = -1;
+  let amount = state.holidayCents;
+  const bigSpender = state.spendingPropensity >= 1;
+  if ((bigSpender ? available(state) : spendable(state)) < amount) {
+    if (bigSpender && profile.traits.borrowsWhenShort) maybeBorrow(ctx, day, amount - available(state));
+    // Otherwise a cheaper holiday, or none.
+    if ((bigSpender ? available(state) : spendable(state)) < amount) amount = roundToStep(Math.max(0, spendable(state) - weekOfGroceries(state)) * 0.5, 1_000);
+    if (amount < 10_000) return;
+  }
+  debit(ctx, amount);
+  const agency = rec ? rec.travelAgency() : '';
+  rec?.transferOut(day, counterpartyNamed(agency), amount, 'expense.shopping', `Boeking zomervakantie ${agency}`);
 }
 
 /** A small loan when money runs short, for households that borrow (once per half year at most). */

@@ -40,6 +40,7 @@ import {
   AOW_SCHEDULE,
   bijstandSchedule,
   drawEmployer,
+  drawPayVariability,
   drawSalarySchedule,
   municipality,
   uwvSchedule,
@@ -101,6 +102,7 @@ export function drawHousehold(world: WorldSetup, index: number): EngineContext {
     seed,
     debtorRef: debtorRefOf(world.seed, index),
     mainIncomeSource,
+    compositionAtStart: composition,
     city: city.name,
     surname,
     debtorName,
@@ -116,6 +118,7 @@ export function drawHousehold(world: WorldSetup, index: number): EngineContext {
     groceryTripsPerWeek: r.int(2, 5),
     cashUser: r.chance(mainIncomeSource === 'pension' ? 0.6 : WORLD.costs.cashUserShare),
     uwvDayOfMonth: r.int(WORLD.benefits.uwvDayRange[0], WORLD.benefits.uwvDayRange[1]),
+    holidayMonth: r.chance(group === 'benefit' ? 0.35 : 0.7) ? r.int(6, 8) : 0,
     bijstandOnLastWorkingDay: r.chance(WORLD.benefits.bijstandLastWorkingDayShare),
     savesMonthly: r.chance(0.3 + 0.5 * literacy),
     gamblingVenue: traits.gambling === 'lottery' ? r.pick(LOTTERIES) : r.pick(GAMBLING_VENUES),
@@ -143,9 +146,13 @@ export function drawHousehold(world: WorldSetup, index: number): EngineContext {
   allocateVariableBudget(state, traits.hasCar, profile.cashUser, traits.gambling);
 
   const income = stableMonthlyIncome(state);
-  const buffer = r.chance(WORLD.traits.noBufferShare)
+  // Low incomes save less and more of them have nothing put by (Nibud: about one in five households
+  // could not absorb a EUR 1,000 setback; among benefit households it is more than half).
+  const noBufferShare = WORLD.traits.noBufferShareBySource[group];
+  const incomeFactor = Math.sqrt(Math.min(2, income / WORLD.salary.mainNetMedianCents));
+  const buffer = r.chance(noBufferShare)
     ? r.int(0, 30_000)
-    : Math.min(15_000_000, wholeCents(r.logNormal(WORLD.traits.bufferMedianMonths * income * (0.5 + literacy), 1.0)));
+    : Math.min(15_000_000, wholeCents(r.logNormal(WORLD.traits.bufferMedianMonths * income * (0.5 + literacy) * incomeFactor, 1.0)));
   state.savingsBalanceCents = buffer;
   state.currentBalanceCents = wholeCents(income * r.uniform(0.2, 0.8));
   state.reservedCents = wholeCents(profile.planning * essentialMonthlyForReserve(state) * 0.5);
@@ -196,6 +203,7 @@ function emptyState(random: SeededRandom, startDay: number, composition: Househo
       invoiceSeq: 0,
       invoices: [],
       reminderStage: 0,
+      lastReminderDay: -100_000,
       caseOpen: false,
       noticeDay: -1,
       plannedPaymentDay: -1,
@@ -226,6 +234,8 @@ function emptyState(random: SeededRandom, startDay: number, composition: Househo
     gamblingWinCents: 0,
     taxRefundDay: -1,
     taxRefundCents: 0,
+    holidayDay: -1,
+    holidayCents: 0,
     separated: false,
   };
 }
@@ -267,6 +277,7 @@ function drawIncome(ctx: EngineContext, r: SeededRandom, source: MainIncomeSourc
 
   const salary = (e: 0 | 1, monthly: number) => {
     const schedule = drawSalarySchedule(r, day);
+    const variability = drawPayVariability(r, schedule);
     const perPayment = schedule.rule === 'four_weekly' ? wholeCents((monthly * 12) / 13) : monthly;
     const stream = addIncomeStream(state, rec, {
       kind: 'salary',
@@ -277,6 +288,7 @@ function drawIncome(ctx: EngineContext, r: SeededRandom, source: MainIncomeSourc
       firstDay: day,
       holidayPayFactor: s.holidayPayMonthFactor,
       holidayPayCombined: true,
+      variability,
     });
     state.earners[e] = { ...state.earners[e]!, status: 'employed', streamId: stream.id, lastNetWageCents: monthly, regularPaymentCents: perPayment, employerTopsUp: r.chance(0.7) };
   };
@@ -439,7 +451,8 @@ function drawHousing(ctx: EngineContext, r: SeededRandom): void {
     obligation(state, 'housing', counterpartyNamed(lender), amount, 1, { essential: true, reference: reference(r) });
     return;
   }
-  const social = income < 300_000 ? r.chance(0.8) : r.chance(0.35);
+  // The shortage of social housing puts a quarter of low-income renters in the private sector.
+  const social = income < 300_000 ? r.chance(0.75) : r.chance(0.35);
   state.tenure = social ? 'social_rent' : 'private_rent';
   const rent = social ? Math.min(h.socialRentMaxCents, wholeCents(r.logNormal(h.socialRentMedianCents, 0.15))) : wholeCents(r.logNormal(h.privateRentMedianCents, 0.2));
   const landlord = counterpartyNamed(social ? r.pick(HOUSING_CORPORATIONS) : r.pick(PRIVATE_LANDLORDS));

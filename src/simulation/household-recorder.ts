@@ -13,6 +13,7 @@ import {
   DUTCH_MONTHS,
   GELDMAAT,
   SHOPS_BY_SPEND,
+  TRAVEL_AGENCIES,
   SUPERMARKETS,
   type Counterparty,
 } from './counterparties.js';
@@ -151,7 +152,8 @@ export class HouseholdRecorder {
       amountCents,
       counterpartyName: counterparty.name,
       counterpartyIban: counterparty.iban,
-      remittance,
+      // Unstructured remittance is at most 140 characters in SEPA, camt and Berlin Group alike.
+      remittance: remittance.length > 140 ? remittance.slice(0, 140).trimEnd() : remittance,
       bankTransactionCode,
       creditorId: extra.creditorId ?? null,
       mandateId: extra.mandateId ?? null,
@@ -320,6 +322,10 @@ export class HouseholdRecorder {
 
   supermarket(favourite: string): string {
     return this.branch(this.cosmetic.chance(0.75) ? favourite : this.cosmetic.pickWeighted(SUPERMARKETS));
+  }
+
+  travelAgency(): string {
+    return this.cosmetic.pick(TRAVEL_AGENCIES);
   }
 
   shop(amountCents: number): string {

@@ -20,6 +20,7 @@ import {
   ALLOWANCE_SCHEDULE,
   bijstandSchedule,
   drawEmployer,
+  drawPayVariability,
   drawSalarySchedule,
   KINDERBIJSLAG_SCHEDULE,
   municipality,
@@ -103,6 +104,7 @@ function findJob(ctx: EngineContext, e: number, day: number): void {
   const random = state.random;
   const earner = state.earners[e]!;
   const schedule = drawSalarySchedule(random, day);
+  const variability = drawPayVariability(random, schedule);
   const monthly = wholeCents(earner.lastNetWageCents * 0.95);
   const perPayment = schedule.rule === 'four_weekly' ? wholeCents((monthly * 12) / 13) : monthly;
   const stream = addIncomeStream(state, rec, {
@@ -114,6 +116,7 @@ function findJob(ctx: EngineContext, e: number, day: number): void {
     firstDay: day + random.int(20, 40),
     holidayPayFactor: WORLD.salary.holidayPayMonthFactor,
     holidayPayCombined: true,
+    variability,
   });
   for (const s of state.streams) {
     if (s.active && s.earner === e && (s.kind === 'ww' || s.kind === 'bijstand')) {

@@ -25,6 +25,7 @@ export interface HouseholdProfile {
   seed: number;
   debtorRef: string;
   mainIncomeSource: MainIncomeSource;
+  compositionAtStart: HouseholdComposition;
   city: string;
   surname: string;
   debtorName: string;
@@ -42,6 +43,8 @@ export interface HouseholdProfile {
   groceryTripsPerWeek: number;
   cashUser: boolean;
   uwvDayOfMonth: number;
+  /** Month of the summer holiday (6–8), 0 for households that do not go away. */
+  holidayMonth: number;
   bijstandOnLastWorkingDay: boolean;
   savesMonthly: boolean;
   gamblingVenue: string;
@@ -62,6 +65,8 @@ export interface IncomeStreamState {
   earner: 0 | 1 | -1;
   schedule: PaySchedule;
   amountCents: number;
+  /** Log-scale spread of each payment around amountCents: hours that vary for flex workers, 0 otherwise. */
+  variability: number;
   /** Holiday pay as a share of the regular amount, paid in holidayPayMonth. */
   holidayPayFactor: number;
   holidayPayMonth: number;
@@ -188,6 +193,7 @@ export interface CreditorRelationState {
   invoices: InvoiceState[];
   /** Reminder stage sent for the current dunning case (0 = none). */
   reminderStage: number;
+  lastReminderDay: number;
   /** A dunning case is open: something was overdue; closes with paid_in_full. */
   caseOpen: boolean;
   /** Day the household will notice the latest reminder or returned debit (-1 when none pending). */
@@ -267,6 +273,9 @@ export interface HouseholdState {
   /** Income-tax refund of the year (the Belastingdienst pays most by July). */
   taxRefundDay: number;
   taxRefundCents: number;
+  /** The summer holiday is paid on this day (-1 when none planned). */
+  holidayDay: number;
+  holidayCents: number;
   separated: boolean;
 }
 

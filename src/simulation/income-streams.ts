@@ -34,6 +34,7 @@ export interface NewStream {
   amountCents: number;
   firstDay: number;
   lastDay?: number;
+  variability?: number;
   holidayPayFactor?: number;
   holidayPayMonth?: number;
   holidayPayCombined?: boolean;
@@ -48,6 +49,7 @@ export function addIncomeStream(state: HouseholdState, rec: EngineContext['rec']
     earner: spec.earner,
     schedule: spec.schedule,
     amountCents: spec.amountCents,
+    variability: spec.variability ?? 0,
     holidayPayFactor: spec.holidayPayFactor ?? 0,
     holidayPayMonth: spec.holidayPayMonth ?? 5,
     holidayPayCombined: spec.holidayPayCombined ?? false,
@@ -72,6 +74,16 @@ export function drawSalarySchedule(random: SeededRandom, fromDay: number): PaySc
     return { rule: 'four_weekly', anchor: fromDayNumber(anchor), shift: 'previous_working_day' };
   }
   return { rule: 'monthly', dayOfMonth: random.pickWeighted(WORLD.salary.monthlyPaydayWeights), shift: 'previous_working_day' };
+}
+
+/**
+ * Flex workers (on-call, temp and zero-hours contracts; CBS counts about 1.9 million of 9 million
+ * employees) are paid for the hours they worked, so each payment varies. Half of four-weekly payrolls
+ * (temp agencies, retail, hospitality) and 6 % of monthly ones pay such workers; their pay varies
+ * with a log-scale spread of 0.25.
+ */
+export function drawPayVariability(random: SeededRandom, schedule: PaySchedule): number {
+  return random.chance(schedule.rule === 'four_weekly' ? 0.5 : 0.06) ? 0.25 : 0;
 }
 
 export function drawEmployer(random: SeededRandom, schedule: PaySchedule): Counterparty {

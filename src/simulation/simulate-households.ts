@@ -27,6 +27,8 @@ export interface ResolvedSimulation {
   startDate: IsoDate;
   endDate: IsoDate;
   truthRuns: number;
+  truthEveryMonths: number;
+  truthFromMonth: number;
   /** As-of dates whose 90-day window ends inside the simulation, so that "realised" is known. */
   asOfDates: IsoDate[];
   firstIndex: number;
@@ -51,7 +53,18 @@ export function resolveSimulation(options: SimulationOptions): ResolvedSimulatio
       if (toDayNumber(asOf) + ARREARS_HORIZON_DAYS <= toDayNumber(endDate)) asOfDates.push(asOf);
     }
   }
-  return { households: options.households, months: options.months, seed: options.seed, startDate, endDate, truthRuns, asOfDates, firstIndex: options.firstIndex ?? 0 };
+  return {
+    households: options.households,
+    months: options.months,
+    seed: options.seed,
+    startDate,
+    endDate,
+    truthRuns,
+    truthEveryMonths: every,
+    truthFromMonth: from,
+    asOfDates,
+    firstIndex: options.firstIndex ?? 0,
+  };
 }
 
 export function* simulateHouseholds(options: SimulationOptions): Generator<SimulatedHousehold> {
@@ -103,6 +116,7 @@ export function simulateHousehold(resolved: ResolvedSimulation, index: number): 
     truth: {
       debtorRef: profile.debtorRef,
       composition: state.composition,
+      compositionAtStart: profile.compositionAtStart,
       adults: state.adults,
       children: state.children,
       mainIncomeSource: profile.mainIncomeSource,

@@ -153,7 +153,9 @@ export interface HiddenTraits {
 
 export interface HouseholdTruth {
   debtorRef: string;
+  /** At the end of the simulation (a separation turns a couple into a single or single parent). */
   composition: HouseholdComposition;
+  compositionAtStart: HouseholdComposition;
   adults: number;
   children: number;
   mainIncomeSource: MainIncomeSource;
@@ -173,6 +175,7 @@ export interface SimulatedHousehold {
   index: number;
   debtorRef: string;
   seed: number;
+  /** At the end of the simulation, as the creditor would know it now. */
   composition: HouseholdComposition;
   accounts: SimulatedAccount[];
   /** The creditor's data points and outcomes, in the order they happened. */

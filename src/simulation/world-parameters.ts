@@ -62,13 +62,15 @@
  *   Whatever the household spends beyond its fixed costs is set by its spending propensity (below).
  *
  * ## Hidden traits
- * - Buffer: 22 % start with next to no savings (EUR 0–300); the rest log-normal, median 2.5 months of
- *   income (Nibud and DNB: about one in five households cannot absorb a EUR 1,000 setback).
+ * - Buffer: next to no savings (EUR 0–300) for 22 % of salaried, 8 % of pensioner and 55 % of benefit
+ *   households (about 23 % overall: Nibud and DNB find about one in five households cannot absorb a
+ *   EUR 1,000 setback, and far more among benefit recipients); the rest log-normal, median 2.5 months
+ *   of income scaled by literacy and (square root of) income relative to the median wage.
  * - Financial literacy: 18 % low (2.5 million of about 14 million adults have trouble reading or
  *   doing sums, Stichting Lezen & Schrijven), the rest mostly high. Literacy decides whether a
  *   household keeps money aside for coming direct debits, chooses a collection day after payday,
  *   tells the creditor about a new bank account, and which channel it answers by.
- * - Willingness to pay: 6 % are "won't payers" (0.05–0.35), the rest high. Low willingness refuses
+ * - Willingness to pay: 7 % are "won't payers" (0.05–0.35), the rest high. Low willingness refuses
  *   direct debits (MS02) or reclaims them (MD06), especially on a disputed invoice, and ignores reminders.
  * - Forgetfulness: 28 % keep no administration (shared/domain/README.md), forgetfulness 0.5–0.95;
  *   the rest 0–0.3. It delays noticing reminders, and makes manual payers miss due dates, promises
@@ -186,7 +188,7 @@ export const WORLD = {
     rentDirectDebitShare: 0.6,
   },
   costs: {
-    energyAdvanceCents: { single: 11_000, couple: 15_000, single_parent: 15_000, couple_with_children: 19_000 },
+    energyAdvanceCents: { single: 12_000, couple: 16_000, single_parent: 16_000, couple_with_children: 20_000 },
     energyAdvanceSigma: 0.25,
     waterCents: { single: 2_200, couple: 3_000, single_parent: 3_000, couple_with_children: 3_800 },
     healthPremiumPerAdultCents: 15_800,
@@ -198,13 +200,13 @@ export const WORLD = {
     cashUserShare: 0.35,
   },
   traits: {
-    noBufferShare: 0.22,
+    noBufferShareBySource: { salary: 0.25, pension: 0.08, benefit: 0.6 },
     bufferMedianMonths: 2.5,
     lowLiteracyShare: 0.18,
-    wontPayShare: 0.06,
+    wontPayShare: 0.07,
     noAdministrationShare: 0.28,
-    spendingPropensityMean: 0.9,
-    spendingPropensitySd: 0.09,
+    spendingPropensityMean: 0.94,
+    spendingPropensitySd: 0.13,
     spendingAdaptPerMonth: 1 / 3,
     lotteryShare: 0.25,
     activeGamblerShare: 0.04,

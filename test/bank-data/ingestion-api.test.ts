@@ -96,6 +96,21 @@ describe('bank-data ingestion through the API', () => {
     expect(after.json().code).toBe('consent_required');
   });
 
+  it('does not duplicate data under a renewed consent, and keeps what the newer consent re-delivered', async () => {
+    const d = await createDebtorWithConsent(t, t.tenantA, 'renewed');
+    expect((await upload(t, t.tenantA, d.debtorId, fixture(BERLIN), { contentType: 'application/json' })).json().accepted).toBe(3);
+    const renewed = await requestConsent(t, t.tenantA, d.debtorId);
+    await grant(t, renewed.linkToken);
+    const resent = await upload(t, t.tenantA, d.debtorId, fixture(BERLIN), { contentType: 'application/json', query: `consentId=${renewed.consentId}` });
+    expect(resent.json()).toMatchObject({ accepted: 0, duplicates: 3 });
+    expect(await countRows(t, 'bank_accounts', d.debtorId)).toBe(1);
+    await t.app.inject({ method: 'DELETE', url: `/v1/consents/${d.consentId}`, headers: bearer(t.tenantA.keys.creditor) });
+    expect(await countRows(t, 'bank_transactions', d.debtorId)).toBe(3);
+    await t.app.inject({ method: 'DELETE', url: `/v1/consents/${renewed.consentId}`, headers: bearer(t.tenantA.keys.creditor) });
+    expect(await countRows(t, 'bank_transactions', d.debtorId)).toBe(0);
+    expect(await countRows(t, 'bank_accounts', d.debtorId)).toBe(0);
+  });
+
   it('erases bank data when the creditor terminates the consent', async () => {
     const d = await createDebtorWithConsent(t, t.tenantA, 'terminate');
     await upload(t, t.tenantA, d.debtorId, fixture(BERLIN), { contentType: 'application/json' });
@@ -230,5 +245,41 @@ describe('bank-data uploads under fuzzing', () => {
       ),
       { numRuns: 120 },
     );
+  });
+});
+
+describe('every shared sample through the API', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => t.close());
+
+  it('answers each sample file with a 2xx or a precise 4xx problem, never a 5xx', async () => {
+    const { readdirSync, statSync } = await import('node:fs');
+    const { fileURLToPath } = await import('node:url');
+    const root = fileURLToPath(new URL('../fixtures/bank-formats/', import.meta.url));
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const full = `${dir}/${name}`;
+        if (statSync(full).isDirectory()) walk(full);
+        else if (!/(LICENSE|SOURCES\.md|\.ya?ml|\.md)$/.test(name)) files.push(full.slice(root.length));
+      }
+    };
+    walk(root.replace(/\/$/, ''));
+    expect(files.length).toBeGreaterThan(80);
+    const d = await createDebtorWithConsent(t, t.tenantA, 'all-samples', { frequencyPerDay: 1000 });
+    const outcomes = { stored: 0, refused: 0 };
+    for (const file of files) {
+      const res = await upload(t, t.tenantA, d.debtorId, fixture(`bank-formats/${file}`));
+      expect(res.statusCode, `${file}: ${res.body.slice(0, 200)}`).toBeLessThan(500);
+      if (res.statusCode >= 400) {
+        expect(res.json().code, file).toMatch(/^(unprocessable_file|unsupported_format|unsafe_file|consent_required)$/);
+        expect(res.json().detail.length, file).toBeGreaterThan(10);
+        outcomes.refused += 1;
+      } else outcomes.stored += 1;
+    }
+    expect(outcomes.stored).toBeGreaterThan(40);
   });
 });

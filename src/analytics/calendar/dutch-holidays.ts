@@ -10,7 +10,8 @@
  * sets everyYears to 1). Good Friday and 1 May are added because TARGET2, which settles euro
  * payments, is closed on them: no salary or allowance can arrive that day (ECB, TARGET closing days).
  */
-import { addDays, fromDayNumber, isWeekend, isoDateFromParts, toDayNumber, weekday, type IsoDate } from '../../platform/dates.js';
+import { addDays, isoDateFromParts, weekday, type IsoDate } from '../../platform/dates.js';
+import { civilOf, dayNumberOfIso, isoOfDayNumber, weekdayOfDayNumber } from './day-number.js';
 
 export type HolidayRule =
   | { id: string; name: string; kind: 'fixed'; month: number; day: number; validFrom: IsoDate; validUntil?: IsoDate; sundayMovesTo?: number; everyYears?: number }
@@ -58,6 +59,28 @@ export interface Holiday {
 export type HolidayCalendar = readonly HolidayRule[];
 
 const yearCache = new WeakMap<HolidayCalendar, Map<number, Holiday[]>>();
+const dayNumberCache = new WeakMap<HolidayCalendar, Map<number, ReadonlySet<number>>>();
+
+/** The holidays of a year as day numbers, for the hot paths that test thousands of candidate days. */
+export function holidayDayNumbers(year: number, calendar: HolidayCalendar = DUTCH_HOLIDAY_RULES): ReadonlySet<number> {
+  let perYear = dayNumberCache.get(calendar);
+  if (!perYear) {
+    perYear = new Map();
+    dayNumberCache.set(calendar, perYear);
+  }
+  let set = perYear.get(year);
+  if (!set) {
+    set = new Set(holidaysInYear(year, calendar).map((h) => dayNumberOfIso(h.date)));
+    perYear.set(year, set);
+  }
+  return set;
+}
+
+export function isWorkingDayNumber(dayNumber: number, calendar: HolidayCalendar = DUTCH_HOLIDAY_RULES): boolean {
+  const w = weekdayOfDayNumber(dayNumber);
+  if (w === 0 || w === 6) return false;
+  return !holidayDayNumbers(civilOf(dayNumber).year, calendar).has(dayNumber);
+}
 
 export function holidaysInYear(year: number, calendar: HolidayCalendar = DUTCH_HOLIDAY_RULES): Holiday[] {
   let perYear = yearCache.get(calendar);
@@ -86,12 +109,11 @@ export function holidaysInYear(year: number, calendar: HolidayCalendar = DUTCH_H
 }
 
 export function isHoliday(date: IsoDate, calendar: HolidayCalendar = DUTCH_HOLIDAY_RULES): boolean {
-  const year = Number(date.slice(0, 4));
-  return holidaysInYear(year, calendar).some((h) => h.date === date);
+  return holidayDayNumbers(Number(date.slice(0, 4)), calendar).has(dayNumberOfIso(date));
 }
 
 export function isWorkingDay(date: IsoDate, calendar: HolidayCalendar = DUTCH_HOLIDAY_RULES): boolean {
-  return !isWeekend(date) && !isHoliday(date, calendar);
+  return isWorkingDayNumber(dayNumberOfIso(date), calendar);
 }
 
 export type WorkingDayShift = 'next' | 'previous' | 'none';
@@ -103,9 +125,14 @@ export type WorkingDayShift = 'next' | 'previous' | 'none';
  */
 export function shiftToWorkingDay(date: IsoDate, shift: WorkingDayShift, calendar: HolidayCalendar = DUTCH_HOLIDAY_RULES): IsoDate {
   if (shift === 'none') return date;
+  return isoOfDayNumber(shiftDayNumberToWorkingDay(dayNumberOfIso(date), shift, calendar));
+}
+
+export function shiftDayNumberToWorkingDay(dayNumber: number, shift: WorkingDayShift, calendar: HolidayCalendar = DUTCH_HOLIDAY_RULES): number {
+  if (shift === 'none') return dayNumber;
   const step = shift === 'next' ? 1 : -1;
-  let day = toDayNumber(date);
+  let day = dayNumber;
   // A run of non-working days is at most a long weekend plus Christmas; the bound only guards bad calendars.
-  for (let guard = 0; guard < 14 && !isWorkingDay(fromDayNumber(day), calendar); guard += 1) day += step;
-  return fromDayNumber(day);
+  for (let guard = 0; guard < 14 && !isWorkingDayNumber(day, calendar); guard += 1) day += step;
+  return day;
 }

@@ -18,6 +18,12 @@ export interface MoneyArrivalRule {
   months?: number[];
   /** How many days either side of the computed date the money may arrive. */
   windowDays: number;
+  /**
+   * How many payments of the debtor's own must be seen before they beat this rule. A published
+   * payment day (allowances) deserves a few; a loose estimate (salary "around the 23rd") loses to
+   * the first real payday.
+   */
+  learnedAfter: number;
   validFrom: IsoDate;
   source: string;
   estimate: boolean;
@@ -29,6 +35,7 @@ export const MONEY_ARRIVAL_CALENDAR: readonly MoneyArrivalRule[] = [
     dayOfMonth: 20,
     shift: 'next',
     windowDays: 1,
+    learnedAfter: 3,
     validFrom: '2006-01-01',
     source: 'Belastingdienst, "Hoe krijg ik mijn toeslag uitbetaald?": on the 20th of the month before the month covered; on a weekend day or holiday the first working day after.',
     estimate: false,
@@ -38,6 +45,7 @@ export const MONEY_ARRIVAL_CALENDAR: readonly MoneyArrivalRule[] = [
     dayOfMonth: 23,
     shift: 'previous',
     windowDays: 3,
+    learnedAfter: 3,
     validFrom: '2006-01-01',
     source: 'SVB pays the AOW around the 23rd of the month (shared/domain/README.md, money arrival days); the exact day varies per month.',
     estimate: true,
@@ -48,6 +56,7 @@ export const MONEY_ARRIVAL_CALENDAR: readonly MoneyArrivalRule[] = [
     shift: 'next',
     months: [1, 4, 7, 10],
     windowDays: 5,
+    learnedAfter: 3,
     validFrom: '2006-01-01',
     source: 'SVB pays kinderbijslag quarterly, after the quarter it covers, early in January, April, July and October; the day is an estimate.',
     estimate: true,
@@ -57,6 +66,7 @@ export const MONEY_ARRIVAL_CALENDAR: readonly MoneyArrivalRule[] = [
     dayOfMonth: 23,
     shift: 'previous',
     windowDays: 3,
+    learnedAfter: 1,
     validFrom: '2006-01-01',
     source: 'Salaries are usually paid monthly around the 20th–25th (shared/domain/README.md); only a fallback until the debtor’s own payday is learned.',
     estimate: true,

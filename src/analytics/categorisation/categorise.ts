@@ -37,6 +37,17 @@ const FIELDS = Object.keys(FIELD_CODE) as PhraseField[];
 
 /** Prefix words are indexed by their first letters; shorter prefixes would point at too many words. */
 const PREFIX_KEY_LENGTH = 3;
+const MAX_SHAPE_LENGTH = 63;
+const SHAPE_TABLE_SIZE = 128 * (MAX_SHAPE_LENGTH + 1);
+
+function prefixKeyOf(word: string): number {
+  return word.charCodeAt(0) * 65_536 + word.charCodeAt(1) * 256 + word.charCodeAt(2);
+}
+
+/** Words are lower-case ASCII letters and digits, so the first character code is below 128. */
+function shapeOf(word: string): number {
+  return (word.charCodeAt(0) & 127) * (MAX_SHAPE_LENGTH + 1) + Math.min(word.length, MAX_SHAPE_LENGTH);
+}
 
 interface CompiledPhrase {
   tokens: string[];
@@ -50,7 +61,15 @@ interface CompiledRule {
   rule: CategorisationRule;
   rank: number;
   phraseFields: number[];
-  check: (tx: TransactionView, hits: Set<number>) => boolean;
+  /** -1 money out only, 1 money in only, 0 either: checked first, as most candidates fail on it. */
+  direction: -1 | 0 | 1;
+  check: (tx: TransactionView, hits: PhraseHits) => boolean;
+}
+
+/** Which phrase uses (rank * 4 + field) the current transaction hit: a stamp per use, so nothing is cleared between transactions. */
+interface PhraseHits {
+  stamps: Int32Array;
+  stamp: number;
 }
 
 export interface CompiledRuleSet {
@@ -58,7 +77,13 @@ export interface CompiledRuleSet {
   readonly ruleSet: RuleSet;
   readonly rules: readonly CompiledRule[];
   readonly phrasesByWord: ReadonlyMap<string, CompiledPhrase[]>;
-  readonly phrasesByPrefix: ReadonlyMap<string, CompiledPhrase[]>;
+  /** Prefix phrases by the numeric key of their first three characters (no string built per word). */
+  readonly phrasesByPrefix: ReadonlyMap<number, CompiledPhrase[]>;
+  /**
+   * (first character, length) of every indexed first word, as a bit table: most words of a
+   * remittance (dates, amounts, references) are ruled out by it before a map has to hash them.
+   */
+  readonly firstWordShapes: Uint8Array;
   readonly byIban: ReadonlyMap<string, number[]>;
   readonly byCreditorId: ReadonlyMap<string, number[]>;
   readonly byBankCode: ReadonlyMap<string, number[]>;
@@ -130,21 +155,23 @@ export function compileRuleSet(ruleSet: RuleSet, tenantOverrides: readonly Categ
       indexed = true;
     }
     if (!indexed) unindexed.push(rank);
-    return { rule, rank, phraseFields, check: compileCheck(when, rank, phraseFields) };
+    return { rule, rank, phraseFields, direction: when.direction === 'in' ? 1 : when.direction === 'out' ? -1 : 0, check: compileCheck(when, rank, phraseFields) };
   });
 
   const phrasesByWord = new Map<string, CompiledPhrase[]>();
-  const phrasesByPrefix = new Map<string, CompiledPhrase[]>();
+  const phrasesByPrefix = new Map<number, CompiledPhrase[]>();
+  const firstWordShapes = new Uint8Array(SHAPE_TABLE_SIZE);
   for (const phrase of phrases.values()) {
     const first = phrase.tokens[0]!;
     if (phrase.tokens.length === 1 && phrase.prefixLast) {
-      const key = first.slice(0, PREFIX_KEY_LENGTH);
+      const key = prefixKeyOf(first);
       phrasesByPrefix.set(key, [...(phrasesByPrefix.get(key) ?? []), phrase]);
     } else {
       phrasesByWord.set(first, [...(phrasesByWord.get(first) ?? []), phrase]);
+      firstWordShapes[shapeOf(first)] = 1;
     }
   }
-  return { version: ruleSet.version, ruleSet, rules, phrasesByWord, phrasesByPrefix, byIban, byCreditorId, byBankCode, byProprietaryCode, unindexed };
+  return { version: ruleSet.version, ruleSet, rules, phrasesByWord, phrasesByPrefix, firstWordShapes, byIban, byCreditorId, byBankCode, byProprietaryCode, unindexed };
 }
 
 function parsePhrase(source: string, ruleId: string): Omit<CompiledPhrase, 'uses'> {
@@ -162,10 +189,8 @@ function parsePhrase(source: string, ruleId: string): Omit<CompiledPhrase, 'uses
 }
 
 function compileCheck(when: RuleCondition, rank: number, phraseFields: number[]): CompiledRule['check'] {
-  const checks: ((view: TransactionView, hits: Set<number>) => boolean)[] = [];
-  for (const field of phraseFields) checks.push((_view, hits) => hits.has(rank * 4 + field));
-  if (when.direction === 'in') checks.push((v) => v.tx.amountCents > 0);
-  if (when.direction === 'out') checks.push((v) => v.tx.amountCents < 0);
+  const checks: ((view: TransactionView, hits: PhraseHits) => boolean)[] = [];
+  for (const field of phraseFields) checks.push((_view, hits) => hits.stamps[rank * 4 + field] === hits.stamp);
   if (when.counterpartyIban) {
     const ibans = new Set(when.counterpartyIban.map((i) => normaliseIban(i) ?? i.replace(/\s+/g, '').toUpperCase()));
     checks.push((v) => v.tx.counterpartyIban != null && ibans.has(v.tx.counterpartyIban.replace(/\s+/g, '').toUpperCase()));
@@ -205,32 +230,41 @@ function compileCheck(when: RuleCondition, rank: number, phraseFields: number[])
   };
 }
 
-/** Finds every phrase occurrence in the words of one field and records the rule conditions it serves. */
-function collectPhraseHits(
-  compiled: CompiledRuleSet,
-  tokens: readonly string[],
-  fieldCodes: readonly number[],
-  anchorAt: (index: number) => boolean,
-  hits: Set<number>,
-  candidates: Set<number>,
-): void {
+/**
+ * Where an anchored phrase ("^plus") may start. In a name: at its first word. In a remittance the
+ * merchant follows a terminal number, a time or a card label ("12.54 DIRCKIII", "BEA, Betaalpas
+ * Albert Heijn"), so also after a word with digits or such a label.
+ */
+type AnchorMode = 'name' | 'remittance';
+
+function anchorAllowed(mode: AnchorMode, tokens: readonly string[], index: number): boolean {
+  if (index === 0) return true;
+  if (mode === 'name') return false;
+  const previous = tokens[index - 1]!;
+  return /\d/.test(previous) || TERMINAL_PREFIX_TOKENS.has(previous);
+}
+
+/** Every phrase use (rank * 4 + field code) whose phrase occurs in these words, appended to `uses`. */
+function phraseUsesIn(compiled: CompiledRuleSet, tokens: readonly string[], mode: AnchorMode, uses: number[]): number[] {
   for (let i = 0; i < tokens.length; i += 1) {
     const token = tokens[i]!;
-    const exact = compiled.phrasesByWord.get(token);
-    const byPrefix = token.length >= PREFIX_KEY_LENGTH ? compiled.phrasesByPrefix.get(token.slice(0, PREFIX_KEY_LENGTH)) : undefined;
-    for (const list of [exact, byPrefix]) {
-      if (!list) continue;
-      for (const phrase of list) {
-        if (phrase.anchored && !anchorAt(i)) continue;
-        if (!phraseMatchesAt(phrase, tokens, i)) continue;
-        for (const use of phrase.uses) {
-          if (fieldCodes.includes(use % 4)) {
-            hits.add(use);
-            candidates.add(Math.floor(use / 4));
-          }
-        }
-      }
+    if (compiled.firstWordShapes[shapeOf(token)] === 1) {
+      const exact = compiled.phrasesByWord.get(token);
+      if (exact) collectMatches(exact, tokens, i, mode, uses);
     }
+    if (token.length >= PREFIX_KEY_LENGTH) {
+      const byPrefix = compiled.phrasesByPrefix.get(prefixKeyOf(token));
+      if (byPrefix) collectMatches(byPrefix, tokens, i, mode, uses);
+    }
+  }
+  return uses;
+}
+
+function collectMatches(phrases: readonly CompiledPhrase[], tokens: readonly string[], i: number, mode: AnchorMode, uses: number[]): void {
+  for (const phrase of phrases) {
+    if (phrase.anchored && !anchorAllowed(mode, tokens, i)) continue;
+    if (!phraseMatchesAt(phrase, tokens, i)) continue;
+    for (const use of phrase.uses) uses.push(use);
   }
 }
 
@@ -243,14 +277,6 @@ function phraseMatchesAt(phrase: CompiledPhrase, tokens: readonly string[], star
     if (k === last && phrase.prefixLast ? !have.startsWith(want) : have !== want) return false;
   }
   return true;
-}
-
-/**
- * In a remittance the merchant follows a terminal number, a time or a card label ("12.54 DIRCKIII",
- * "BEA, Betaalpas Albert Heijn"), so an anchored name may start after a word with digits or such a label.
- */
-function remittanceAnchor(tokens: readonly string[]): (index: number) => boolean {
-  return (index) => index === 0 || /\d/.test(tokens[index - 1]!) || TERMINAL_PREFIX_TOKENS.has(tokens[index - 1]!);
 }
 
 function resolveCompiled(options: CategoriseOptions): CompiledRuleSet {
@@ -283,10 +309,12 @@ export function categorise(transactions: readonly AnalysisTransaction[], options
   // overboeking", "naar spaarrekening"); other transfers to or from that name are then own-account
   // too, even when the statement does not give the account holder's name.
   const learnedNames = new Set<string>();
+  const consideredNames = new Set<string>();
   for (const tx of result) {
     const name = tx.counterpartyName;
-    if (tx.category !== 'transfer.own_account' || name == null || !looksLikePersonName(name)) continue;
-    if (!holderNames.some((h) => samePersonName(h, name))) learnedNames.add(name);
+    if (tx.category !== 'transfer.own_account' || name == null || consideredNames.has(name)) continue;
+    consideredNames.add(name);
+    if (looksLikePersonName(name) && !holderNames.some((h) => samePersonName(h, name))) learnedNames.add(name);
   }
   if (learnedNames.size > 0) {
     const fallbackIds = new Set([compiled.ruleSet.fallback.in.ruleId, compiled.ruleSet.fallback.out.ruleId]);
@@ -322,46 +350,145 @@ function categoriseWith(compiled: CompiledRuleSet, transactions: readonly Analys
     return known;
   };
 
+  // Names repeat (every visit to the same shop); their phrase uses are worked out once per name.
+  const nameUsesCache = new Map<string, number[]>();
+  const nameGivenCache = new Set<string>();
+  const hits: PhraseHits = { stamps: new Int32Array(compiled.rules.length * 4), stamp: 0 };
+  const candidateStamps = new Int32Array(compiled.rules.length);
+  const NAME_FIELDS = (1 << FIELD_CODE.counterparty) | (1 << FIELD_CODE.text) | (1 << FIELD_CODE.name);
+  const REMITTANCE_FIELDS_WITH_NAME = (1 << FIELD_CODE.remittance) | (1 << FIELD_CODE.text);
+  const REMITTANCE_FIELDS_WITHOUT_NAME = REMITTANCE_FIELDS_WITH_NAME | (1 << FIELD_CODE.counterparty);
+
+  let stamp = 0;
+  let candidates: number[] = [];
+  // Kept in rank order as they come (there are a handful per transaction): the first that holds wins.
+  const addCandidate = (rank: number) => {
+    if (candidateStamps[rank] === stamp) return;
+    candidateStamps[rank] = stamp;
+    let i = candidates.length;
+    candidates.push(rank);
+    while (i > 0 && candidates[i - 1]! > rank) {
+      candidates[i] = candidates[i - 1]!;
+      i -= 1;
+    }
+    candidates[i] = rank;
+  };
+  const addUses = (uses: readonly number[], fieldMask: number) => {
+    for (const use of uses) {
+      if ((fieldMask & (1 << (use & 3))) === 0) continue;
+      hits.stamps[use] = stamp;
+      addCandidate(use >> 2);
+    }
+  };
+  const remittanceUses: number[] = [];
+
+  // IBANs and creditor ids repeat too; their normal form (no spaces, upper case) is worked out once each.
+  const normalKeys = new Map<string, string>();
+  const normalKey = (value: string): string => {
+    let key = normalKeys.get(value);
+    if (key === undefined) {
+      key = value.replace(/\s+/g, '').toUpperCase();
+      normalKeys.set(value, key);
+    }
+    return key;
+  };
+
+  // A bank code "PMNT-CCRD-CWDL" points at the rules for the domain, the family and the code itself.
+  const ranksByBankCode = new Map<string, number[]>();
+  const bankCodeRanks = (raw: string): number[] => {
+    let ranks = ranksByBankCode.get(raw);
+    if (!ranks) {
+      ranks = [];
+      const code = raw.toUpperCase();
+      for (let end = code.indexOf('-'); ; end = code.indexOf('-', end + 1)) {
+        ranks.push(...(compiled.byBankCode.get(end === -1 ? code : code.slice(0, end)) ?? []));
+        if (end === -1) break;
+      }
+      ranksByBankCode.set(raw, ranks);
+    }
+    return ranks;
+  };
+
   return transactions.map((tx): CategorisedTransaction => {
-    const counterpartyIban = tx.counterpartyIban?.replace(/\s+/g, '').toUpperCase() ?? null;
-    const remittance = [tx.remittanceUnstructured, tx.remittanceStructured].filter((r) => r != null && r !== '').join(' ');
+    hits.stamp += 1;
+    stamp = hits.stamp;
+    candidates = [];
+    for (const rank of compiled.unindexed) addCandidate(rank);
+
+    const counterpartyIban = tx.counterpartyIban == null ? null : normalKey(tx.counterpartyIban);
+    const remittance =
+      tx.remittanceStructured == null || tx.remittanceStructured === ''
+        ? (tx.remittanceUnstructured ?? '')
+        : tx.remittanceUnstructured == null || tx.remittanceUnstructured === ''
+          ? tx.remittanceStructured
+          : `${tx.remittanceUnstructured} ${tx.remittanceStructured}`;
+
+    let nameGiven = false;
+    if (tx.counterpartyName != null && tx.counterpartyName !== '') {
+      let nameUses = nameUsesCache.get(tx.counterpartyName);
+      if (!nameUses) {
+        const nameTokens = nameMatchTokens(tx.counterpartyName);
+        nameUses = nameTokens.length === 0 ? [] : phraseUsesIn(compiled, nameTokens, 'name', []);
+        nameUsesCache.set(tx.counterpartyName, nameUses);
+        if (nameTokens.length > 0) nameGivenCache.add(tx.counterpartyName);
+      }
+      nameGiven = nameGivenCache.has(tx.counterpartyName);
+      addUses(nameUses, NAME_FIELDS);
+    }
+    if (remittance !== '') {
+      remittanceUses.length = 0;
+      addUses(phraseUsesIn(compiled, tokenise(remittance), 'remittance', remittanceUses), nameGiven ? REMITTANCE_FIELDS_WITH_NAME : REMITTANCE_FIELDS_WITHOUT_NAME);
+    }
+    if (counterpartyIban) for (const rank of compiled.byIban.get(counterpartyIban) ?? []) addCandidate(rank);
+    if (tx.creditorId) for (const rank of compiled.byCreditorId.get(normalKey(tx.creditorId)) ?? []) addCandidate(rank);
+    if (tx.bankTransactionCode) for (const rank of bankCodeRanks(tx.bankTransactionCode)) addCandidate(rank);
+    if (tx.proprietaryCode) for (const rank of compiled.byProprietaryCode.get(tx.proprietaryCode.toLowerCase()) ?? []) addCandidate(rank);
+
+    const sign = tx.amountCents > 0 ? 1 : tx.amountCents < 0 ? -1 : 0;
     const view: TransactionView = {
       tx,
       remittance,
       isOwnAccount: (counterpartyIban != null && ownIbans.has(counterpartyIban)) || isOwnName(tx.counterpartyName),
     };
-    const hits = new Set<number>();
-    const candidates = new Set<number>(compiled.unindexed);
-    const nameTokens = nameMatchTokens(tx.counterpartyName);
-    const remittanceTokens = tokenise(remittance);
-    const nameGiven = nameTokens.length > 0;
-    if (nameGiven) collectPhraseHits(compiled, nameTokens, [FIELD_CODE.counterparty, FIELD_CODE.text, FIELD_CODE.name], (i) => i === 0, hits, candidates);
-    collectPhraseHits(
-      compiled,
-      remittanceTokens,
-      nameGiven ? [FIELD_CODE.remittance, FIELD_CODE.text] : [FIELD_CODE.counterparty, FIELD_CODE.remittance, FIELD_CODE.text],
-      remittanceAnchor(remittanceTokens),
-      hits,
-      candidates,
-    );
-    if (counterpartyIban) for (const rank of compiled.byIban.get(counterpartyIban) ?? []) candidates.add(rank);
-    if (tx.creditorId) for (const rank of compiled.byCreditorId.get(tx.creditorId.replace(/\s+/g, '').toUpperCase()) ?? []) candidates.add(rank);
-    if (tx.bankTransactionCode) {
-      const parts = tx.bankTransactionCode.toUpperCase().split('-');
-      for (let n = 1; n <= parts.length; n += 1) for (const rank of compiled.byBankCode.get(parts.slice(0, n).join('-')) ?? []) candidates.add(rank);
-    }
-    if (tx.proprietaryCode) for (const rank of compiled.byProprietaryCode.get(tx.proprietaryCode.toLowerCase()) ?? []) candidates.add(rank);
-
-    const ordered = [...candidates].sort((a, b) => a - b);
-    for (const rank of ordered) {
+    let decided: CompiledRule | undefined;
+    for (const rank of candidates) {
       const candidate = compiled.rules[rank]!;
+      if (candidate.direction !== 0 && candidate.direction !== sign) continue;
       if (candidate.check(view, hits)) {
-        return { ...tx, category: candidate.rule.category, ruleId: candidate.rule.id, confidence: candidate.rule.confidence };
+        decided = candidate;
+        break;
       }
     }
-    const fallback = tx.amountCents > 0 ? compiled.ruleSet.fallback.in : tx.amountCents < 0 ? compiled.ruleSet.fallback.out : compiled.ruleSet.fallback.zero;
-    return { ...tx, category: fallback.category as CategoryId, ruleId: fallback.ruleId, confidence: fallback.confidence };
+    if (decided) return withCategory(tx, decided.rule.category, decided.rule.id, decided.rule.confidence);
+    const fallback = sign > 0 ? compiled.ruleSet.fallback.in : sign < 0 ? compiled.ruleSet.fallback.out : compiled.ruleSet.fallback.zero;
+    return withCategory(tx, fallback.category as CategoryId, fallback.ruleId, fallback.confidence);
   });
+}
+
+/** Spelled out rather than spread: it is built for every transaction, and a fixed shape keeps it cheap. */
+function withCategory(tx: AnalysisTransaction, category: CategoryId, ruleId: string, confidence: number): CategorisedTransaction {
+  return {
+    id: tx.id,
+    accountIban: tx.accountIban,
+    status: tx.status,
+    bookingDate: tx.bookingDate,
+    valueDate: tx.valueDate,
+    amountCents: tx.amountCents,
+    currency: tx.currency,
+    counterpartyName: tx.counterpartyName,
+    counterpartyIban: tx.counterpartyIban,
+    remittanceUnstructured: tx.remittanceUnstructured,
+    remittanceStructured: tx.remittanceStructured,
+    creditorId: tx.creditorId,
+    mandateId: tx.mandateId,
+    bankTransactionCode: tx.bankTransactionCode,
+    proprietaryCode: tx.proprietaryCode,
+    returnReasonCode: tx.returnReasonCode,
+    reversal: tx.reversal,
+    category,
+    ruleId,
+    confidence,
+  };
 }
 
 /** Name words with terminal prefixes ("CCV*", "BEA") removed but branch numbers kept: rules may name a branch word. */

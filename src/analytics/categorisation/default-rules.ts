@@ -9,9 +9,14 @@
  *    200–100  weak words ("abonnement", "verzekering")
  * and below all of them the fallback by the sign of the amount.
  *
+ * A rule with a remittancePattern also names a word the pattern needs (remittance phrase): the
+ * engine finds rules through their words, so a pattern-only rule would be tried on every transaction.
+ *
  * Names are the trading names as they appear in Dutch statements (ING, Rabobank, ABN AMRO, ASN,
  * Knab, bunq exports, and PSD2 creditorName/debtorName). Short or ambiguous names are anchored
- * with "^" so that "Plus" the supermarket does not match "Zorg Plus". When a company is both a
+ * with "^" so that "Plus" the supermarket does not match "Zorg Plus". Names that tokenise like a
+ * person's initials ("C&A" and "C.A. de Vries" are both "c a"; likewise H&M, a.s.r.) are only
+ * matched in longer forms, or a household's own transfers would read as shopping. When a company is both a
  * cost and a refunder (an energy supplier pays back at the yearly settlement), the money-in side
  * has its own rule.
  */
@@ -46,10 +51,10 @@ const HEALTH_INSURERS = [
   'ohra zorg*', 'hollandzorg', 'asr ziektekosten', 'a s r ziektekosten', 'bewuzt', '^eno', 'caresq', 'zorg en zekerheid', '^cak', 'interpolis zorg*',
   'unive zorg*', 'nn zorg*', 'fbto zorg*', 'salland zorgverzekeringen',
 ];
-const MULTI_LINE_INSURERS = ['^fbto', '^interpolis', '^unive', '^ohra', '^centraal beheer', '^nationale nederlanden', '^asr', '^a s r', '^ditzo', '^anwb'];
+const MULTI_LINE_INSURERS = ['^fbto', '^interpolis', '^unive', '^ohra', '^centraal beheer', '^nationale nederlanden', '^asr', 'a s r verzekeringen', '^ditzo', '^anwb'];
 const BANKS = ['^ing', 'ing bank', '^rabobank', '^abn amro', '^sns', '^asn bank', '^asn', '^regiobank', '^bunq', '^knab', '^triodos', '^volksbank', '^revolut', '^n26'];
 const OTHER_INSURERS = [
-  'centraal beheer', 'nationale nederlanden', '^nn schadeverzekering*', '^allianz', '^asr', '^a s r', '^aegon', '^reaal', 'inshared',
+  'centraal beheer', 'nationale nederlanden', '^nn schadeverzekering*', '^allianz', '^asr', 'a s r verzekeringen', 'a s r schadeverzekering*', '^aegon', '^reaal', 'inshared',
   'unigarant', 'anwb', '^dela', '^monuta', '^yarden', 'klaverblad', 'allsecur', 'promovendum', 'turien', '^interpolis', '^unive',
   '^ohra', '^fbto', '^achmea', 'nh1816', 'de goudse', 'loyalis', 'abn amro schadeverzekering*', 'ing verzekeren', 'verzekeraar*', 'verzekeringen',
 ];
@@ -64,7 +69,7 @@ const HOUSING_PROVIDERS = [
   'wonen limburg', '^trudo', 'woonpunt', '^accolade', '^domesta', 'de key', 'com wonen', '^vivare', 'woonwaard', 'de woonplaats',
   '^tiwos', 'woonveste', '^wonion', 'area wonen', 'woonstede', '^lyaemer', 'patrimonium', 'woonlinie', '^vesteda', '^mvgm',
   'woonbedrijf*', 'woonstichting*', 'woningstichting*', 'wooncorporatie*', 'woningcorporatie*', 'woningbouwvereniging*',
-  'woningbedrijf*', 'woonservice*', '^obvion', '^florius', 'munt hypotheken', 'woonfonds', 'hypotrust', 'venn hypotheken',
+  'woningbedrijf*', 'woonservice*', 'vastgoed*', 'vastgoedbeheer*', '^heimstaden', '^rebo', '^altera', 'verhuur*', '^obvion', '^florius', 'munt hypotheken', 'woonfonds', 'hypotrust', 'venn hypotheken',
   'tulp hypotheken', 'lot hypotheken', 'hypotheken*', 'hypotheek*',
 ];
 const LOCAL_TAX_OFFICES = [
@@ -80,13 +85,13 @@ const BNPL = ['^klarna', '^riverty', '^afterpay', '^in3', '^billink', '^spraypay
 const CREDIT_PROVIDERS = [
   '^ferratum', 'santander consumer*', '^santander', '^freo', '^dnb', '^defam', 'lender spender', 'lender en spender', '^findio',
   'alpha credit', 'bnp paribas personal finance', '^cetelem', '^interbank', 'flitskrediet*', 'minilening*', '^vivus', '^lendex',
-  'consumptief krediet', 'persoonlijke lening', 'doorlopend krediet', 'hollandsche disconto*', 'ing consumptief krediet',
+  'consumptief krediet', 'persoonlijke lening', 'doorlopend krediet', 'hollandsche disconto*', 'ing consumptief krediet', 'saldo bank',
 ];
 const CREDIT_CARDS = ['international card services', '^ics', 'icscards', 'american express', '^amex', 'creditcard*'];
 const COLLECTORS = [
   '^intrum', 'flanderijn', '^ggn', 'lindorff', 'cannock*', 'vesting finance', '^cjib', 'centraal justitieel incassobureau',
   'deurwaarder*', 'gerechtsdeurwaarder*', 'incassobureau*', 'incasso bureau', 'incassokosten', '^hoist', '^ultimoo', '^straetus',
-  '^coeo', '^eos', '^lowell', 'pra group', '^syncasso', 'van arkel', 'agin pike', 'iqcollect', 'invorderingskosten', 'aanmaningskosten',
+  '^coeo', '^eos', '^lowell', 'pra group', '^syncasso', '^lavg', 'van arkel', 'agin pike', 'iqcollect', 'invorderingskosten', 'aanmaningskosten',
   'dwangbevel*', 'beslaglegging', 'derdenbeslag',
 ];
 const GAMBLING = [
@@ -103,13 +108,14 @@ const SUBSCRIPTIONS = [
 ];
 const SHOPS = [
   'bol com', '^bol', 'coolblue', 'zalando', '^amazon', '^action', '^hema', 'kruidvat', '^etos', 'primark', '^ikea', 'mediamarkt',
-  'media markt', 'mms online', 'wehkamp', 'blokker', '^praxis', '^gamma', '^karwei', 'hornbach', 'intratuin', '^h m', '^c a', '^zeeman',
+  'media markt', 'mms online', 'wehkamp', 'blokker', '^praxis', '^gamma', '^karwei', 'hornbach', 'intratuin', 'hennes mauritz', 'h m hennes', 'c a mode', 'c a nederland', '^zeeman',
   '^wibra', 'bijenkorf', 'mcdonald*', 'mc donalds', 'burger king', '^kfc', 'starbucks', 'thuisbezorgd', 'uber eats', 'deliveroo',
   'dominos', 'new york pizza', '^febo', '^pathe', '^kinepolis', '^decathlon', '^intersport', 'hans anders', 'pets place', '^jysk',
   'leen bakker', '^xenos', 'flying tiger', '^trekpleister', '^douglas', 'ici paris', 'aliexpress', '^temu', '^shein', '^vinted',
   'marktplaats', '^steam', 'playstation', '^nintendo', '^mycom', '^dirck*', '^gall gall', '^mitra', 'tomte tummetot', '^prenatal',
   '^the sting', '^we fashion', '^jd sports', '^footlocker', 'restaurant*', 'snackbar*', 'cafetaria*', 'eetcafe*', '^cafe', 'hotel*',
   'winkel*', '^coffee company', 'koffie*', 'lunchroom*', 'boekhandel*', 'drogisterij*',
+  'booking com', '^landal*', 'center parcs', '^corendon', '^tui', '^sunweb', '^transavia', '^ryanair', '^easyjet', '^vakantieparken', 'camping*', 'reisbureau*',
 ];
 
 export const DEFAULT_RULE_SET: RuleSet = {
@@ -142,7 +148,7 @@ export const DEFAULT_RULE_SET: RuleSet = {
     { id: 'return.reason-code', category: 'reversal.returned_debit', confidence: 0.99, priority: 1000, when: { returnReasonCode: true } },
     { id: 'return.reversal-flag', category: 'reversal.returned_debit', confidence: 0.95, priority: 990, when: { reversal: true } },
     { id: 'return.bank-code', category: 'reversal.returned_debit', confidence: 0.95, priority: 980, when: { bankTransactionCode: ['PMNT-RDDT-UPDD', 'PMNT-RDDT-RRTN', 'PMNT-RDDT-PRDD'] } },
-    { id: 'return.reason-in-text', category: 'reversal.returned_debit', confidence: 0.85, priority: 960, when: { direction: 'in', remittancePattern: '\\b(?:AM04|MD06|MS02|MS03|MD01|AC04|AC06|MD07|AM05|SL01|RR04)\\b' } },
+    { id: 'return.reason-in-text', category: 'reversal.returned_debit', confidence: 0.85, priority: 960, when: { direction: 'in', remittance: ['am04', 'md06', 'ms02', 'ms03', 'md01', 'ac04', 'ac06', 'md07', 'am05', 'sl01', 'rr04'], remittancePattern: '\\b(?:AM04|MD06|MS02|MS03|MD01|AC04|AC06|MD07|AM05|SL01|RR04)\\b' } },
     { id: 'return.words', category: 'reversal.returned_debit', confidence: 0.8, priority: 720, when: { text: ['storno*', 'stornering*', 'gestorneerd', 'terugboeking', 'retour incasso', 'incasso retour', 'retourincasso', 'terugboeking incasso'] } },
 
     // The debtor's own accounts: moving money between them is neither income nor cost.
@@ -230,13 +236,13 @@ export const DEFAULT_RULE_SET: RuleSet = {
     { id: 'bank-fees.iso-code', category: 'expense.bank_fees', confidence: 0.9, priority: 640, when: { direction: 'out', bankTransactionCode: ['ACMT-MDOP-CHRG', 'ACMT-MCOP-CHRG', 'PMNT-MDOP-CHRG'] } },
     { id: 'bank-fees.bank-package', category: 'expense.bank_fees', confidence: 0.88, priority: 635, when: { direction: 'out', counterparty: BANKS, remittance: ['kosten*', 'abonnement*', 'pakket*', 'betaalpakket*', 'premium', 'maandbijdrage'] } },
     { id: 'bank-fees.statement', category: 'expense.bank_fees', confidence: 0.85, priority: 550, when: { direction: 'out', text: ['afrekening betalingsverkeer', 'bank charges', 'account fee'] } },
-    { id: 'bank-fees.period', category: 'expense.bank_fees', confidence: 0.7, priority: 380, when: { direction: 'out', remittancePattern: '\\bkosten\\b.*\\b(?:tot en met|t/m)\\b' } },
+    { id: 'bank-fees.period', category: 'expense.bank_fees', confidence: 0.7, priority: 380, when: { direction: 'out', remittance: ['kosten'], remittancePattern: '\\bkosten\\b.*\\b(?:tot en met|t/m)\\b' } },
     { id: 'bank-fees.waiver', category: 'income.refund', confidence: 0.8, priority: 560, when: { direction: 'in', name: ['^kwijtschelding', '^kosten'] } },
 
     // Cash: by the ISO code, the bank's own codes, or the words banks write.
     { id: 'cash.iso-code', category: 'expense.cash', confidence: 0.97, priority: 700, when: { direction: 'out', bankTransactionCode: ['PMNT-CCRD-CWDL', 'PMNT-CNTR-CWDL', 'PMNT-CNTR-BCWD', 'PMNT-DCRD-CWDL'] } },
     { id: 'cash.bank-code', category: 'expense.cash', confidence: 0.9, priority: 690, when: { direction: 'out', proprietaryCode: ['GM', 'PK', 'ga', 'gb'] } },
-    { id: 'cash.ing-atm', category: 'expense.cash', confidence: 0.85, priority: 670, when: { direction: 'out', remittancePattern: '\\b(?:BANK|GELDMAAT|GELDAUTOMAAT)>\\S' } },
+    { id: 'cash.ing-atm', category: 'expense.cash', confidence: 0.85, priority: 670, when: { direction: 'out', remittance: ['bank', 'geldmaat', 'geldautomaat'], remittancePattern: '\\b(?:BANK|GELDMAAT|GELDAUTOMAAT)>\\S' } },
     { id: 'cash.words', category: 'expense.cash', confidence: 0.92, priority: 680, when: { direction: 'out', text: ['geldautomaat', 'geldopname', '^geldmaat', 'opname geldautomaat', 'cash withdrawal', 'atm', 'opname kantoor', 'chipknip', 'geldopname*'] } },
 
     // Savings and investments that leave the household's accounts.
@@ -252,6 +258,7 @@ export const DEFAULT_RULE_SET: RuleSet = {
     { id: 'subscriptions.words', category: 'expense.subscriptions', confidence: 0.55, priority: 150, when: { direction: 'out', remittance: ['abonnement*', 'abonnr', 'contributie', 'lidmaatschap*'] } },
     { id: 'shopping.named', category: 'expense.shopping', confidence: 0.85, priority: 550, when: { direction: 'out', counterparty: SHOPS } },
     { id: 'shopping.refund', category: 'income.refund', confidence: 0.75, priority: 545, when: { direction: 'in', counterparty: SHOPS } },
+    { id: 'shopping.holiday-words', category: 'expense.shopping', confidence: 0.6, priority: 250, when: { direction: 'out', remittance: ['vakantie*', 'boeking*', 'reservering*', 'hotel*'] } },
     { id: 'shopping.paypal', category: 'expense.shopping', confidence: 0.6, priority: 300, when: { direction: 'out', counterparty: ['^paypal'] } },
 
     // Money in that is neither pay nor a benefit.

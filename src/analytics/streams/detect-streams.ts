@@ -102,13 +102,43 @@ function splitIntoStreams(group: CategorisedTransaction[], tolerance: number): C
   const regular: CategorisedTransaction[][] = [];
   const rest: CategorisedTransaction[] = [];
   for (const cluster of clusters) {
-    if (cluster.length >= 2 && detectCadence(cluster.map((t) => t.bookingDate))) regular.push(cluster);
-    else rest.push(...cluster);
+    if (cluster.length >= 2 && detectCadence(cluster.map((t) => t.bookingDate))) {
+      regular.push(cluster);
+      continue;
+    }
+    const pruned = withoutOneOutlier(cluster);
+    if (pruned) {
+      regular.push(pruned.kept);
+      rest.push(pruned.outlier);
+    } else rest.push(...cluster);
   }
   const merged = mergeSuccessiveClusters(regular);
   const result = merged.map((members) => members.sort(byDate));
   if (rest.length >= 2) result.push(rest.sort(byDate));
   return result;
+}
+
+/** Clusters worth a second look: enough payments, and steady amounts (a bill or an income, not shopping). */
+const PRUNE_MIN_MEMBERS = 4;
+const PRUNE_MAX_MEMBERS = 40;
+const PRUNE_MAX_AMOUNT_VARIATION = 0.1;
+
+/**
+ * A steady series with one payment out of place is still a stream: a partner's holiday pay that
+ * landed in this amount cluster, or a one-off extra payment. Tries leaving out each payment once.
+ */
+function withoutOneOutlier(cluster: CategorisedTransaction[]): { kept: CategorisedTransaction[]; outlier: CategorisedTransaction } | null {
+  if (cluster.length < PRUNE_MIN_MEMBERS || cluster.length > PRUNE_MAX_MEMBERS) return null;
+  const amounts = cluster.map((t) => Math.abs(t.amountCents));
+  const mean = amounts.reduce((a, b) => a + b, 0) / amounts.length;
+  const sd = Math.sqrt(amounts.reduce((a, b) => a + (b - mean) ** 2, 0) / amounts.length);
+  if (mean === 0 || sd / mean > PRUNE_MAX_AMOUNT_VARIATION) return null;
+  const sorted = [...cluster].sort(byDate);
+  for (let i = 0; i < sorted.length; i += 1) {
+    const kept = sorted.filter((_, j) => j !== i);
+    if (detectCadence(kept.map((t) => t.bookingDate))) return { kept, outlier: sorted[i]! };
+  }
+  return null;
 }
 
 function byDate(a: CategorisedTransaction, b: CategorisedTransaction): number {

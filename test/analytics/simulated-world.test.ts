@@ -1,0 +1,56 @@
+/**
+ * Categorisation, streams and income days judged against the synthetic world's truth
+ * (src/simulation): each simulated transaction carries its true category, each household its true
+ * income streams and the payments they made after the as-of date.
+ */
+import { describe, expect, it } from 'vitest';
+import { categorise, compileRuleSet } from '../../src/analytics/categorisation/categorise.js';
+import { DEFAULT_RULE_SET } from '../../src/analytics/categorisation/default-rules.js';
+import { detectIncomeDays } from '../../src/analytics/income-days.js';
+import { diffDays } from '../../src/platform/dates.js';
+import { accuracyReport, formatAccuracyReport } from './accuracy-report.js';
+import { simulatedDebtors } from './simulated-world.js';
+
+const AS_OF = '2026-01-01';
+const debtors = simulatedDebtors({ households: 150, months: 14, seed: 20_251_123, startDate: '2025-01-01' });
+const rules = compileRuleSet(DEFAULT_RULE_SET);
+
+describe('on the synthetic world', () => {
+  it('categorises at least 90 % of transactions as the world’s truth does', () => {
+    const pairs = debtors.flatMap((d) => {
+      const result = categorise(d.transactions, { rules, ownIbans: d.ownIbans, accountHolderNames: d.accountHolderNames });
+      return result.map((r, i) => ({ truth: d.transactions[i]!.trueCategory, predicted: r.category }));
+    });
+    const report = accuracyReport(pairs);
+    console.log(formatAccuracyReport('simulated households', report));
+    expect(report.total).toBeGreaterThan(10_000);
+    expect(report.accuracy).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('predicts the next payday within 2 days for at least 95 % of salaried debtors', () => {
+    let salaried = 0;
+    let withinTwoDays = 0;
+    const misses: string[] = [];
+    for (const d of debtors) {
+      const past = d.transactions.filter((t) => t.bookingDate < AS_OF);
+      const future = d.transactions.filter((t) => t.bookingDate >= AS_OF);
+      const categorised = categorise(past, { rules, ownIbans: d.ownIbans, accountHolderNames: d.accountHolderNames });
+      const { incomeDays } = detectIncomeDays(categorised, { asOf: AS_OF });
+      for (const stream of d.household.truth.incomeStreams.filter((s) => s.kind === 'salary' && s.earner === 'debtor')) {
+        const paid = past.filter((t) => t.counterpartyIban === stream.payerIban && t.trueCategory === 'income.salary');
+        const nextTrue = future.filter((t) => t.counterpartyIban === stream.payerIban && t.trueCategory === 'income.salary').sort((a, b) => (a.bookingDate < b.bookingDate ? -1 : 1))[0];
+        if (paid.length === 0 || !nextTrue) continue;
+        salaried += 1;
+        // The income day that holds most of this salary's regular payments (holiday pay aside).
+        const regular = new Set(paid.filter((t) => Math.abs(t.amountCents - stream.regularAmountCents) <= stream.regularAmountCents * 0.05).map((t) => t.id));
+        const day = [...incomeDays].sort((a, b) => b.transactionIds.filter((id) => regular.has(id)).length - a.transactionIds.filter((id) => regular.has(id)).length)[0];
+        const predicted = day?.nextDates[0];
+        if (predicted && Math.abs(diffDays(predicted, nextTrue.bookingDate)) <= 2) withinTwoDays += 1;
+        else misses.push(`${d.household.debtorRef}: predicted ${predicted ?? 'none'}, paid ${nextTrue.bookingDate} (${JSON.stringify(stream.schedule)})`);
+      }
+    }
+    console.log(`payday within ±2 days: ${withinTwoDays}/${salaried} salaried debtors (${((withinTwoDays / salaried) * 100).toFixed(1)} %)${misses.length ? `\n  ${misses.slice(0, 10).join('\n  ')}` : ''}`);
+    expect(salaried).toBeGreaterThan(50);
+    expect(withinTwoDays / salaried).toBeGreaterThanOrEqual(0.95);
+  });
+});
