@@ -26,7 +26,8 @@ export function normaliseText(value: string): string {
   return tokenise(value).join(' ');
 }
 
-const NON_ASCII = /[^\u0000-\u007f]/;
+/** Anything beyond ASCII (accents, typographic quotes) sends a text through Unicode normalisation first. */
+const NON_ASCII = /[^\t\n\r\u0020-\u007e]/;
 
 /**
  * The words of a text, lower case and without accents. A hand-written scanner rather than

@@ -128,9 +128,11 @@ export async function ingestStatement(db: Db, input: IngestInput, context: { tod
 
   let accepted = 0;
   const rows = statement.transactions.map((t, i) => ({ t, key: keys[i]!, accountId: accountIds[t.accountIndex]! }));
+  const batchContext: BatchContext = { tenantId, debtorId, consentId: consent.id, uploadId, format: statement.format };
   for (let start = 0; start < rows.length; start += INSERT_BATCH_ROWS) {
-    accepted += await insertTransactionBatch(db, { tenantId, debtorId, consentId: consent.id, uploadId, format: statement.format }, rows.slice(start, start + INSERT_BATCH_ROWS));
+    accepted += await insertTransactionBatch(db, batchContext, rows.slice(start, start + INSERT_BATCH_ROWS));
   }
+  if (accepted < rows.length) await adoptRowsOfOlderConsents(db, batchContext, rows);
 
   let balances = 0;
   for (const b of statement.balances) {
@@ -283,10 +285,27 @@ async function insertTransactionBatch(db: Db, ctx: BatchContext, rows: { t: Pars
     ) AS u(account_id, dedupe_key, source_id, status, booking_date, value_date, amount_cents, currency, counterparty_name, counterparty_iban,
            counterparty_bic, remittance_unstructured, remittance_structured, end_to_end_id, mandate_id, creditor_id, bank_transaction_code,
            proprietary_code, return_reason_code, reversal)
-    ON CONFLICT (tenant_id, account_id, dedupe_key) DO UPDATE SET consent_id = EXCLUDED.consent_id, upload_id = EXCLUDED.upload_id
-      WHERE bank_transactions.consent_id <> EXCLUDED.consent_id
-    RETURNING (xmax = 0) AS inserted`.execute(db);
-  // A row already held under another consent moves to this one (so it outlives the older consent);
-  // only rows new to the account count as accepted.
-  return (result.rows as { inserted: boolean }[]).filter((r) => r.inserted).length;
+    ON CONFLICT (tenant_id, account_id, dedupe_key) DO NOTHING`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/**
+ * Rows this upload sent again that are held under an older consent move to this consent, so they
+ * outlive the older one. Rare (a renewed consent), so a cheap existence check guards the update.
+ */
+async function adoptRowsOfOlderConsents(db: Db, ctx: BatchContext, rows: { key: string; accountId: string }[]): Promise<void> {
+  const accountIds = [...new Set(rows.map((r) => r.accountId))];
+  const older = await db
+    .selectFrom('bank_transactions')
+    .select('id')
+    .where('tenant_id', '=', ctx.tenantId)
+    .where('account_id', 'in', accountIds)
+    .where('consent_id', '<>', ctx.consentId)
+    .limit(1)
+    .executeTakeFirst();
+  if (!older) return;
+  await sql`
+    UPDATE bank_transactions t SET consent_id = ${ctx.consentId}::uuid, upload_id = ${ctx.uploadId}::uuid
+    FROM unnest(${sql.val(rows.map((r) => r.accountId))}::uuid[], ${sql.val(rows.map((r) => r.key))}::text[]) AS u(account_id, dedupe_key)
+    WHERE t.tenant_id = ${ctx.tenantId} AND t.account_id = u.account_id AND t.dedupe_key = u.dedupe_key AND t.consent_id <> ${ctx.consentId}::uuid`.execute(db);
 }

@@ -9,8 +9,7 @@
  * the household could not, would not, or forgot. The creditor's policy is fixed (world-parameters);
  * it never looks at a score.
  */
-import { fromDayNumber } from '../platform/dates.js';
-import { dayNumberOf, monthOf, nextWorkingDay, yearOf } from './dutch-calendar.js';
+import { dayNumberOf, isoDateOf, monthOf, nextWorkingDay, yearOf } from './dutch-calendar.js';
 import { clamp, debtServiceMonthly, essentialFixedMonthly, roundToStep } from './household-budget.js';
 import {
   available,
@@ -78,7 +77,7 @@ export function arrearsImpossibleBefore(ctx: EngineContext, endDay: number): boo
 // Invoicing and collection
 
 function iso(day: number): string {
-  return fromDayNumber(day);
+  return isoDateOf(day);
 }
 
 function issueInvoices(ctx: EngineContext, day: number): void {

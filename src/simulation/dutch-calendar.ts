@@ -132,6 +132,22 @@ export function dayOfMonthOf(day: number): number {
   return table().dayOfMonth[day - TABLE_START]!;
 }
 
+const isoCache: string[] = [];
+
+/** The ISO date of a day number, cached: every bank entry and event carries one. */
+export function isoDateOf(day: number): IsoDate {
+  assertInTable(day);
+  const i = day - TABLE_START;
+  let iso = isoCache[i];
+  if (iso === undefined) {
+    const t = table();
+    const m = t.monthIndex[i]!;
+    iso = `${TABLE_FIRST_YEAR + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}-${String(t.dayOfMonth[i]).padStart(2, '0')}`;
+    isoCache[i] = iso;
+  }
+  return iso;
+}
+
 export function isWorkingDay(day: number): boolean {
   assertInTable(day);
   return table().working[day - TABLE_START] === 1;

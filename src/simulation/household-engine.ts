@@ -347,7 +347,9 @@ export function handOverToAgency(ctx: EngineContext, creditorName: string, princ
   // Collection costs under the WIK scale: 15 % of the first EUR 2,500, at least EUR 40.
   const costs = Math.max(c.collectionCostsMinimumCents, wholeCents(principalCents * c.collectionCostsShare));
   const total = principalCents + costs;
-  const reference = rec ? rec.collectionReference(agencyName) : '';
+  // References are built from the state, not the recorder: a case opened before recording starts
+  // (or in a future) must carry the same reference once it shows on a statement.
+  const reference = `${agencyName.slice(0, 3).toUpperCase()}${String(day * 10 + state.collectionCases.length).padStart(7, '0')}`;
   state.collectionCases.push({
     agency: counterpartyNamed(agencyName),
     originalCreditorName: creditorName,
@@ -510,16 +512,15 @@ function dailySpending(ctx: EngineContext, day: number): void {
 function buyNowPayLater(ctx: EngineContext, amount: number, day: number): void {
   const { state, profile, rec } = ctx;
   const provider = counterpartyNamed(profile.bnplProvider);
-  const shop = rec ? rec.shop(amount) : '';
   const seq = ++state.nextBnplSeq;
   if (profile.bnplProvider === 'in3') {
     // in3 splits a purchase in three monthly terms, the first at purchase.
     const parts = [Math.floor(amount / 3), Math.floor(amount / 3), amount - 2 * Math.floor(amount / 3)];
     parts.forEach((part, i) => {
-      state.scheduledPayments.push({ payee: provider, category: 'expense.bnpl', amountCents: part, dueDay: day + 1 + i * 30, reference: rec ? `in3 ${shop} termijn ${i + 1} van 3 ref ${seq}` : '', failedSinceDay: -1, oneOff: false });
+      state.scheduledPayments.push({ payee: provider, category: 'expense.bnpl', amountCents: part, dueDay: day + 1 + i * 30, reference: `in3 bestelling ${seq} termijn ${i + 1} van 3`, failedSinceDay: -1, oneOff: false });
     });
   } else {
-    state.scheduledPayments.push({ payee: provider, category: 'expense.bnpl', amountCents: amount, dueDay: day + (profile.bnplProvider === 'Riverty' ? 14 : 30), reference: rec ? `Betaling ${shop} bestelling ${seq}` : '', failedSinceDay: -1, oneOff: false });
+    state.scheduledPayments.push({ payee: provider, category: 'expense.bnpl', amountCents: amount, dueDay: day + (profile.bnplProvider === 'Riverty' ? 14 : 30), reference: `Betaling bestelling ${seq}`, failedSinceDay: -1, oneOff: false });
   }
   state.scheduledPayments = state.scheduledPayments.filter((p) => p.amountCents > 0);
 }
@@ -624,7 +625,7 @@ export function maybeBorrow(ctx: EngineContext, day: number, shortfallCents: num
   const instalment = wholeCents((amount * (payday ? 1.15 : 1 + 0.08 * (months / 12))) / months);
   credit(ctx, amount);
   state.lastBorrowDay = day;
-  const reference = rec ? rec.loanReference(lenderName) : '';
+  const reference = `${lenderName.replace(/[^A-Za-z]/g, '').slice(0, 4).toUpperCase()}-${day}`;
   rec?.transferIn(day, lender, amount, 'income.other', `Uitbetaling lening ${reference}`);
   rec?.shock(day, { kind: 'loan_taken', amountCents: amount });
   const obligation: ObligationState = makeObligation({

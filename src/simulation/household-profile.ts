@@ -276,12 +276,16 @@ function drawIncome(ctx: EngineContext, r: SeededRandom, source: MainIncomeSourc
   const b = WORLD.benefits;
 
   const salary = (e: 0 | 1, monthly: number) => {
-    const schedule = drawSalarySchedule(r, day);
+    let schedule = drawSalarySchedule(r, day);
+    const employer = drawEmployer(r, schedule);
+    // Partners who work for the same employer are paid on the same payroll day.
+    const colleague = state.streams.find((s) => s.kind === 'salary' && s.payer.name === employer.name);
+    if (colleague) schedule = colleague.schedule;
     const variability = drawPayVariability(r, schedule);
     const perPayment = schedule.rule === 'four_weekly' ? wholeCents((monthly * 12) / 13) : monthly;
     const stream = addIncomeStream(state, rec, {
       kind: 'salary',
-      payer: drawEmployer(r, schedule),
+      payer: employer,
       earner: e,
       schedule,
       amountCents: perPayment,

@@ -6,7 +6,6 @@
  */
 import type { CategoryId } from '../analytics/taxonomy.js';
 import type { DataPointEvent } from '../data-points/data-point.schema.js';
-import { fromDayNumber } from '../platform/dates.js';
 import {
   BANK_FEES,
   counterpartyNamed,
@@ -17,7 +16,7 @@ import {
   SUPERMARKETS,
   type Counterparty,
 } from './counterparties.js';
-import { dayNumberOf, dayOfMonthOf, monthOf, yearOf } from './dutch-calendar.js';
+import { dayNumberOf, dayOfMonthOf, isoDateOf, monthOf, yearOf } from './dutch-calendar.js';
 import { DUTCH_BANKS, randomDutchIban, type DutchBank } from './dutch-identifiers.js';
 import {
   debtServiceMonthly,
@@ -89,10 +88,10 @@ export class HouseholdRecorder {
       bankName: bank.name,
       ownerName: this.profile.partnerName ? `${this.profile.debtorName} en/of ${this.profile.partnerName}` : this.profile.debtorName,
       kind,
-      openedOn: fromDayNumber(day),
+      openedOn: isoDateOf(day),
       closedOn: null,
-      statementFrom: fromDayNumber(day),
-      statementTo: fromDayNumber(this.profile.endDay - 1),
+      statementFrom: isoDateOf(day),
+      statementTo: isoDateOf(this.profile.endDay - 1),
       openingBalanceCents,
       closingBookedBalanceCents: openingBalanceCents,
       transactions: [],
@@ -120,14 +119,6 @@ export class HouseholdRecorder {
     return `${this.profile.debtorRef}-R${seq}`;
   }
 
-  collectionReference(agency: string): string {
-    return `${agency.slice(0, 3).toUpperCase()}${this.cosmetic.int(1_000_000, 9_999_999)}`;
-  }
-
-  loanReference(lender: string): string {
-    return `${lender.replace(/[^A-Za-z]/g, '').slice(0, 4).toUpperCase()}-${this.cosmetic.int(100_000, 999_999)}`;
-  }
-
   // -------------------------------------------------------------------------------------------
   // Bank entries
 
@@ -143,9 +134,9 @@ export class HouseholdRecorder {
   ): void {
     const seq = (this.transactionSeq.get(account) ?? 0) + 1;
     this.transactionSeq.set(account, seq);
-    const date = fromDayNumber(day);
+    const date = isoDateOf(day);
     account.transactions.push({
-      transactionId: `${account.iban.slice(-6)}${date.replace(/-/g, '')}${String(seq).padStart(5, '0')}`,
+      transactionId: `${account.iban.slice(-6)}${date.slice(0, 4)}${date.slice(5, 7)}${date.slice(8, 10)}${String(seq).padStart(5, '0')}`,
       status: 'booked',
       bookingDate: date,
       valueDate: date,
@@ -228,7 +219,7 @@ export class HouseholdRecorder {
     const text = this.incomeText(stream, day, record.reference) + (includesHolidayPay ? ' INCL VAKANTIEGELD' : '');
     this.book(this.current, day, amountCents, stream.category, stream.payer, text, 'PMNT-RCDT-ESCT');
     const truth = record.truth;
-    const date = fromDayNumber(day);
+    const date = isoDateOf(day);
     truth.firstPaidOn ??= date;
     truth.lastPaidOn = date;
     truth.payments++;
@@ -421,8 +412,8 @@ export class HouseholdRecorder {
       this.book(old, day, -balanceCents, 'transfer.own_account', { name: owner, iban: fresh.iban }, 'Overboeking saldo naar nieuwe rekening (Overstapservice)', 'PMNT-ICDT-BOOK');
       this.book(fresh, day, balanceCents, 'transfer.own_account', { name: owner, iban: old.iban }, 'Saldo oude rekening (Overstapservice)', 'PMNT-RCDT-BOOK');
     }
-    old.closedOn = fromDayNumber(day);
-    old.statementTo = fromDayNumber(day);
+    old.closedOn = isoDateOf(day);
+    old.statementTo = isoDateOf(day);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -431,14 +422,14 @@ export class HouseholdRecorder {
   event(day: number, body: DataPointBody): void {
     const eventId = this.ids.uuid();
     const { type, ...fields } = body;
-    const event = { eventId, debtorRef: this.profile.debtorRef, type, occurredOn: fromDayNumber(day), ...fields } as DataPointEvent;
+    const event = { eventId, debtorRef: this.profile.debtorRef, type, occurredOn: isoDateOf(day), ...fields } as DataPointEvent;
     if (body.type === 'reminder_sent') this.lastReminderEventId = eventId;
     if (body.type === 'contact_answered' && this.lastReminderEventId) (event as { inResponseToEventId?: string }).inResponseToEventId = this.lastReminderEventId;
     this.events.push(event);
   }
 
   shock(day: number, shock: Omit<TrueShock, 'occurredOn'>): void {
-    this.shocks.push({ kind: shock.kind, occurredOn: fromDayNumber(day), ...(shock.earner ? { earner: shock.earner } : {}), ...(shock.amountCents !== undefined ? { amountCents: shock.amountCents } : {}) });
+    this.shocks.push({ kind: shock.kind, occurredOn: isoDateOf(day), ...(shock.earner ? { earner: shock.earner } : {}), ...(shock.amountCents !== undefined ? { amountCents: shock.amountCents } : {}) });
   }
 
   monthStart(day: number, state: HouseholdState): void {
@@ -446,7 +437,7 @@ export class HouseholdRecorder {
     const essentialCostsCents = essentialFixedMonthly(state) + state.groceriesFloorCents + state.transportFloorCents;
     const debtServiceCents = debtServiceMonthly(state);
     this.affordability.push({
-      month: fromDayNumber(day),
+      month: isoDateOf(day),
       stableIncomeCents,
       essentialCostsCents,
       debtServiceCents,
@@ -456,7 +447,7 @@ export class HouseholdRecorder {
 
   /** Closes the books: marks the last two days' card payments pending and reports the streams. */
   finish(state: HouseholdState): TrueIncomeStream[] {
-    const lastDays = new Set([fromDayNumber(this.profile.endDay - 1), fromDayNumber(this.profile.endDay - 2)]);
+    const lastDays = new Set([isoDateOf(this.profile.endDay - 1), isoDateOf(this.profile.endDay - 2)]);
     for (const account of this.accounts) {
       for (const t of account.transactions) {
         if (t.bankTransactionCode === 'PMNT-CCRD-POSD' && lastDays.has(t.bookingDate)) {

@@ -103,13 +103,16 @@ function findJob(ctx: EngineContext, e: number, day: number): void {
   const { state, rec } = ctx;
   const random = state.random;
   const earner = state.earners[e]!;
-  const schedule = drawSalarySchedule(random, day);
+  let schedule = drawSalarySchedule(random, day);
+  const employer = drawEmployer(random, schedule);
+  const colleague = state.streams.find((s) => s.kind === 'salary' && s.active && s.payer.name === employer.name);
+  if (colleague) schedule = colleague.schedule;
   const variability = drawPayVariability(random, schedule);
   const monthly = wholeCents(earner.lastNetWageCents * 0.95);
   const perPayment = schedule.rule === 'four_weekly' ? wholeCents((monthly * 12) / 13) : monthly;
   const stream = addIncomeStream(state, rec, {
     kind: 'salary',
-    payer: drawEmployer(random, schedule),
+    payer: employer,
     earner: e as 0 | 1,
     schedule,
     amountCents: perPayment,

@@ -41,9 +41,10 @@ describe('on the synthetic world', () => {
         const nextTrue = future.filter((t) => t.counterpartyIban === stream.payerIban && t.trueCategory === 'income.salary').sort((a, b) => (a.bookingDate < b.bookingDate ? -1 : 1))[0];
         if (paid.length === 0 || !nextTrue) continue;
         salaried += 1;
-        // The income day that holds most of this salary's regular payments (holiday pay aside).
-        const regular = new Set(paid.filter((t) => Math.abs(t.amountCents - stream.regularAmountCents) <= stream.regularAmountCents * 0.05).map((t) => t.id));
-        const day = [...incomeDays].sort((a, b) => b.transactionIds.filter((id) => regular.has(id)).length - a.transactionIds.filter((id) => regular.has(id)).length)[0];
+        // The income day that holds most of this salary's payments.
+        const paidIds = new Set(paid.map((t) => t.id));
+        const overlap = (ids: string[]) => ids.filter((id) => paidIds.has(id)).length;
+        const day = [...incomeDays].sort((x, y) => overlap(y.transactionIds) - overlap(x.transactionIds))[0];
         const predicted = day?.nextDates[0];
         if (predicted && Math.abs(diffDays(predicted, nextTrue.bookingDate)) <= 2) withinTwoDays += 1;
         else misses.push(`${d.household.debtorRef}: predicted ${predicted ?? 'none'}, paid ${nextTrue.bookingDate} (${JSON.stringify(stream.schedule)})`);

@@ -1,6 +1,6 @@
 /**
  * The statistics the synthetic world promises (world-parameters.ts documents the rates and their
- * sources), measured on 1,500 households over a year. Tolerances: shares within a few percentage
+ * sources), measured on 1,000 households over a year. Tolerances: shares within a few percentage
  * points of the documented marginals; shock counts within four Poisson standard deviations (plus
  * 10 %) of hazard × exposure, so a correct world fails about once in 30,000 runs and a wrong rate
  * (off by half) fails reliably.
@@ -10,7 +10,7 @@ import { simulateHouseholds } from '../../src/simulation/simulate-households.js'
 import type { SimulatedHousehold, ShockKind } from '../../src/simulation/simulation.types.js';
 import { WORLD } from '../../src/simulation/world-parameters.js';
 
-const HOUSEHOLDS = 1500;
+const HOUSEHOLDS = 1000;
 const MONTHS = 12;
 let world: SimulatedHousehold[] = [];
 

@@ -34,6 +34,8 @@ export interface OpenPostgresOptions {
   max?: number;
   /** Schema to use as search_path (tests isolate per schema). */
   searchPath?: string;
+  /** Told when an idle pooled connection fails; the pool has already dropped it. */
+  onIdleError?: (error: Error) => void;
 }
 
 export function openPostgres(options: OpenPostgresOptions): DatabaseHandle {
@@ -42,6 +44,9 @@ export function openPostgres(options: OpenPostgresOptions): DatabaseHandle {
     max: options.max ?? 10,
     ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
   });
+  // An idle connection can be closed by the server (restart, failover, admin); the pool replaces it.
+  // Without a listener that error would crash the process.
+  pool.on('error', (error) => options.onIdleError?.(error));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
