@@ -85,8 +85,13 @@ export function explainAffordability(input: ExplanationInput): { nl: string; en:
     nl.push(`U betaalt nu al gemiddeld ${eur(avg.debtServiceCents)} per maand af aan schulden.`);
     en.push(`${eurEn(avg.debtServiceCents)} a month already goes to repaying debts.`);
   }
-  nl.push(`Dan blijft er gemiddeld ${eur(avg.disposableCents)} per maand over.`);
-  en.push(`That leaves ${eurEn(avg.disposableCents)} a month on average.`);
+  if (avg.disposableCents >= 0) {
+    nl.push(`Dan blijft er gemiddeld ${eur(avg.disposableCents)} per maand over.`);
+    en.push(`That leaves ${eurEn(avg.disposableCents)} a month on average.`);
+  } else {
+    nl.push(`Dan komt u gemiddeld ${eur(-avg.disposableCents)} per maand tekort.`);
+    en.push(`That is ${eurEn(-avg.disposableCents)} a month short on average.`);
+  }
 
   nl.push(`Van uw inkomen moet altijd een deel overblijven om van te leven. Dat heet de beslagvrije voet. Bij een inkomen van ${eur(avg.incomeCents)} is dat ${eur(p.protectedCents)}.`);
   en.push(`Part of the income must always be left to live on: the protected amount (beslagvrije voet). For an income of ${eurEn(avg.incomeCents)} it is ${eurEn(p.protectedCents)}.`);

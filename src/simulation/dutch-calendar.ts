@@ -165,10 +165,6 @@ export function nextWorkingDay(day: number): number {
   return d;
 }
 
-export function isoWorkingDay(date: IsoDate): boolean {
-  return isWorkingDay(toDayNumber(date));
-}
-
 export type WorkingDayShift = 'previous_working_day' | 'next_working_day';
 
 /**

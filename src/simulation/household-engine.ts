@@ -342,7 +342,7 @@ function paydayHousekeeping(ctx: EngineContext, day: number): void {
 }
 
 export function handOverToAgency(ctx: EngineContext, creditorName: string, principalCents: number, day: number, agencyName: string, fromOurCreditor = false): void {
-  const { state, rec } = ctx;
+  const { state } = ctx;
   const c = WORLD.creditor;
   // Collection costs under the WIK scale: 15 % of the first EUR 2,500, at least EUR 40.
   const costs = Math.max(c.collectionCostsMinimumCents, wholeCents(principalCents * c.collectionCostsShare));
@@ -510,7 +510,7 @@ function dailySpending(ctx: EngineContext, day: number): void {
 }
 
 function buyNowPayLater(ctx: EngineContext, amount: number, day: number): void {
-  const { state, profile, rec } = ctx;
+  const { state, profile } = ctx;
   const provider = counterpartyNamed(profile.bnplProvider);
   const seq = ++state.nextBnplSeq;
   if (profile.bnplProvider === 'in3') {

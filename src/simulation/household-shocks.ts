@@ -325,7 +325,6 @@ function changeContactDetails(ctx: EngineContext, day: number): void {
 /** A new current account at another bank; the old one closes. The creditor learns of it only when told. */
 export function changeBank(ctx: EngineContext, day: number): void {
   const { state, profile, rec } = ctx;
-  state.accountGeneration++;
   rec?.bankChange(day, state.currentBalanceCents);
   rec?.shock(day, { kind: 'bank_change' });
   const c = state.creditor;

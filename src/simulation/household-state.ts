@@ -209,7 +209,6 @@ export interface CreditorRelationState {
   arrearsEvents: number;
   /** Price rise pending for the next invoice (factor), 0 when none. */
   pendingPriceRise: number;
-  eventSeq: number;
 }
 
 export interface EarnerState {
@@ -232,8 +231,6 @@ export interface HouseholdState {
   children: number;
   childAges: number[];
   tenure: 'owner' | 'social_rent' | 'private_rent';
-  /** Bank-account generation: 0 for the first current account, +1 per bank change. */
-  accountGeneration: number;
   currentBalanceCents: number;
   savingsBalanceCents: number;
   overdraftLimitCents: number;

@@ -26,7 +26,9 @@
  *   pay before it. Net salary of the main earner log-normal, median EUR 2,600 (CBS median net
  *   employee income), spread 0.33; a working partner (70 % of salaried couples) mostly part-time,
  *   median EUR 1,500. Holiday pay (vakantiegeld, 8 % of gross, roughly 0.65 of a net month) comes
- *   with the May salary.
+ *   with the May salary. Flex workers (on-call, temp and zero-hours contracts; CBS counts about 1.9
+ *   million of 9 million employees) are paid for the hours worked: half of four-weekly and 6 % of
+ *   monthly payrolls vary per payment with a log-scale spread of 0.25 (income-streams.ts).
  * - UWV (WW, WIA, Wajong): monthly on a fixed day of the month per person between the 20th and the
  *   27th, previous working day when closed. UWV publishes a pay date per month; a fixed day is our
  *   simplification of "around the same working day each month". Holiday pay separately in May.
@@ -51,8 +53,11 @@
  * - Housing on the 1st: owners (more likely with higher income; 55 % of pensioners) pay a mortgage of
  *   about 24 % of net income to their bank; renters pay a housing corporation (social rent, median
  *   EUR 700, at most the 2025 liberalisation limit EUR 900) or a private landlord (median EUR 1,250),
- *   by direct debit (60 %) or standing order (40 %).
- * - Energy: the creditor we simulate (see below); water (EUR 22–38), health insurance (EUR 158 per
+ *   by direct debit (60 %) or standing order (40 %). The shortage of social housing leaves a quarter of
+ *   renters with a net income under EUR 3,000 in the private sector, where rent can exceed what they
+ *   can afford: about one household in twenty is structurally short (affordable amount nil).
+ * - Energy: the creditor we simulate (see below), a monthly advance of about EUR 120 (single) to
+ *   EUR 200 (family), log-normal spread 0.25 (2025 averages of Dutch suppliers' advances); water (EUR 22–38), health insurance (EUR 158 per
  *   adult, the 2025 average basic premium plus a typical supplement; children are free), other
  *   insurance for 75 %, telecom (a home-internet package and a mobile subscription per adult), 0–4
  *   streaming or fitness subscriptions, municipal taxes in ten monthly instalments (EUR 450 a year
@@ -60,23 +65,33 @@
  * - Living costs: groceries at least the Nibud-like floor (EUR 260 single, +170 per extra adult, +130 per
  *   child), transport (a car for 60 % of multi-person and 40 % of one-person households), cash for 35 %.
  *   Whatever the household spends beyond its fixed costs is set by its spending propensity (below).
+ *   Shopping follows the season (Black Friday and Sinterklaas in November ×1.2, Christmas ×1.5, a lean
+ *   January ×0.8), and 70 % of households (35 % of benefit households) pay a summer holiday in June,
+ *   July or August of a quarter to two thirds of a month's income, scaled by their spending propensity.
+ * - Priorities when money is short: before paying an arrear or keeping a promise a household keeps back
+ *   food and transport at its floor and the essential bills due before its next payday. A household
+ *   that is short every month therefore falls behind on the energy bill rather than going hungry or
+ *   missing rent, which is what makes arrears follow from the balance (household-engine.ts).
  *
  * ## Hidden traits
- * - Buffer: next to no savings (EUR 0–300) for 22 % of salaried, 8 % of pensioner and 55 % of benefit
- *   households (about 23 % overall: Nibud and DNB find about one in five households cannot absorb a
+ * - Buffer: next to no savings (EUR 0–300) for 25 % of salaried, 8 % of pensioner and 60 % of benefit
+ *   households (about 25 % overall: Nibud and DNB find about one in five households cannot absorb a
  *   EUR 1,000 setback, and far more among benefit recipients); the rest log-normal, median 2.5 months
  *   of income scaled by literacy and (square root of) income relative to the median wage.
  * - Financial literacy: 18 % low (2.5 million of about 14 million adults have trouble reading or
  *   doing sums, Stichting Lezen & Schrijven), the rest mostly high. Literacy decides whether a
  *   household keeps money aside for coming direct debits, chooses a collection day after payday,
  *   tells the creditor about a new bank account, and which channel it answers by.
- * - Willingness to pay: 7 % are "won't payers" (0.05–0.35), the rest high. Low willingness refuses
- *   direct debits (MS02) or reclaims them (MD06), especially on a disputed invoice, and ignores reminders.
+ * - Willingness to pay: 7 % are "won't payers" (0.05–0.35), the rest high. A collection is refused
+ *   (MS02, 60 %) or reclaimed within the refund right (MD06, 40 %) with probability (1 − willingness)² ×
+ *   (0.08, or 0.5 on a disputed invoice, + 0.3 when paying would leave the household short): rare for
+ *   ordinary payers, common for won't-payers. Low willingness also ignores reminders.
  * - Forgetfulness: 28 % keep no administration (shared/domain/README.md), forgetfulness 0.5–0.95;
  *   the rest 0–0.3. It delays noticing reminders, and makes manual payers miss due dates, promises
  *   and instalments.
  * - Spending propensity: share of the money left after fixed costs that the household spends, normal
- *   around 0.90 (spread 0.09): about one in eight lives beyond its means and slowly eats its buffer.
+ *   around 0.94 (spread 0.13): about a third live at or beyond their means and slowly eat their buffer;
+ *   a household that notices a payment problem spends a little less afterwards.
  *   Spending follows income changes with a lag (a third of the gap closes each month), which is
  *   what turns an income shock into arrears.
  * - Gambling: 25 % play a lottery by subscription; 4 % gamble actively (casino, sports betting,
@@ -114,9 +129,19 @@
  * after its payday. Dunning: reminder 1 at 7 days past due, the 14-day letter at 21, a final notice
  * at 42; arrears events at 30, 60 and 90 days past due; at 90 days past due the overdue amount goes
  * to a collection agency, or is written off below EUR 50 (collection would cost more than it yields).
- * A household that answers but cannot pay at once promises to pay after its next payday or asks for
- * an arrangement (six monthly instalments, at least EUR 25); an instalment more than 14 days late
- * breaks it. Nothing in this process looks at a risk score: arrears happen when the mechanics say so.
+ * A next letter waits at least a week (fourteen days after the 14-day letter). A household notices a
+ * reminder or a returned debit after a delay that grows with forgetfulness and lasting money stress,
+ * answers with a probability that grows with willingness, literacy and the reminder's stage and
+ * shrinks with stress (shame), pays at once when its money allows, else promises to pay after its
+ * next payday or asks for an arrangement (six monthly instalments, at least EUR 25); an instalment
+ * more than 14 days late breaks it. Nothing in this process looks at a risk score: arrears happen
+ * when the mechanics say so.
+ *
+ * ## What this gives (measured on 1,000–3,000 households, seeds 1, 7, 13 and the test seed)
+ * Arrears within 90 days of an as-of date on 6–8 % of (household, as-of date) pairs, with the
+ * Monte Carlo probability agreeing with the realised share within half a percentage point; 15–18 %
+ * of households in arrears at least once in 18 months; 2–3 % of collections returned, AM04 most of
+ * them. test/simulation/world-statistics.test.ts checks these.
  */
 export const WORLD = {
   incomeSource: [

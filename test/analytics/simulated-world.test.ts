@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { categorise, compileRuleSet } from '../../src/analytics/categorisation/categorise.js';
 import { DEFAULT_RULE_SET } from '../../src/analytics/categorisation/default-rules.js';
 import { detectIncomeDays } from '../../src/analytics/income-days.js';
+import { detectRecurringStreams } from '../../src/analytics/streams/detect-streams.js';
 import { diffDays } from '../../src/platform/dates.js';
 import { accuracyReport, formatAccuracyReport } from './accuracy-report.js';
 import { simulatedDebtors } from './simulated-world.js';
@@ -25,6 +26,42 @@ describe('on the synthetic world', () => {
     console.log(formatAccuracyReport('simulated households', report));
     expect(report.total).toBeGreaterThan(10_000);
     expect(report.accuracy).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('finds each true income stream as one stream with its rhythm for at least 90 % of streams', () => {
+    const expected: Record<string, string> = { monthly: 'monthly', last_working_day: 'monthly', four_weekly: 'four-weekly', quarterly: 'quarterly' };
+    let streams = 0;
+    let found = 0;
+    const misses: string[] = [];
+    for (const d of debtors) {
+      const past = d.transactions.filter((t) => t.bookingDate < AS_OF);
+      const detected = detectRecurringStreams(categorise(past, { rules, ownIbans: d.ownIbans, accountHolderNames: d.accountHolderNames }), { asOf: AS_OF });
+      // Payments of one payer and category belong to the true stream they fit best: the allowance its
+      // remittance names, else the nearest regular amount (two earners at one employer).
+      const truthStreams = d.household.truth.incomeStreams;
+      const streamOf = (t: (typeof past)[number]) => {
+        const rivals = truthStreams.filter((s) => s.payerIban === t.counterpartyIban && s.category === t.trueCategory);
+        const named = rivals.find((s) => (t.remittanceUnstructured ?? '').toLowerCase().includes(s.kind.replace('_', ' ').replace('kindgebonden budget', 'kindgebonden')));
+        return named ?? [...rivals].sort((x, y) => Math.abs(t.amountCents - x.regularAmountCents) - Math.abs(t.amountCents - y.regularAmountCents))[0];
+      };
+      for (const truth of truthStreams) {
+        const paid = past.filter((t) => streamOf(t) === truth);
+        if (paid.length < 3) continue;
+        streams += 1;
+        const paidIds = new Set(paid.map((t) => t.id));
+        const best = [...detected].sort((x, y) => y.transactionIds.filter((id) => paidIds.has(id)).length - x.transactionIds.filter((id) => paidIds.has(id)).length)[0];
+        const covered = best ? best.transactionIds.filter((id) => paidIds.has(id)).length : 0;
+        // Partners with the same benefit from the same payer (two AOW payments a month) cannot be told
+        // apart here; each of them should hold its share.
+        const twins = truthStreams.filter((s) => s.payerIban === truth.payerIban && s.category === truth.category && s.regularAmountCents === truth.regularAmountCents).length;
+        // Holiday pay and a partner's pay from the same employer may sit apart; most payments must be in the stream.
+        if (best && best.frequency === expected[truth.schedule.rule] && covered >= (0.75 * paid.length) / twins) found += 1;
+        else misses.push(`${d.household.debtorRef} ${truth.kind} ${truth.schedule.rule}: ${best?.frequency ?? 'none'} with ${covered}/${paid.length}`);
+      }
+    }
+    console.log(`income streams found with their rhythm: ${found}/${streams} (${((found / streams) * 100).toFixed(1)} %)${misses.length ? `\n  ${misses.slice(0, 10).join('\n  ')}` : ''}`);
+    expect(streams).toBeGreaterThan(100);
+    expect(found / streams).toBeGreaterThanOrEqual(0.9);
   });
 
   it('predicts the next payday within 2 days for at least 95 % of salaried debtors', () => {

@@ -12,7 +12,7 @@
  */
 import { addDays, diffDays, type IsoDate } from '../../platform/dates.js';
 import type { CategorisedTransaction } from '../categorisation/categorise.js';
-import { normaliseCounterpartyName } from '../counterparty-name.js';
+import { normaliseCounterpartyName, tokenise } from '../counterparty-name.js';
 import type { CategoryId } from '../taxonomy.js';
 import { AVERAGE_DAYS_PER_MONTH, cadenceOf, detectCadence, nextOnGrid, type CadenceFit, type Frequency } from './cadence.js';
 
@@ -93,11 +93,57 @@ export function detectRecurringStreams(transactions: readonly CategorisedTransac
 /**
  * One counterparty can hold several streams (Belastingdienst pays zorgtoeslag and huurtoeslag on the
  * same day) or one stream plus one-offs (an energy supplier's monthly instalment and its yearly
- * settlement). The whole group is tried first; when it has no rhythm, it is split by amount and
- * each amount cluster is tried; clusters that still have no rhythm stay together as one irregular stream.
+ * settlement). In order, until each part has a rhythm: the whole group; the group split by what the
+ * remittance says; what is left split by amount (a cluster may drop one outlier, and clusters that
+ * follow each other in time, like a salary before and after a raise, are joined). What still has no
+ * rhythm stays together as one irregular stream.
  */
 function splitIntoStreams(group: CategorisedTransaction[], tolerance: number): CategorisedTransaction[][] {
   if (detectCadence(group.map((t) => t.bookingDate))) return [group];
+  // First by what the remittance says, dates and month names aside: "VOORSCHOT ZORGTOESLAG" and
+  // "VOORSCHOT HUURTOESLAG" are two streams even when their amounts are close, and so are
+  // "AOW 01-2025 SVB 1072828" and "AOW 01-2025 SVB 4159648" (one per partner, a recurring person number).
+  const regularByText: CategorisedTransaction[][] = [];
+  const unexplained: CategorisedTransaction[] = [];
+  const bySignature = new Map<string, CategorisedTransaction[]>();
+  const words = group.map((tx) => tokenise(tx.remittanceUnstructured));
+  const referenceUses = new Map<string, number>();
+  for (const list of words) for (const word of new Set(list)) if (isReference(word)) referenceUses.set(word, (referenceUses.get(word) ?? 0) + 1);
+  for (const [i, tx] of group.entries()) {
+    const signature = words[i]!.filter((w) => (isReference(w) ? referenceUses.get(w)! >= 2 : w.length >= 3 && !/\d/.test(w) && !MONTH_WORDS.has(w))).join(' ');
+    const list = bySignature.get(signature);
+    if (list) list.push(tx);
+    else bySignature.set(signature, [tx]);
+  }
+  if (bySignature.size > 1) {
+    for (const members of bySignature.values()) {
+      if (members.length >= 2 && detectCadence(members.map((t) => t.bookingDate))) regularByText.push(members);
+      else unexplained.push(...members);
+    }
+  } else unexplained.push(...group);
+  // A single payment left over is no stream.
+  return [...regularByText, ...(unexplained.length >= 2 ? splitByAmount(unexplained.sort(byDate), tolerance) : [])];
+}
+
+const MONTH_WORDS = new Set([
+  'januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober', 'november', 'december',
+  'january', 'february', 'march', 'may', 'june', 'july', 'august', 'october',
+  'jan', 'feb', 'mrt', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'okt', 'oct', 'nov', 'dec',
+]);
+
+/**
+ * A word with digits long enough to be a customer, personnel or policy number, not a date part
+ * ("01", "2025", "29.01.25"). Such a number names a stream only when it recurs in the group;
+ * one-off transaction references do not.
+ */
+const MIN_REFERENCE_LENGTH = 5;
+
+function isReference(word: string): boolean {
+  return word.length >= MIN_REFERENCE_LENGTH && /\d/.test(word);
+}
+
+function splitByAmount(group: CategorisedTransaction[], tolerance: number): CategorisedTransaction[][] {
+  if (group.length >= 2 && detectCadence(group.map((t) => t.bookingDate))) return [group];
   const clusters = clusterByAmount(group, tolerance);
   const regular: CategorisedTransaction[][] = [];
   const rest: CategorisedTransaction[] = [];
