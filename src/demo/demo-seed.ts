@@ -4,7 +4,6 @@
  * loaded through the public API so that every endpoint has data at once.
  */
 import type { DatabaseHandle } from '../platform/database/connection.js';
-import type { AppInstance } from '../platform/http/types.js';
 import { createApiKey, ensureTenant } from '../tenants/api-key.service.js';
 import type { ApiKeyRole } from '../tenants/tenant.table.js';
 import { simulateHouseholds } from '../simulation/simulate-households.js';

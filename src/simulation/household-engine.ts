@@ -15,12 +15,13 @@ import {
   clamp,
   roundToStep,
   stableMonthlyIncome,
-  targetVariableBudget, wholeCents
+  targetVariableBudget,
+  wholeCents,
 } from './household-budget.js';
 import { creditorDay } from './creditor-process.js';
 import type { HouseholdRecorder } from './household-recorder.js';
 import { monthlyShocks, reviewAllowances, streamEnded } from './household-shocks.js';
-import { addObligation, makeObligation, NEVER, type HouseholdProfile, type HouseholdState, type ObligationState } from './household-state.js';
+import { addObligation, makeObligation, NEVER, type HouseholdProfile, type HouseholdState, type IncomeStreamState, type ObligationState } from './household-state.js';
 import { WORLD } from './world-parameters.js';
 import { COLLECTION_AGENCIES, counterpartyNamed, CONSUMER_LENDERS, PAYDAY_LENDERS } from './counterparties.js';
 import { logNormalQuantiles } from './seeded-random.js';
@@ -56,7 +57,7 @@ export function simulateDay(ctx: EngineContext): void {
     // Indexed loops in the daily path: they never allocate an iterator, whatever tier V8 runs them in.
     for (let i = 0; i < state.streams.length; i++) {
       const stream = state.streams[i]!;
-      if (stream.active && stream.nextDay === day && payStream(ctx, stream.id, day)) mainPayday = true;
+      if (stream.active && stream.nextDay === day && payStream(ctx, stream, day)) mainPayday = true;
       if (stream.active && stream.nextDay < next) next = stream.nextDay;
     }
     state.nextIncomeDay = next;
@@ -165,9 +166,8 @@ export function debitReserved(ctx: EngineContext, cents: number): void {
 // Income
 
 /** Pays a stream; returns true when it is the household's main income. */
-function payStream(ctx: EngineContext, streamId: number, day: number): boolean {
+function payStream(ctx: EngineContext, stream: IncomeStreamState, day: number): boolean {
   const { state, rec } = ctx;
-  const stream = state.streams.find((s) => s.id === streamId)!;
   if (stream.kind === 'ww' && stream.paymentsMade === WORLD.benefits.ww.firstMonths) {
     // WW steps down from 75 % to 70 % of the last wage after two months (WW art. 47).
     stream.amountCents = wholeCents((stream.amountCents * WORLD.benefits.ww.laterShare) / WORLD.benefits.ww.firstMonthsShare);

@@ -11,7 +11,8 @@ import {
   groceriesFloorCents,
   kinderbijslagPerQuarter,
   monthlyEquivalentOfStream,
-  roundToStep, wholeCents
+  roundToStep,
+  wholeCents,
 } from './household-budget.js';
 import { nextObligationDay, type EngineContext } from './household-engine.js';
 import { addObligation, makeObligation, NEVER, watchStream, type IncomeStreamState, type ObligationState } from './household-state.js';
