@@ -9,7 +9,7 @@
  * income day says which source it used.
  */
 import type { IsoDate } from '../platform/dates.js';
-import { civilOf, dayInMonthAfter, dayNumberOfIso, isoOfDayNumber, weekdayOfDayNumber } from './calendar/day-number.js';
+import { civilOf, dayInMonthAfter, dayNumberOfIso, isoOfDayNumber, weekdayOfDayNumber } from '../platform/day-number.js';
 import { DUTCH_HOLIDAY_RULES, shiftDayNumberToWorkingDay, type HolidayCalendar, type WorkingDayShift } from './calendar/dutch-holidays.js';
 import { MONEY_ARRIVAL_CALENDAR, arrivalRuleFor, type MoneyArrivalRule } from './calendar/money-arrival-calendar.js';
 import type { CategorisedTransaction } from './categorisation/categorise.js';

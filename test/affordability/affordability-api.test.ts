@@ -60,10 +60,10 @@ describe('affordability report through the API', () => {
   it('gives the same report for brought transactions and stores nothing', async () => {
     const l = loaded[0]!;
     const stored = (await get(`/v1/debtors/${l.debtorId}/affordability?asOf=${TODAY}`)).json();
-    const transactions = [];
+    const transactions: Record<string, unknown>[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await get(`/v1/debtors/${l.debtorId}/transactions?limit=5000${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      const page: { items: Record<string, unknown>[]; nextCursor: string | null } = (await get(`/v1/debtors/${l.debtorId}/transactions?limit=5000${cursor ? `&cursor=${cursor}` : ''}`)).json();
       transactions.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);

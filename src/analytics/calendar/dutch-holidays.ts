@@ -11,7 +11,7 @@
  * payments, is closed on them: no salary or allowance can arrive that day (ECB, TARGET closing days).
  */
 import { addDays, isoDateFromParts, weekday, type IsoDate } from '../../platform/dates.js';
-import { civilOf, dayNumberOfIso, isoOfDayNumber, weekdayOfDayNumber } from './day-number.js';
+import { civilOf, dayNumberOfIso, isoOfDayNumber, weekdayOfDayNumber } from '../../platform/day-number.js';
 
 export type HolidayRule =
   | { id: string; name: string; kind: 'fixed'; month: number; day: number; validFrom: IsoDate; validUntil?: IsoDate; sundayMovesTo?: number; everyYears?: number }

@@ -7,11 +7,11 @@
  * in days) separates them: a monthly series drifts ~2.4 days per step against a 28-day grid, a
  * four-weekly one slips against the calendar month.
  *
- * The arithmetic runs on day numbers (calendar/day-number.ts): every stream of every debtor is
+ * The arithmetic runs on day numbers (platform/day-number.ts): every stream of every debtor is
  * fitted against five rhythms, so this is on the report's hot path.
  */
 import type { IsoDate } from '../../platform/dates.js';
-import { civilOf, dayInMonthAfter, dayNumberOfIso, isoOfDayNumber } from '../calendar/day-number.js';
+import { civilOf, dayInMonthAfter, dayNumberOfIso, isoOfDayNumber } from '../../platform/day-number.js';
 import { shiftDayNumberToWorkingDay } from '../calendar/dutch-holidays.js';
 
 export type Frequency = 'weekly' | 'four-weekly' | 'monthly' | 'quarterly' | 'yearly' | 'irregular';
