@@ -3,6 +3,7 @@ import type { Config } from '../platform/config.js';
 import { openDatabase } from '../platform/database/open.js';
 import { loadDemoWorld, seedDemoIfEmpty } from '../demo/demo-seed.js';
 import { injectClient } from './inject-client.js';
+import { startScheduledJobs } from '../jobs/scheduled-jobs.js';
 
 /** Runs the API until SIGINT/SIGTERM, then drains in-flight requests and closes the database. */
 export async function serveCommand(config: Config): Promise<number> {
@@ -17,6 +18,7 @@ export async function serveCommand(config: Config): Promise<number> {
       demoKey = seeded.keys.find((k) => k.role === 'creditor')!.key;
     }
   }
+  const jobs = startScheduledJobs(database, app.log);
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -27,6 +29,7 @@ export async function serveCommand(config: Config): Promise<number> {
       process.exit(1);
     }, config.shutdownGraceSeconds * 1000 + 5000);
     timer.unref();
+    await jobs.stop();
     await app.close();
     await database.close();
     process.exit(0);
