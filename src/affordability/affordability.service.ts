@@ -45,6 +45,14 @@ export class AffordabilityEngine {
     input: { transactions: AnalysisTransaction[]; balances: AnalysisBalance[]; ownIbans: string[]; accountHolderNames: string[]; asOf: IsoDate; household?: HouseholdGiven },
   ): Promise<AffordabilityReport> {
     const [rules, overrides] = await Promise.all([this.rulesFor(db, tenantId), this.normOverrides(db, tenantId)]);
+    return this.assessWith(input, rules, overrides);
+  }
+
+  private assessWith(
+    input: { transactions: AnalysisTransaction[]; balances: AnalysisBalance[]; ownIbans: string[]; accountHolderNames: string[]; asOf: IsoDate; household?: HouseholdGiven },
+    rules: CompiledRuleSet,
+    overrides: NormOverrides,
+  ): AffordabilityReport {
     let norms;
     try {
       norms = normsAt(input.asOf, overrides);
@@ -59,16 +67,20 @@ export class AffordabilityEngine {
   async assessStored(db: Db, tenantId: string, debtorId: string, options: { asOf: IsoDate; today: IsoDate; household?: HouseholdGiven }): Promise<AffordabilityReport> {
     const debtor = await getDebtor(db, tenantId, debtorId);
     await requireConsent(db, tenantId, debtorId, { access: ['transactions'], purposes: ['affordability_assessment', 'repayment_plan'] }, { today: options.today });
-    const data = await loadAnalysisData(db, tenantId, debtorId, addMonths(options.asOf, -HISTORY_MONTHS), options.asOf);
+    // Independent reads run side by side on the pool: the report's latency is the slowest, not the sum.
+    const [data, rules, overrides] = await Promise.all([
+      loadAnalysisData(db, tenantId, debtorId, addMonths(options.asOf, -HISTORY_MONTHS), options.asOf),
+      this.rulesFor(db, tenantId),
+      this.normOverrides(db, tenantId),
+    ]);
     const household = options.household ?? (debtor.household?.composition ? { composition: debtor.household.composition, ...(debtor.household.pensionAge !== undefined ? { pensionAge: debtor.household.pensionAge } : {}) } : undefined);
-    return this.assessGiven(db, tenantId, { ...data, asOf: options.asOf, ...(household ? { household } : {}) });
+    return this.assessWith({ ...data, asOf: options.asOf, ...(household ? { household } : {}) }, rules, overrides);
   }
 }
 
 export async function loadAnalysisData(db: Db, tenantId: string, debtorId: string, from: IsoDate, to: IsoDate) {
-  const accounts = await db.selectFrom('bank_accounts').select(['id', 'iban', 'owner_name']).where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId).execute();
-  const ibanOf = new Map(accounts.map((a) => [a.id, a.iban]));
-  const rows = await db
+  const accountsQuery = db.selectFrom('bank_accounts').select(['id', 'iban', 'owner_name']).where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId).execute();
+  const rowsQuery = db
     .selectFrom('bank_transactions')
     .select([
       'id',
@@ -96,6 +108,16 @@ export async function loadAnalysisData(db: Db, tenantId: string, debtorId: strin
     .orderBy('booking_date')
     .orderBy('id')
     .execute();
+  const balancesQuery = db
+    .selectFrom('bank_balances')
+    .select(['account_id', 'date', 'amount_cents', 'type'])
+    .where('tenant_id', '=', tenantId)
+    .where('debtor_id', '=', debtorId)
+    .where('date', '>=', from)
+    .where('date', '<=', to)
+    .execute();
+  const [accounts, rows, balanceRows] = await Promise.all([accountsQuery, rowsQuery, balancesQuery]);
+  const ibanOf = new Map(accounts.map((a) => [a.id, a.iban]));
   const transactions: AnalysisTransaction[] = rows.map((r) => ({
     id: String(r.id),
     accountIban: ibanOf.get(r.account_id) ?? null,
@@ -115,14 +137,6 @@ export async function loadAnalysisData(db: Db, tenantId: string, debtorId: strin
     returnReasonCode: r.return_reason_code,
     reversal: r.reversal,
   }));
-  const balanceRows = await db
-    .selectFrom('bank_balances')
-    .select(['account_id', 'date', 'amount_cents', 'type'])
-    .where('tenant_id', '=', tenantId)
-    .where('debtor_id', '=', debtorId)
-    .where('date', '>=', from)
-    .where('date', '<=', to)
-    .execute();
   const balances: AnalysisBalance[] = balanceRows.map((b) => ({ accountIban: ibanOf.get(b.account_id) ?? null, date: b.date, amountCents: Number(b.amount_cents), type: b.type as BalanceType }));
   return {
     transactions,

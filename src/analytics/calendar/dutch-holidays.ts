@@ -130,9 +130,73 @@ export function shiftToWorkingDay(date: IsoDate, shift: WorkingDayShift, calenda
 
 export function shiftDayNumberToWorkingDay(dayNumber: number, shift: WorkingDayShift, calendar: HolidayCalendar = DUTCH_HOLIDAY_RULES): number {
   if (shift === 'none') return dayNumber;
-  const step = shift === 'next' ? 1 : -1;
+  return workingDayShifts(calendar)[shift].shifted(dayNumber);
+}
+
+/** The walk itself: what every entry of a shift table holds. */
+function walkToWorkingDay(dayNumber: number, step: 1 | -1, calendar: HolidayCalendar): number {
   let day = dayNumber;
   // A run of non-working days is at most a long weekend plus Christmas; the bound only guards bad calendars.
   for (let guard = 0; guard < 14 && !isWorkingDayNumber(day, calendar); guard += 1) day += step;
   return day;
+}
+
+/** Days per table block: a block covers about 17 months, so a debtor's history needs two or three. */
+const SHIFT_BLOCK_DAYS = 512;
+
+/**
+ * Where each day lands when moved to a working day in one direction, remembered per day. Payday
+ * learning asks this for tens of thousands of candidate days per report, and walking days while
+ * looking up each year's holidays dominated the report's run time. Each entry is filled by
+ * walkToWorkingDay the first time its day is asked for (NaN marks "not yet"), so a lookup answers
+ * exactly what the walk answers, errors included: nothing is computed for a day nobody asked about
+ * (the holiday rules throw for years they cannot date, such as before 1900).
+ */
+export class WorkingDayShiftTable {
+  private readonly blocks = new Map<number, Float64Array>();
+
+  constructor(
+    private readonly calendar: HolidayCalendar,
+    private readonly step: 1 | -1,
+  ) {}
+
+  shifted(dayNumber: number): number {
+    // Day numbers are whole; anything else cannot index a table and takes the walk.
+    if (!Number.isInteger(dayNumber)) return walkToWorkingDay(dayNumber, this.step, this.calendar);
+    const block = Math.floor(dayNumber / SHIFT_BLOCK_DAYS);
+    let table = this.blocks.get(block);
+    if (table === undefined) {
+      table = new Float64Array(SHIFT_BLOCK_DAYS).fill(Number.NaN);
+      this.blocks.set(block, table);
+    }
+    const index = dayNumber - block * SHIFT_BLOCK_DAYS;
+    let shifted = table[index]!;
+    if (Number.isNaN(shifted)) {
+      shifted = walkToWorkingDay(dayNumber, this.step, this.calendar);
+      table[index] = shifted;
+    }
+    return shifted;
+  }
+}
+
+export interface WorkingDayShifts {
+  next: WorkingDayShiftTable;
+  previous: WorkingDayShiftTable;
+}
+
+/**
+ * Safe to share between reports and tenants: the tables hold calendar facts only (which day is a
+ * working day under these rules, a pure function of the date), never anything of a debtor. They
+ * are kept per calendar object, like the holiday lists above, and go when the calendar goes.
+ */
+const shiftTablesByCalendar = new WeakMap<HolidayCalendar, WorkingDayShifts>();
+
+/** The shift tables of a calendar, for loops that shift many days: fetch once, then call shifted() per day. */
+export function workingDayShifts(calendar: HolidayCalendar = DUTCH_HOLIDAY_RULES): WorkingDayShifts {
+  let tables = shiftTablesByCalendar.get(calendar);
+  if (tables === undefined) {
+    tables = { next: new WorkingDayShiftTable(calendar, 1), previous: new WorkingDayShiftTable(calendar, -1) };
+    shiftTablesByCalendar.set(calendar, tables);
+  }
+  return tables;
 }

@@ -4,21 +4,19 @@
  * Amounts are signed; the decimal mark follows the locale, so it is read from the amount itself and an
  * amount that could be read two ways ("1.234") is refused rather than guessed.
  */
-import type { BankFormatAdapter, DetectHints, ParseOptions, ParsedStatement } from '../canonical.js';
 import { normaliseIban } from '../canonical.js';
 import {
   accountFromColumn,
   detectCsvSeparator,
   firstNonBlankLine,
   normaliseColumnName,
-  parseCsvStatement,
-  peekText,
   readCsvAmount,
   readCsvDate,
   textOrNull,
   type CsvEntry,
   type CsvLayout,
   type CsvRow,
+  headerCsvAdapter,
 } from './csv-reader.js';
 
 const REQUIRED_COLUMNS = ['Date', 'Interest Date', 'Amount', 'Counterparty', 'Name', 'Description'] as const;
@@ -58,25 +56,13 @@ function readBunqRow(row: CsvRow): CsvEntry {
   };
 }
 
-const bunqLayout: CsvLayout = {
+const bunqLayout = {
   format: 'csv-bunq',
   dialect: (text) => ({ separator: detectCsvSeparator(firstNonBlankLine(text)) ?? ';' }),
   positionalColumns: null,
   isHeader: isBunqHeader,
   requiredColumns: REQUIRED_COLUMNS,
   readRow: readBunqRow,
-};
+} satisfies CsvLayout;
 
-function detectBunq(input: Buffer, _hints?: DetectHints): number {
-  const first = firstNonBlankLine(peekText(input));
-  const separator = detectCsvSeparator(first);
-  if (!separator) return 0;
-  return isBunqHeader(first.split(separator).map((f) => f.replace(/^"|"$/g, ''))) ? 0.95 : 0;
-}
-
-export const csvBunqAdapter = {
-  format: 'csv-bunq',
-  produces: ['csv-bunq'],
-  detect: detectBunq,
-  parse: (input: Buffer, options: ParseOptions = {}): ParsedStatement => parseCsvStatement(input, options, bunqLayout),
-} satisfies BankFormatAdapter;
+export const csvBunqAdapter = headerCsvAdapter(bunqLayout);

@@ -3,7 +3,6 @@
  * "MutatieSoort", comma separated with "Mutatiesoort", and semicolon separated with extra columns
  * ("Saldo na mutatie", "Tag"). Amounts are unsigned with a decimal comma; "Af Bij" gives the direction.
  */
-import type { BankFormatAdapter, DetectHints, ParseOptions, ParsedStatement } from '../canonical.js';
 import { normaliseIban } from '../canonical.js';
 import {
   accountFromColumn,
@@ -11,14 +10,13 @@ import {
   detectCsvSeparator,
   firstNonBlankLine,
   normaliseColumnName,
-  parseCsvStatement,
-  peekText,
   readCsvAmount,
   readCsvDate,
   textOrNull,
   type CsvEntry,
   type CsvLayout,
   type CsvRow,
+  headerCsvAdapter,
 } from './csv-reader.js';
 import { parsePaymentDescription } from './payment-description.js';
 
@@ -83,26 +81,13 @@ function readIngRow(row: CsvRow): CsvEntry {
   };
 }
 
-const ingLayout: CsvLayout = {
+const ingLayout = {
   format: 'csv-ing',
   dialect: (text) => ({ separator: detectCsvSeparator(firstNonBlankLine(text)) ?? ',' }),
   positionalColumns: null,
   isHeader: isIngHeader,
   requiredColumns: REQUIRED_COLUMNS,
   readRow: readIngRow,
-};
+} satisfies CsvLayout;
 
-function detectIng(input: Buffer, _hints?: DetectHints): number {
-  const first = firstNonBlankLine(peekText(input));
-  const separator = detectCsvSeparator(first);
-  if (!separator) return 0;
-  const fields = first.split(separator).map((f) => f.replace(/^"|"$/g, ''));
-  return isIngHeader(fields) ? 0.95 : 0;
-}
-
-export const csvIngAdapter = {
-  format: 'csv-ing',
-  produces: ['csv-ing'],
-  detect: detectIng,
-  parse: (input: Buffer, options: ParseOptions = {}): ParsedStatement => parseCsvStatement(input, options, ingLayout),
-} satisfies BankFormatAdapter;
+export const csvIngAdapter = headerCsvAdapter(ingLayout);

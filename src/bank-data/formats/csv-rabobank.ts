@@ -3,7 +3,6 @@
  * field quoted, a header row, dates as YYYY-MM-DD and signed amounts with a decimal comma ("+2500,00",
  * "-45,00"). Older downloads are windows-1252, newer ones UTF-8; the reader decides per file.
  */
-import type { BankFormatAdapter, DetectHints, ParseOptions, ParsedStatement } from '../canonical.js';
 import { normaliseIban } from '../canonical.js';
 import {
   accountFromColumn,
@@ -11,14 +10,13 @@ import {
   detectCsvSeparator,
   firstNonBlankLine,
   normaliseColumnName,
-  parseCsvStatement,
-  peekText,
   readCsvAmount,
   readCsvDate,
   textOrNull,
   type CsvEntry,
   type CsvLayout,
   type CsvRow,
+  headerCsvAdapter,
 } from './csv-reader.js';
 import { bicOrNull } from './payment-description.js';
 
@@ -71,25 +69,13 @@ function readRabobankRow(row: CsvRow): CsvEntry {
   };
 }
 
-const rabobankLayout: CsvLayout = {
+const rabobankLayout = {
   format: 'csv-rabobank',
   dialect: (text) => ({ separator: detectCsvSeparator(firstNonBlankLine(text)) ?? ',' }),
   positionalColumns: null,
   isHeader: isRabobankHeader,
   requiredColumns: REQUIRED_COLUMNS,
   readRow: readRabobankRow,
-};
+} satisfies CsvLayout;
 
-function detectRabobank(input: Buffer, _hints?: DetectHints): number {
-  const first = firstNonBlankLine(peekText(input));
-  const separator = detectCsvSeparator(first);
-  if (!separator) return 0;
-  return isRabobankHeader(first.split(separator).map((f) => f.replace(/^"|"$/g, ''))) ? 0.95 : 0;
-}
-
-export const csvRabobankAdapter = {
-  format: 'csv-rabobank',
-  produces: ['csv-rabobank'],
-  detect: detectRabobank,
-  parse: (input: Buffer, options: ParseOptions = {}): ParsedStatement => parseCsvStatement(input, options, rabobankLayout),
-} satisfies BankFormatAdapter;
+export const csvRabobankAdapter = headerCsvAdapter(rabobankLayout);

@@ -9,6 +9,7 @@ import {
   BankFileError,
   normaliseIban,
   type BankFormat,
+  type BankFormatAdapter,
   type ParseOptions,
   type ParsedAccount,
   type ParsedBalance,
@@ -378,4 +379,22 @@ export function currencyOrThrow(value: string, column: string): string {
   const code = value.trim().toUpperCase();
   if (!/^[A-Z]{3}$/.test(code)) throw new CsvFieldError(`${column} "${value.trim()}" is not an ISO currency code`);
   return code;
+}
+
+/**
+ * The adapter of a CSV export that a header row identifies (ING, Rabobank, bunq): detection reads the
+ * first line with the same header check the parser uses, so the two can never disagree.
+ */
+export function headerCsvAdapter(layout: CsvLayout & { isHeader(fields: string[]): boolean }) {
+  return {
+    format: layout.format,
+    produces: [layout.format],
+    detect(input: Buffer): number {
+      const first = firstNonBlankLine(peekText(input));
+      const separator = detectCsvSeparator(first);
+      if (!separator) return 0;
+      return layout.isHeader(first.split(separator).map((f) => f.replace(/^"|"$/g, ''))) ? 0.95 : 0;
+    },
+    parse: (input: Buffer, options: ParseOptions = {}): ParsedStatement => parseCsvStatement(input, options, layout),
+  } satisfies BankFormatAdapter;
 }
