@@ -44,6 +44,16 @@ function shiftMonth(month: string, by: number): string {
   return `${String(Math.floor(total / 12)).padStart(4, '0')}-${String((total % 12) + 1).padStart(2, '0')}`;
 }
 
+/**
+ * "2025-03-07" (or "2025-03") → 2025 × 12 + 2. Dates are valid ISO dates, so two dates get the
+ * same number exactly when their "YYYY-MM" parts are equal.
+ */
+function monthNumberOf(date: string): number {
+  const year = (date.charCodeAt(0) - 48) * 1000 + (date.charCodeAt(1) - 48) * 100 + (date.charCodeAt(2) - 48) * 10 + (date.charCodeAt(3) - 48);
+  const month = (date.charCodeAt(5) - 48) * 10 + (date.charCodeAt(6) - 48);
+  return year * 12 + month - 1;
+}
+
 /** Nearest-rank percentile: the value at or below which `percentile` % of the values lie. */
 function percentileOf(values: readonly number[], percentile: number): number {
   if (values.length === 0) return 0;
@@ -84,9 +94,10 @@ export function assessAffordability(input: AssessAffordabilityInput): Affordabil
   const variableNorm = living.food + living.personalAndHousehold + living.transport;
   const excludedIncomeRules = new Set(policy.excludedIncomeRuleIds);
 
-  const byMonth = new Map<string, CategorisedTransaction[]>();
+  // By month number read from the date's digits, not by a "YYYY-MM" string cut from every date.
+  const byMonth = new Map<number, CategorisedTransaction[]>();
   for (const t of inWindow) {
-    const month = t.bookingDate.slice(0, 7);
+    const month = monthNumberOf(t.bookingDate);
     const list = byMonth.get(month);
     if (list) list.push(t);
     else byMonth.set(month, [t]);
@@ -101,7 +112,7 @@ export function assessAffordability(input: AssessAffordabilityInput): Affordabil
     let variable = 0;
     let debt = 0;
     let discretionary = 0;
-    for (const t of byMonth.get(month) ?? []) {
+    for (const t of byMonth.get(monthNumberOf(month)) ?? []) {
       const group = CATEGORIES[t.category].group;
       if (t.amountCents > 0) {
         if (group === 'stable_income') stable += t.amountCents;

@@ -5,7 +5,8 @@
  * so a gap in the transactions only misleads the days on its far side.
  */
 import type { BalanceType } from '../bank-data/canonical.js';
-import { addDays, diffDays, type IsoDate } from '../platform/dates.js';
+import { fromDayNumber, toDayNumber, type IsoDate } from '../platform/dates.js';
+import { dayNumberOfIso } from '../platform/day-number.js';
 import type { AnalysisBalance, AnalysisTransaction } from '../analytics/analysis-input.js';
 
 /** Balance types that state booked money at the end of a day (opening = end of the day before). "Available" types include the credit line and say nothing about being overdrawn. */
@@ -17,50 +18,93 @@ export interface AccountDailyBalances {
   days: { date: IsoDate; endOfDayCents: number }[];
 }
 
+/** The same balances by day number: endOfDayCents[i] is the end of day firstDay + i. */
+export interface AccountDailyBalanceDays {
+  accountIban: string | null;
+  firstDay: number;
+  endOfDayCents: number[];
+}
+
 export function reconstructDailyBalances(
   transactions: readonly AnalysisTransaction[],
   balances: readonly AnalysisBalance[],
   from: IsoDate,
   to: IsoDate,
 ): AccountDailyBalances[] {
+  const accounts = reconstructDailyBalanceDays(transactions, balances, from, to);
+  if (accounts.length === 0) return [];
+  // Every account covers from..to, so the dates are written once and shared.
+  const dates = accounts[0]!.endOfDayCents.map((_, i) => fromDayNumber(accounts[0]!.firstDay + i));
+  return accounts.map((account) => ({
+    accountIban: account.accountIban,
+    days: account.endOfDayCents.map((endOfDayCents, i) => ({ date: dates[i]!, endOfDayCents })),
+  }));
+}
+
+/**
+ * The computation, on day numbers and arrays indexed by day: a debtor's window is a year of days
+ * per account, and building, parsing and hashing an ISO string for every day was most of the
+ * flags' run time. Booking dates are valid ISO dates, so a day number names the same day as the
+ * string did; flows are added in transaction order and accumulated day by day, as before.
+ */
+export function reconstructDailyBalanceDays(
+  transactions: readonly AnalysisTransaction[],
+  balances: readonly AnalysisBalance[],
+  from: IsoDate,
+  to: IsoDate,
+): AccountDailyBalanceDays[] {
   if (to < from) return [];
-  const anchorsByAccount = new Map<string, { date: IsoDate; endOfDayCents: number }[]>();
+  const anchorsByAccount = new Map<string, { day: number; endOfDayCents: number }[]>();
   const keyOf = (iban: string | null) => iban ?? '';
   for (const balance of balances) {
-    let date: IsoDate;
-    if (END_OF_DAY_TYPES.has(balance.type)) date = balance.date;
-    else if (START_OF_DAY_TYPES.has(balance.type)) date = addDays(balance.date, -1);
+    let day: number;
+    if (END_OF_DAY_TYPES.has(balance.type)) day = toDayNumber(balance.date);
+    else if (START_OF_DAY_TYPES.has(balance.type)) day = toDayNumber(balance.date) - 1;
     else continue;
     const key = keyOf(balance.accountIban);
     const anchors = anchorsByAccount.get(key);
-    if (anchors) anchors.push({ date, endOfDayCents: balance.amountCents });
-    else anchorsByAccount.set(key, [{ date, endOfDayCents: balance.amountCents }]);
+    if (anchors) anchors.push({ day, endOfDayCents: balance.amountCents });
+    else anchorsByAccount.set(key, [{ day, endOfDayCents: balance.amountCents }]);
+  }
+  if (anchorsByAccount.size === 0) return [];
+
+  const fromDay = toDayNumber(from);
+  const toDay = toDayNumber(to);
+  // Each account's booked transactions, in their order, found in one pass instead of one per account.
+  const bookedByAccount = new Map<string, AnalysisTransaction[]>();
+  for (const key of anchorsByAccount.keys()) bookedByAccount.set(key, []);
+  for (const tx of transactions) {
+    if (tx.status !== 'booked') continue;
+    bookedByAccount.get(keyOf(tx.accountIban))?.push(tx);
   }
 
-  const result: AccountDailyBalances[] = [];
+  const result: AccountDailyBalanceDays[] = [];
   for (const [key, anchors] of anchorsByAccount) {
-    const flows = new Map<IsoDate, number>();
-    for (const tx of transactions) {
-      if (tx.status !== 'booked' || keyOf(tx.accountIban) !== key) continue;
-      flows.set(tx.bookingDate, (flows.get(tx.bookingDate) ?? 0) + tx.amountCents);
+    let startDay = fromDay;
+    let endDay = toDay;
+    for (const anchor of anchors) {
+      if (anchor.day < startDay) startDay = anchor.day;
+      if (anchor.day > endDay) endDay = anchor.day;
     }
-    const dates = [from, to, ...anchors.map((a) => a.date)].sort();
-    const start = dates[0]!;
-    const end = dates[dates.length - 1]!;
-    // Cumulative flow up to and including each day, over the whole span that anchors and period cover.
-    const cumulative = new Map<IsoDate, number>();
+    // Flow per day, then cumulative flow up to and including each day, over the whole span that
+    // anchors and period cover; bookings outside the span count for no day, as before.
+    const cumulative = new Array<number>(endDay - startDay + 1).fill(0);
+    for (const tx of bookedByAccount.get(key)!) {
+      const index = dayNumberOfIso(tx.bookingDate) - startDay;
+      if (index >= 0 && index < cumulative.length) cumulative[index] = cumulative[index]! + tx.amountCents;
+    }
     let running = 0;
-    for (let d = start; d <= end; d = addDays(d, 1)) {
-      running += flows.get(d) ?? 0;
-      cumulative.set(d, running);
+    for (let i = 0; i < cumulative.length; i += 1) {
+      running += cumulative[i]!;
+      cumulative[i] = running;
     }
-    const days: AccountDailyBalances['days'] = [];
-    for (let d = from; d <= to; d = addDays(d, 1)) {
+    const endOfDayCents = new Array<number>(toDay - fromDay + 1);
+    for (let day = fromDay; day <= toDay; day += 1) {
       let nearest = anchors[0]!;
-      for (const anchor of anchors) if (Math.abs(diffDays(d, anchor.date)) < Math.abs(diffDays(d, nearest.date))) nearest = anchor;
-      days.push({ date: d, endOfDayCents: nearest.endOfDayCents + cumulative.get(d)! - cumulative.get(nearest.date)! });
+      for (const anchor of anchors) if (Math.abs(day - anchor.day) < Math.abs(day - nearest.day)) nearest = anchor;
+      endOfDayCents[day - fromDay] = nearest.endOfDayCents + cumulative[day - startDay]! - cumulative[nearest.day - startDay]!;
     }
-    result.push({ accountIban: key === '' ? null : key, days });
+    result.push({ accountIban: key === '' ? null : key, firstDay: fromDay, endOfDayCents });
   }
   return result;
 }

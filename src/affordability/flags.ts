@@ -8,9 +8,10 @@ import type { CategorisedTransaction } from '../analytics/categorisation/categor
 import { returnReason } from '../analytics/return-reasons.js';
 import type { RecurringStream } from '../analytics/streams/detect-streams.js';
 import { isStableIncomeCategory } from '../analytics/income-days.js';
-import { diffDays, type IsoDate } from '../platform/dates.js';
+import { diffDays, fromDayNumber, type IsoDate } from '../platform/dates.js';
+import { dayNumberOfIso } from '../platform/day-number.js';
 import { applyBasisPoints, formatEuroNl } from '../platform/money.js';
-import { reconstructDailyBalances } from './daily-balances.js';
+import { reconstructDailyBalanceDays } from './daily-balances.js';
 import { formatEuroEn, formatPercent as percent } from './plain-language.js';
 import type { AssessmentPolicyEntry } from './norms/norms.js';
 import type { AffordabilityFlag, MonthFigures } from './report.types.js';
@@ -70,26 +71,37 @@ export function detectFlags(ctx: FlagContext): AffordabilityFlag[] {
 
   // Days below zero, from the balances the bank gave and the transactions.
   const lastDay = ctx.lastDataDate != null && ctx.lastDataDate < ctx.asOf ? ctx.lastDataDate : ctx.asOf;
-  const accounts = reconstructDailyBalances(tx, ctx.balances, ctx.windowStart, lastDay);
+  const accounts = reconstructDailyBalanceDays(tx, ctx.balances, ctx.windowStart, lastDay);
   const negativeDays: IsoDate[] = [];
-  const negativeDayIds: string[] = [];
   let lowest = 0;
-  const debitsByAccountDay = new Map<string, string[]>();
-  for (const t of tx) {
-    if (t.amountCents >= 0) continue;
-    const key = `${t.accountIban ?? ''}|${t.bookingDate}`;
-    const list = debitsByAccountDay.get(key);
-    if (list) list.push(t.id);
-    else debitsByAccountDay.set(key, [t.id]);
-  }
+  // The debits behind each negative day, listed account by account and day by day, each day's in
+  // transaction order. The lists are made for the negative days first and then filled in one pass
+  // over the debits (a day number names the same day as its ISO date).
+  const negativeDayDebits = new Map<string, Map<number, string[]>>();
+  const debitLists: string[][] = [];
   for (const account of accounts) {
-    for (const day of account.days) {
-      if (day.endOfDayCents >= 0) continue;
-      negativeDays.push(day.date);
-      lowest = Math.min(lowest, day.endOfDayCents);
-      negativeDayIds.push(...(debitsByAccountDay.get(`${account.accountIban ?? ''}|${day.date}`) ?? []));
+    const accountKey = account.accountIban ?? '';
+    for (let i = 0; i < account.endOfDayCents.length; i += 1) {
+      const endOfDayCents = account.endOfDayCents[i]!;
+      if (endOfDayCents >= 0) continue;
+      const day = account.firstDay + i;
+      negativeDays.push(fromDayNumber(day));
+      lowest = Math.min(lowest, endOfDayCents);
+      let byDay = negativeDayDebits.get(accountKey);
+      if (!byDay) negativeDayDebits.set(accountKey, (byDay = new Map()));
+      const ids: string[] = [];
+      byDay.set(day, ids);
+      debitLists.push(ids);
     }
   }
+  if (debitLists.length > 0) {
+    for (const t of tx) {
+      if (t.amountCents >= 0) continue;
+      negativeDayDebits.get(t.accountIban ?? '')?.get(dayNumberOfIso(t.bookingDate))?.push(t.id);
+    }
+  }
+  const negativeDayIds: string[] = [];
+  for (const ids of debitLists) for (const id of ids) negativeDayIds.push(id);
   const uniqueNegativeDays = [...new Set(negativeDays)].sort();
   if (uniqueNegativeDays.length > 0) {
     flags.push({

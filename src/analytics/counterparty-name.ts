@@ -54,6 +54,115 @@ export function tokenise(value: string | null | undefined): string[] {
   return tokens;
 }
 
+/**
+ * The words of a text as positions, for loops that read every word of thousands of texts but need
+ * few of them as strings: categorisation and stream detection made a string per word with
+ * tokenise(), and those allocations (and the garbage collections they caused) were a large share
+ * of the report's run time. Word i is exactly tokenise(value)[i], which word(i) returns.
+ *
+ * For the usual all-ASCII text the words are found in the text as given and lower-cased as they
+ * are read (codeAt): for such text toLowerCase() changes A–Z only, so the words and their letters
+ * are those tokenise() finds in the lower-cased text. Text beyond ASCII is first transformed as
+ * tokenise() transforms it. One object is reused text after text (read() replaces the previous
+ * words), within one call.
+ */
+export class WordPositions {
+  /** The text the positions point into: the text as given, or its accent-free lower-case form. */
+  text = '';
+  count = 0;
+  starts: Int32Array = new Int32Array(32);
+  ends: Int32Array = new Int32Array(32);
+
+  read(value: string | null | undefined): this {
+    this.count = 0;
+    this.text = '';
+    if (value == null || value === '') return this;
+    if (!this.scan(value, true)) {
+      this.count = 0;
+      this.scan(value.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase(), false);
+    }
+    return this;
+  }
+
+  /** The character code at a position of the text, lower-cased. */
+  codeAt(position: number): number {
+    const code = this.text.charCodeAt(position);
+    return code >= 65 && code <= 90 ? code + 32 : code;
+  }
+
+  /** Word i as a string, for the few words that must be looked up by value. */
+  word(i: number): string {
+    return this.text.slice(this.starts[i]!, this.ends[i]!).toLowerCase();
+  }
+
+  /** Same as /\d/.test(word(i)), without making the string. */
+  hasDigit(i: number): boolean {
+    for (let k = this.starts[i]!, end = this.ends[i]!; k < end; k += 1) {
+      const code = this.text.charCodeAt(k);
+      if (code >= 48 && code <= 57) return true;
+    }
+    return false;
+  }
+
+  /** Same as word(i) === expected, for an expected word in lower case. */
+  is(i: number, expected: string): boolean {
+    const start = this.starts[i]!;
+    return this.ends[i]! - start === expected.length && this.matchesAt(start, expected);
+  }
+
+  /** Same as word(i).startsWith(prefix), for a prefix in lower case. */
+  startsWith(i: number, prefix: string): boolean {
+    const start = this.starts[i]!;
+    return this.ends[i]! - start >= prefix.length && this.matchesAt(start, prefix);
+  }
+
+  private matchesAt(start: number, expected: string): boolean {
+    for (let k = 0; k < expected.length; k += 1) if (this.codeAt(start + k) !== expected.charCodeAt(k)) return false;
+    return true;
+  }
+
+  /**
+   * Finds the words: runs of a–z and 0–9 (and A–Z when `asciiOnly`, which are lower-cased on
+   * reading). With `asciiOnly`, gives up and returns false at the first character outside
+   * NON_ASCII's set, for which tokenise() would normalise the text first.
+   */
+  private scan(text: string, asciiOnly: boolean): boolean {
+    this.text = text;
+    let starts = this.starts;
+    let ends = this.ends;
+    let count = 0;
+    let start = -1;
+    for (let i = 0; i <= text.length; i += 1) {
+      // One past the end counts as a separator, closing a word that runs to the end.
+      const code = i === text.length ? 32 : text.charCodeAt(i);
+      if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90)) {
+        if (start === -1) start = i;
+        continue;
+      }
+      if (asciiOnly && (code > 126 || (code < 32 && code !== 9 && code !== 10 && code !== 13))) return false;
+      if (start === -1) continue;
+      if (count === starts.length) {
+        starts = grown(starts);
+        ends = grown(ends);
+      }
+      starts[count] = start;
+      ends[count] = i;
+      count += 1;
+      start = -1;
+    }
+    this.starts = starts;
+    this.ends = ends;
+    this.count = count;
+    return true;
+  }
+}
+
+function grown(positions: Int32Array): Int32Array {
+  const larger = new Int32Array(positions.length * 2);
+  larger.set(positions);
+  return larger;
+}
+
 /** The counterparty's name as a grouping key: "ALBERT HEIJN 1234 AMSTERDAM" → "albert heijn". */
 export function normaliseCounterpartyName(name: string | null | undefined): string {
   return counterpartyNameTokens(name).join(' ');

@@ -9,8 +9,8 @@
  * income day says which source it used.
  */
 import type { IsoDate } from '../platform/dates.js';
-import { civilOf, dayInMonthAfter, dayNumberOfIso, isoOfDayNumber, weekdayOfDayNumber } from '../platform/day-number.js';
-import { DUTCH_HOLIDAY_RULES, shiftDayNumberToWorkingDay, type HolidayCalendar, type WorkingDayShift } from './calendar/dutch-holidays.js';
+import { civilOf, dayInMonthAfter, dayNumberOf, dayNumberOfIso, daysInMonthOf, isoOfDayNumber, weekdayOfDayNumber } from '../platform/day-number.js';
+import { DUTCH_HOLIDAY_RULES, shiftDayNumberToWorkingDay, workingDayShifts, type HolidayCalendar, type WorkingDayShift, type WorkingDayShifts } from './calendar/dutch-holidays.js';
 import { MONEY_ARRIVAL_CALENDAR, arrivalRuleFor, type MoneyArrivalRule } from './calendar/money-arrival-calendar.js';
 import type { CategorisedTransaction } from './categorisation/categorise.js';
 import { counterpartyKeyOf, detectRecurringStreams, type RecurringStream, type StreamStatus } from './streams/detect-streams.js';
@@ -77,10 +77,15 @@ export function detectIncomeDays(transactions: readonly CategorisedTransaction[]
 
   const incomeDays: IncomeDay[] = [];
   const inStream = new Set<string>();
-  const byId = new Map(transactions.map((t) => [t.id, t]));
+  // The transactions of the streams read below, by id; a later transaction with the same id wins,
+  // as in a map of all of them. Only these ids are kept: a map of every transaction cost more than
+  // the rest of this function.
+  const wantedIds = new Set<string>();
+  for (const stream of streams) if (isLearnableIncomeStream(stream)) for (const id of stream.transactionIds) wantedIds.add(id);
+  const byId = new Map<string, CategorisedTransaction>();
+  if (wantedIds.size > 0) for (const t of transactions) if (wantedIds.has(t.id)) byId.set(t.id, t);
   for (const stream of streams) {
-    // An income without a rhythm has no day to predict; its payments still count as income elsewhere.
-    if (stream.direction !== 'in' || !isStableIncomeCategory(stream.category) || stream.frequency === 'irregular') continue;
+    if (!isLearnableIncomeStream(stream)) continue;
     const members = stream.transactionIds.map((id) => byId.get(id)).filter((t): t is CategorisedTransaction => t != null);
     for (const t of members) inStream.add(t.id);
     const dates = members.map((t) => t.bookingDate);
@@ -158,6 +163,11 @@ export function detectIncomeDays(transactions: readonly CategorisedTransaction[]
   return { asOf: options.asOf, incomeDays, primary };
 }
 
+/** An income without a rhythm has no day to predict; its payments still count as income elsewhere. */
+function isLearnableIncomeStream(stream: RecurringStream): boolean {
+  return stream.direction === 'in' && isStableIncomeCategory(stream.category) && stream.frequency !== 'irregular';
+}
+
 function scheduleFromRule(rule: MoneyArrivalRule): IncomeSchedule {
   return { kind: 'day-of-month', dayOfMonth: rule.dayOfMonth, shift: rule.shift, months: rule.months ?? null };
 }
@@ -197,15 +207,10 @@ function learnSchedule(dates: IsoDate[], stream: RecurringStream, rule: MoneyArr
 
   const observed = dates.map(dayNumberOfIso);
   const medianDay = [...dates.map((d) => Number(d.slice(8, 10)))].sort((a, b) => a - b)[Math.floor(dates.length / 2)]!;
+  const scorer = new ScheduleScorer(observed, stream.frequency === 'quarterly' || stream.frequency === 'yearly' ? 12 : 1, holidays);
   let best: { schedule: IncomeSchedule; hits: number; error: number; tie: number } | null = null;
   for (const schedule of candidates) {
-    let hits = 0;
-    let error = 0;
-    for (const day of observed) {
-      const distance = Math.abs(day - nearestOccurrence(schedule, day, holidays));
-      if (distance === 0) hits += 1;
-      error += distance;
-    }
+    const { hits, error } = scorer.score(schedule);
     const tie = schedule.kind === 'day-of-month' ? Math.abs(schedule.dayOfMonth - medianDay) : 0;
     if (best == null || hits > best.hits || (hits === best.hits && (error < best.error || (error === best.error && tie < best.tie)))) {
       best = { schedule, hits, error, tie };
@@ -218,6 +223,90 @@ function learnSchedule(dates: IsoDate[], stream: RecurringStream, rule: MoneyArr
     hitRate: best.hits / dates.length,
     windowDays: Math.max(LEARNED_WINDOW_FLOOR_DAYS, Math.ceil(meanError * 2)),
   };
+}
+
+/**
+ * Scores candidate schedules against the observed days: how many it hits exactly and the total
+ * distance to its nearest occurrences. The same as nearestOccurrence per day and candidate, but
+ * what does not depend on the candidate is worked out once: for each observed day, the months
+ * around it (their first day, length and number), because learning tries 62 day-of-month
+ * candidates against every observed day. A day of the month d falls on first day + min(d, length) − 1,
+ * which is what dayInMonthAfter computes.
+ */
+class ScheduleScorer {
+  private readonly width: number;
+  private readonly monthFirstDays: number[] = [];
+  private readonly monthLengths: number[] = [];
+  private readonly monthNumbers: number[] = [];
+  private readonly shifts: WorkingDayShifts;
+  private monthMaskFor: readonly number[] | null = null;
+  private readonly monthMask: boolean[] = [];
+
+  constructor(
+    private readonly observed: readonly number[],
+    /** Months either side of an observed day where occurrences are looked for, as in occurrencesAround. */
+    private readonly reach: number,
+    private readonly holidays: HolidayCalendar,
+  ) {
+    this.width = 2 * reach + 1;
+    this.shifts = workingDayShifts(holidays);
+    for (const day of observed) {
+      const { year, month } = civilOf(day);
+      for (let offset = -reach; offset <= reach; offset += 1) {
+        const total = year * 12 + (month - 1) + offset;
+        const y = Math.floor(total / 12);
+        const m = total - y * 12 + 1;
+        this.monthFirstDays.push(dayNumberOf(y, m, 1));
+        this.monthLengths.push(daysInMonthOf(y, m));
+        this.monthNumbers.push(m);
+      }
+    }
+  }
+
+  score(schedule: IncomeSchedule): { hits: number; error: number } {
+    const table = schedule.shift === 'none' ? null : this.shifts[schedule.shift];
+    // occurrencesAround looks one month either side for monthly schedules, a year for the others.
+    const precomputed = schedule.kind !== 'day-of-month' || (schedule.months == null ? 1 : 12) === this.reach;
+    const mask = schedule.kind === 'day-of-month' && schedule.months != null ? this.maskOf(schedule.months) : null;
+    const anchorDay = schedule.kind === 'four-weekly' ? dayNumberOfIso(schedule.anchorDate) : 0;
+    let hits = 0;
+    let error = 0;
+    for (let i = 0; i < this.observed.length; i += 1) {
+      const day = this.observed[i]!;
+      let best = Number.NaN;
+      if (!precomputed) {
+        best = nearestOccurrence(schedule, day, this.holidays);
+      } else if (schedule.kind === 'day-of-month') {
+        for (let k = i * this.width, end = k + this.width; k < end; k += 1) {
+          if (mask !== null && !mask[this.monthNumbers[k]!]) continue;
+          const scheduled = this.monthFirstDays[k]! + Math.min(schedule.dayOfMonth, this.monthLengths[k]!) - 1;
+          const candidate = table === null ? scheduled : table.shifted(scheduled);
+          if (Number.isNaN(best) || Math.abs(candidate - day) < Math.abs(best - day)) best = candidate;
+        }
+      } else {
+        const stepDays = schedule.kind === 'four-weekly' ? FOUR_WEEKS : WEEK;
+        const anchor = schedule.kind === 'four-weekly' ? anchorDay : nearestWeekday(day, schedule.weekday);
+        const slot = Math.round((day - anchor) / stepDays);
+        for (let k = slot - 1; k <= slot + 1; k += 1) {
+          const candidate = table === null ? anchor + k * stepDays : table.shifted(anchor + k * stepDays);
+          if (Number.isNaN(best) || Math.abs(candidate - day) < Math.abs(best - day)) best = candidate;
+        }
+      }
+      const distance = Math.abs(day - best);
+      if (distance === 0) hits += 1;
+      error += distance;
+    }
+    return { hits, error };
+  }
+
+  /** Which month numbers (1–12) a schedule pays in; the candidates of one learning share one list. */
+  private maskOf(months: readonly number[]): readonly boolean[] {
+    if (this.monthMaskFor !== months) {
+      for (let m = 1; m <= 12; m += 1) this.monthMask[m] = months.includes(m);
+      this.monthMaskFor = months;
+    }
+    return this.monthMask;
+  }
 }
 
 const FOUR_WEEKS = 28;

@@ -154,6 +154,9 @@ const SHIFT_BLOCK_DAYS = 512;
  */
 export class WorkingDayShiftTable {
   private readonly blocks = new Map<number, Float64Array>();
+  /** The block asked for last and its first day: consecutive questions are nearly always about the same months. */
+  private lastTable: Float64Array = new Float64Array(0);
+  private lastFirstDay = 0;
 
   constructor(
     private readonly calendar: HolidayCalendar,
@@ -161,15 +164,27 @@ export class WorkingDayShiftTable {
   ) {}
 
   shifted(dayNumber: number): number {
-    // Day numbers are whole; anything else cannot index a table and takes the walk.
-    if (!Number.isInteger(dayNumber)) return walkToWorkingDay(dayNumber, this.step, this.calendar);
+    // Fast path: a whole day in the last block whose entry is known.
+    const index = dayNumber - this.lastFirstDay;
+    if (index >= 0 && index < this.lastTable.length && Number.isInteger(index)) {
+      const known = this.lastTable[index]!;
+      if (!Number.isNaN(known)) return known;
+    }
+    return this.lookUp(dayNumber);
+  }
+
+  private lookUp(dayNumber: number): number {
+    // Day numbers are whole (and far from 2^53); anything else cannot index a table and takes the walk.
+    if (!Number.isSafeInteger(dayNumber)) return walkToWorkingDay(dayNumber, this.step, this.calendar);
     const block = Math.floor(dayNumber / SHIFT_BLOCK_DAYS);
     let table = this.blocks.get(block);
     if (table === undefined) {
       table = new Float64Array(SHIFT_BLOCK_DAYS).fill(Number.NaN);
       this.blocks.set(block, table);
     }
-    const index = dayNumber - block * SHIFT_BLOCK_DAYS;
+    this.lastTable = table;
+    this.lastFirstDay = block * SHIFT_BLOCK_DAYS;
+    const index = dayNumber - this.lastFirstDay;
     let shifted = table[index]!;
     if (Number.isNaN(shifted)) {
       shifted = walkToWorkingDay(dayNumber, this.step, this.calendar);

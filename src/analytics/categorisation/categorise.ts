@@ -9,7 +9,7 @@
  */
 import { normaliseIban } from '../../bank-data/canonical.js';
 import type { AnalysisTransaction } from '../analysis-input.js';
-import { TERMINAL_PREFIX_TOKENS, counterpartyNameTokens, hasLegalForm, normaliseCounterpartyName, samePersonName, tokenise } from '../counterparty-name.js';
+import { TERMINAL_PREFIX_TOKENS, WordPositions, counterpartyNameTokens, hasLegalForm, normaliseCounterpartyName, samePersonName, tokenise } from '../counterparty-name.js';
 import type { CategoryId } from '../taxonomy.js';
 import { RuleSetError, type CategorisationRule, type RuleCondition, type RuleSet } from './rule-set.schema.js';
 
@@ -46,7 +46,31 @@ function prefixKeyOf(word: string): number {
 
 /** Words are lower-case ASCII letters and digits, so the first character code is below 128. */
 function shapeOf(word: string): number {
-  return (word.charCodeAt(0) & 127) * (MAX_SHAPE_LENGTH + 1) + Math.min(word.length, MAX_SHAPE_LENGTH);
+  return shapeOfWord(word.charCodeAt(0), word.length);
+}
+
+function shapeOfWord(firstCharCode: number, length: number): number {
+  return (firstCharCode & 127) * (MAX_SHAPE_LENGTH + 1) + Math.min(length, MAX_SHAPE_LENGTH);
+}
+
+/**
+ * Presence tables in front of the phrase maps: a slot per hash of a word's first two characters,
+ * last character and length (or of a prefix key), set for every indexed first word (prefix).
+ * A clear slot proves the map has no entry, so the lookup is skipped with the same outcome; a set
+ * slot only means "look it up". Most words of a remittance pass the (first character, length)
+ * shape test but are no phrase's first word; this rules out nearly all of them before a map has to
+ * hash them.
+ */
+const PRESENCE_SLOTS = 1 << 16;
+
+/** From a word's first, second (0 for a one-letter word) and last character codes and its length. */
+function wordPresenceSlot(first: number, second: number, last: number, length: number): number {
+  const mixed = ((first * 131 + second) * 131 + last) * 64 + length;
+  return Math.imul(mixed, 0x9e3779b1) >>> 16;
+}
+
+function prefixPresenceSlot(prefixKey: number): number {
+  return Math.imul(prefixKey, 0x9e3779b1) >>> 16;
 }
 
 interface CompiledPhrase {
@@ -84,6 +108,12 @@ export interface CompiledRuleSet {
    * remittance (dates, amounts, references) are ruled out by it before a map has to hash them.
    */
   readonly firstWordShapes: Uint8Array;
+  /** See wordPresenceSlot: 1 where some indexed first word hashes to. */
+  readonly firstWordPresence: Uint8Array;
+  /** The entries of phrasesByWord by presence slot, so a word read in place is compared, not sliced and hashed. */
+  readonly firstWordsBySlot: ReadonlyMap<number, readonly { word: string; phrases: CompiledPhrase[] }[]>;
+  /** See prefixPresenceSlot: 1 where some prefix key of phrasesByPrefix hashes to. */
+  readonly prefixPresence: Uint8Array;
   readonly byIban: ReadonlyMap<string, number[]>;
   readonly byCreditorId: ReadonlyMap<string, number[]>;
   readonly byBankCode: ReadonlyMap<string, number[]>;
@@ -100,6 +130,8 @@ interface TransactionView {
 }
 
 const compiledCache = new WeakMap<RuleSet, WeakMap<readonly CategorisationRule[], CompiledRuleSet>>();
+/** For index misses: one shared empty list instead of a new one per transaction. */
+const NO_RANKS: readonly number[] = Object.freeze([]);
 const NO_OVERRIDES: readonly CategorisationRule[] = Object.freeze([]);
 
 /** Compiles a rule set (and a tenant's overrides) once; categorise() caches this per rule set object. */
@@ -161,17 +193,41 @@ export function compileRuleSet(ruleSet: RuleSet, tenantOverrides: readonly Categ
   const phrasesByWord = new Map<string, CompiledPhrase[]>();
   const phrasesByPrefix = new Map<number, CompiledPhrase[]>();
   const firstWordShapes = new Uint8Array(SHAPE_TABLE_SIZE);
+  const firstWordPresence = new Uint8Array(PRESENCE_SLOTS);
+  const prefixPresence = new Uint8Array(PRESENCE_SLOTS);
   for (const phrase of phrases.values()) {
     const first = phrase.tokens[0]!;
     if (phrase.tokens.length === 1 && phrase.prefixLast) {
       const key = prefixKeyOf(first);
       phrasesByPrefix.set(key, [...(phrasesByPrefix.get(key) ?? []), phrase]);
+      prefixPresence[prefixPresenceSlot(key)] = 1;
     } else {
       phrasesByWord.set(first, [...(phrasesByWord.get(first) ?? []), phrase]);
       firstWordShapes[shapeOf(first)] = 1;
+      firstWordPresence[wordPresenceSlot(first.charCodeAt(0), first.length > 1 ? first.charCodeAt(1) : 0, first.charCodeAt(first.length - 1), first.length)] = 1;
     }
   }
-  return { version: ruleSet.version, ruleSet, rules, phrasesByWord, phrasesByPrefix, firstWordShapes, byIban, byCreditorId, byBankCode, byProprietaryCode, unindexed };
+  const firstWordsBySlot = new Map<number, { word: string; phrases: CompiledPhrase[] }[]>();
+  for (const [word, list] of phrasesByWord) {
+    const slot = wordPresenceSlot(word.charCodeAt(0), word.length > 1 ? word.charCodeAt(1) : 0, word.charCodeAt(word.length - 1), word.length);
+    firstWordsBySlot.set(slot, [...(firstWordsBySlot.get(slot) ?? []), { word, phrases: list }]);
+  }
+  return {
+    version: ruleSet.version,
+    ruleSet,
+    rules,
+    phrasesByWord,
+    phrasesByPrefix,
+    firstWordShapes,
+    firstWordPresence,
+    firstWordsBySlot,
+    prefixPresence,
+    byIban,
+    byCreditorId,
+    byBankCode,
+    byProprietaryCode,
+    unindexed,
+  };
 }
 
 function parsePhrase(source: string, ruleId: string): Omit<CompiledPhrase, 'uses'> {
@@ -225,9 +281,15 @@ function compileCheck(when: RuleCondition, rank: number, phraseFields: number[])
     checks.push((v) => pattern.test(v.remittance));
   }
   return (view, hits) => {
-    for (const check of checks) if (!check(view, hits)) return false;
+    for (let i = 0; i < checks.length; i += 1) if (!checks[i]!(view, hits)) return false;
     return true;
   };
+}
+
+/** Phrase uses found so far: the first `count` values (refilled from the start for each text). */
+interface UseList {
+  values: number[];
+  count: number;
 }
 
 /**
@@ -237,44 +299,62 @@ function compileCheck(when: RuleCondition, rank: number, phraseFields: number[])
  */
 type AnchorMode = 'name' | 'remittance';
 
-function anchorAllowed(mode: AnchorMode, tokens: readonly string[], index: number): boolean {
+function anchorAllowed(mode: AnchorMode, words: WordPositions, index: number): boolean {
   if (index === 0) return true;
   if (mode === 'name') return false;
-  const previous = tokens[index - 1]!;
-  return /\d/.test(previous) || TERMINAL_PREFIX_TOKENS.has(previous);
+  return words.hasDigit(index - 1) || TERMINAL_PREFIX_TOKENS.has(words.word(index - 1));
 }
 
-/** Every phrase use (rank * 4 + field code) whose phrase occurs in these words, appended to `uses`. */
-function phraseUsesIn(compiled: CompiledRuleSet, tokens: readonly string[], mode: AnchorMode, uses: number[]): number[] {
-  for (let i = 0; i < tokens.length; i += 1) {
-    const token = tokens[i]!;
-    if (compiled.firstWordShapes[shapeOf(token)] === 1) {
-      const exact = compiled.phrasesByWord.get(token);
-      if (exact) collectMatches(exact, tokens, i, mode, uses);
+/**
+ * Every phrase use (rank * 4 + field code) whose phrase occurs in these words, added to `uses`.
+ * Reads the words by position (see WordPositions): only a word that passes the shape and presence
+ * tests becomes a string for the map lookup, and phrases are compared character by character.
+ */
+function phraseUsesIn(compiled: CompiledRuleSet, words: WordPositions, mode: AnchorMode, uses: UseList): void {
+  for (let i = 0; i < words.count; i += 1) {
+    const start = words.starts[i]!;
+    const end = words.ends[i]!;
+    const length = end - start;
+    const first = words.codeAt(start);
+    const second = length > 1 ? words.codeAt(start + 1) : 0;
+    if (compiled.firstWordShapes[shapeOfWord(first, length)] === 1) {
+      const slot = wordPresenceSlot(first, second, words.codeAt(end - 1), length);
+      if (compiled.firstWordPresence[slot] === 1) {
+        // Same as phrasesByWord.get(word i): the entry whose word equals it, if any (keys are distinct).
+        const entries = compiled.firstWordsBySlot.get(slot)!;
+        for (let e = 0; e < entries.length; e += 1) {
+          const entry = entries[e]!;
+          if (words.is(i, entry.word)) {
+            collectMatches(entry.phrases, words, i, mode, uses);
+            break;
+          }
+        }
+      }
     }
-    if (token.length >= PREFIX_KEY_LENGTH) {
-      const byPrefix = compiled.phrasesByPrefix.get(prefixKeyOf(token));
-      if (byPrefix) collectMatches(byPrefix, tokens, i, mode, uses);
+    if (length >= PREFIX_KEY_LENGTH) {
+      const key = first * 65_536 + second * 256 + words.codeAt(start + 2);
+      if (compiled.prefixPresence[prefixPresenceSlot(key)] === 1) {
+        const byPrefix = compiled.phrasesByPrefix.get(key);
+        if (byPrefix) collectMatches(byPrefix, words, i, mode, uses);
+      }
     }
   }
-  return uses;
 }
 
-function collectMatches(phrases: readonly CompiledPhrase[], tokens: readonly string[], i: number, mode: AnchorMode, uses: number[]): void {
+function collectMatches(phrases: readonly CompiledPhrase[], words: WordPositions, i: number, mode: AnchorMode, uses: UseList): void {
   for (const phrase of phrases) {
-    if (phrase.anchored && !anchorAllowed(mode, tokens, i)) continue;
-    if (!phraseMatchesAt(phrase, tokens, i)) continue;
-    for (const use of phrase.uses) uses.push(use);
+    if (phrase.anchored && !anchorAllowed(mode, words, i)) continue;
+    if (!phraseMatchesAt(phrase, words, i)) continue;
+    for (const use of phrase.uses) uses.values[uses.count++] = use;
   }
 }
 
-function phraseMatchesAt(phrase: CompiledPhrase, tokens: readonly string[], start: number): boolean {
+function phraseMatchesAt(phrase: CompiledPhrase, words: WordPositions, start: number): boolean {
   const last = phrase.tokens.length - 1;
-  if (start + last >= tokens.length) return false;
+  if (start + last >= words.count) return false;
   for (let k = 0; k <= last; k += 1) {
     const want = phrase.tokens[k]!;
-    const have = tokens[start + k]!;
-    if (k === last && phrase.prefixLast ? !have.startsWith(want) : have !== want) return false;
+    if (k === last && phrase.prefixLast ? !words.startsWith(start + k, want) : !words.is(start + k, want)) return false;
   }
   return true;
 }
@@ -360,27 +440,34 @@ function categoriseWith(compiled: CompiledRuleSet, transactions: readonly Analys
   const REMITTANCE_FIELDS_WITHOUT_NAME = REMITTANCE_FIELDS_WITH_NAME | (1 << FIELD_CODE.counterparty);
 
   let stamp = 0;
-  let candidates: number[] = [];
+  // One list, refilled per transaction (the first candidateCount entries): nothing keeps it beyond
+  // the transaction's own turn. Emptied by count, not by `length = 0`, which gives up the storage.
+  const candidates: number[] = [];
+  let candidateCount = 0;
+  let view: TransactionView | undefined;
   // Kept in rank order as they come (there are a handful per transaction): the first that holds wins.
   const addCandidate = (rank: number) => {
     if (candidateStamps[rank] === stamp) return;
     candidateStamps[rank] = stamp;
-    let i = candidates.length;
-    candidates.push(rank);
+    let i = candidateCount;
+    candidateCount += 1;
     while (i > 0 && candidates[i - 1]! > rank) {
       candidates[i] = candidates[i - 1]!;
       i -= 1;
     }
     candidates[i] = rank;
   };
-  const addUses = (uses: readonly number[], fieldMask: number) => {
-    for (const use of uses) {
+  const addUses = (uses: readonly number[], count: number, fieldMask: number) => {
+    for (let u = 0; u < count; u += 1) {
+      const use = uses[u]!;
       if ((fieldMask & (1 << (use & 3))) === 0) continue;
       hits.stamps[use] = stamp;
       addCandidate(use >> 2);
     }
   };
-  const remittanceUses: number[] = [];
+  const remittanceUses: UseList = { values: [], count: 0 };
+  // One scanner for every name and remittance of this call; each is read and matched before the next.
+  const words = new WordPositions();
 
   // IBANs and creditor ids repeat too; their normal form (no spaces, upper case) is worked out once each.
   const normalKeys = new Map<string, string>();
@@ -412,7 +499,7 @@ function categoriseWith(compiled: CompiledRuleSet, transactions: readonly Analys
   return transactions.map((tx): CategorisedTransaction => {
     hits.stamp += 1;
     stamp = hits.stamp;
-    candidates = [];
+    candidateCount = 0;
     for (const rank of compiled.unindexed) addCandidate(rank);
 
     const counterpartyIban = tx.counterpartyIban == null ? null : normalKey(tx.counterpartyIban);
@@ -428,31 +515,38 @@ function categoriseWith(compiled: CompiledRuleSet, transactions: readonly Analys
       let nameUses = nameUsesCache.get(tx.counterpartyName);
       if (!nameUses) {
         const nameTokens = nameMatchTokens(tx.counterpartyName);
-        nameUses = nameTokens.length === 0 ? [] : phraseUsesIn(compiled, nameTokens, 'name', []);
+        // Name words are letters and digits, so joined with spaces they read back as the same words.
+        const found: UseList = { values: [], count: 0 };
+        if (nameTokens.length > 0) phraseUsesIn(compiled, words.read(nameTokens.join(' ')), 'name', found);
+        nameUses = found.values;
         nameUsesCache.set(tx.counterpartyName, nameUses);
         if (nameTokens.length > 0) nameGivenCache.add(tx.counterpartyName);
       }
       nameGiven = nameGivenCache.has(tx.counterpartyName);
-      addUses(nameUses, NAME_FIELDS);
+      addUses(nameUses, nameUses.length, NAME_FIELDS);
     }
     if (remittance !== '') {
-      remittanceUses.length = 0;
-      addUses(phraseUsesIn(compiled, tokenise(remittance), 'remittance', remittanceUses), nameGiven ? REMITTANCE_FIELDS_WITH_NAME : REMITTANCE_FIELDS_WITHOUT_NAME);
+      remittanceUses.count = 0;
+      phraseUsesIn(compiled, words.read(remittance), 'remittance', remittanceUses);
+      addUses(remittanceUses.values, remittanceUses.count, nameGiven ? REMITTANCE_FIELDS_WITH_NAME : REMITTANCE_FIELDS_WITHOUT_NAME);
     }
-    if (counterpartyIban) for (const rank of compiled.byIban.get(counterpartyIban) ?? []) addCandidate(rank);
-    if (tx.creditorId) for (const rank of compiled.byCreditorId.get(normalKey(tx.creditorId)) ?? []) addCandidate(rank);
+    if (counterpartyIban) for (const rank of compiled.byIban.get(counterpartyIban) ?? NO_RANKS) addCandidate(rank);
+    if (tx.creditorId) for (const rank of compiled.byCreditorId.get(normalKey(tx.creditorId)) ?? NO_RANKS) addCandidate(rank);
     if (tx.bankTransactionCode) for (const rank of bankCodeRanks(tx.bankTransactionCode)) addCandidate(rank);
-    if (tx.proprietaryCode) for (const rank of compiled.byProprietaryCode.get(tx.proprietaryCode.toLowerCase()) ?? []) addCandidate(rank);
+    if (tx.proprietaryCode) for (const rank of compiled.byProprietaryCode.get(tx.proprietaryCode.toLowerCase()) ?? NO_RANKS) addCandidate(rank);
 
     const sign = tx.amountCents > 0 ? 1 : tx.amountCents < 0 ? -1 : 0;
-    const view: TransactionView = {
-      tx,
-      remittance,
-      isOwnAccount: (counterpartyIban != null && ownIbans.has(counterpartyIban)) || isOwnName(tx.counterpartyName),
-    };
+    const isOwnAccount = (counterpartyIban != null && ownIbans.has(counterpartyIban)) || isOwnName(tx.counterpartyName);
+    // One view for the whole call, refilled per transaction: the checks read it and keep nothing.
+    if (view === undefined) view = { tx, remittance, isOwnAccount };
+    else {
+      view.tx = tx;
+      view.remittance = remittance;
+      view.isOwnAccount = isOwnAccount;
+    }
     let decided: CompiledRule | undefined;
-    for (const rank of candidates) {
-      const candidate = compiled.rules[rank]!;
+    for (let c = 0; c < candidateCount; c += 1) {
+      const candidate = compiled.rules[candidates[c]!]!;
       if (candidate.direction !== 0 && candidate.direction !== sign) continue;
       if (candidate.check(view, hits)) {
         decided = candidate;

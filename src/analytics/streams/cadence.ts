@@ -11,8 +11,8 @@
  * fitted against five rhythms, so this is on the report's hot path.
  */
 import type { IsoDate } from '../../platform/dates.js';
-import { civilOf, dayInMonthAfter, dayNumberOfIso, isoOfDayNumber } from '../../platform/day-number.js';
-import { shiftDayNumberToWorkingDay } from '../calendar/dutch-holidays.js';
+import { civilOf, dayInMonthAfter, dayNumberOfIso, isoOfDayNumber, type CivilDate } from '../../platform/day-number.js';
+import { workingDayShifts } from '../calendar/dutch-holidays.js';
 
 export type Frequency = 'weekly' | 'four-weekly' | 'monthly' | 'quarterly' | 'yearly' | 'irregular';
 
@@ -40,6 +40,23 @@ export const CADENCES: readonly Cadence[] = [
   { frequency: 'yearly', stepMonths: 12, toleranceDays: 10, perMonth: 1 / 12 },
 ];
 
+/**
+ * The smallest gap between two consecutive dates that a fit of each cadence (same order as
+ * CADENCES) can have; a series with a smaller gap anywhere cannot fit that cadence.
+ *
+ * Why this holds: a fit puts consecutive dates on strictly increasing slots, and grid dates one or
+ * more slots apart lie at least one step apart (for month steps at least 28 days per month, as
+ * every month has 28 days or more and the grid's day is clamped to the month's end). A fit also
+ * keeps every residual within toleranceDays of their median, so two residuals differ by at most
+ * twice the tolerance. For consecutive dates, residual difference = gap − grid distance, so
+ * gap ≥ step − 2 × tolerance. Shopping and travel (several payments a week) fail this for every
+ * cadence and skip the fitting altogether, with the same null fitDayNumbers would give.
+ */
+const MIN_GAP_DAYS: readonly number[] = CADENCES.map((c) => (c.stepDays ?? 28 * c.stepMonths!) - 2 * c.toleranceDays);
+
+/** Below this smallest gap between consecutive dates no cadence fits: detectCadenceOfDays returns null. */
+export const MIN_FITTING_GAP_DAYS = Math.min(...MIN_GAP_DAYS);
+
 export function cadenceOf(frequency: Frequency): Cadence | undefined {
   return CADENCES.find((c) => c.frequency === frequency);
 }
@@ -63,8 +80,9 @@ function expectedDay(firstDay: number, first: { year: number; month: number; day
   return cadence.stepMonths != null ? dayInMonthAfter(first.year, first.month, slot * cadence.stepMonths, first.day) : firstDay + slot * cadence.stepDays!;
 }
 
+/** Residuals are whole numbers (never NaN or -0), so a typed array's numeric sort orders them as sort((a, b) => a - b) would. */
 function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = Float64Array.from(values).sort();
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
@@ -78,27 +96,31 @@ function fitDayNumbers(days: readonly number[], cadence: Cadence): CadenceFit | 
   const firstDay = days[0]!;
   const first = civilOf(firstDay);
   const stepDays = cadence.stepDays ?? cadence.stepMonths! * AVERAGE_DAYS_PER_MONTH;
+  // Most fits fail, and early: first only check, allocating nothing, that the slots rise, that the
+  // residuals lie within twice the tolerance of each other (otherwise they cannot all lie within
+  // the tolerance of their median, and the fit is rejected below anyway) and that enough slots are
+  // filled. Only a series that passes is fitted again, keeping slots and residuals.
+  let lastSlot = -1;
+  let lowestResidual = Number.POSITIVE_INFINITY;
+  let highestResidual = Number.NEGATIVE_INFINITY;
+  for (const day of days) {
+    const slot = nearestSlot(day, firstDay, first, cadence, stepDays);
+    if (lastSlot >= 0 && slot <= lastSlot) return null;
+    lastSlot = slot;
+    const residual = residualAt(day, firstDay, first, cadence, slot);
+    if (residual < lowestResidual) lowestResidual = residual;
+    if (residual > highestResidual) highestResidual = residual;
+    if (highestResidual - lowestResidual > 2 * cadence.toleranceDays) return null;
+  }
+  if (days.length / (lastSlot + 1) < MIN_SLOT_COVERAGE) return null;
+
   const slots: number[] = [];
   const residuals: number[] = [];
   for (const day of days) {
-    const guess = Math.round((day - firstDay) / stepDays);
-    let bestSlot = guess;
-    let bestResidual = Number.POSITIVE_INFINITY;
-    // Month grids are uneven; the neighbouring slot may be the nearer one.
-    for (let slot = guess - 1; slot <= guess + 1; slot += 1) {
-      if (slot < 0) continue;
-      const residual = day - expectedDay(firstDay, first, cadence, slot);
-      if (Math.abs(residual) < Math.abs(bestResidual)) {
-        bestResidual = residual;
-        bestSlot = slot;
-      }
-    }
-    if (slots.length > 0 && bestSlot <= slots[slots.length - 1]!) return null;
-    slots.push(bestSlot);
-    residuals.push(bestResidual);
+    const slot = nearestSlot(day, firstDay, first, cadence, stepDays);
+    slots.push(slot);
+    residuals.push(residualAt(day, firstDay, first, cadence, slot));
   }
-  const lastSlot = slots[slots.length - 1]!;
-  if (days.length / (lastSlot + 1) < MIN_SLOT_COVERAGE) return null;
   const offset = median(residuals);
   let maxDeviationDays = 0;
   let total = 0;
@@ -111,6 +133,30 @@ function fitDayNumbers(days: readonly number[], cadence: Cadence): CadenceFit | 
   return { frequency: cadence.frequency, meanDeviationDays: total / residuals.length, maxDeviationDays, slots, offsetDays: offset };
 }
 
+/** The grid slot nearest to `day`: the rounded step count or a neighbour (month grids are uneven), never one below 0. */
+function nearestSlot(day: number, firstDay: number, first: CivilDate, cadence: Cadence, stepDays: number): number {
+  const guess = Math.round((day - firstDay) / stepDays);
+  let bestSlot = guess;
+  let bestResidual = Number.POSITIVE_INFINITY;
+  for (let slot = guess - 1; slot <= guess + 1; slot += 1) {
+    if (slot < 0) continue;
+    const residual = day - expectedDay(firstDay, first, cadence, slot);
+    if (Math.abs(residual) < Math.abs(bestResidual)) {
+      bestResidual = residual;
+      bestSlot = slot;
+    }
+  }
+  return bestSlot;
+}
+
+/**
+ * The residual nearestSlot found for its slot: day minus the slot's grid date, or +Infinity when
+ * it tried no slot (a slot below 0, or not a number).
+ */
+function residualAt(day: number, firstDay: number, first: CivilDate, cadence: Cadence, slot: number): number {
+  return slot >= 0 ? day - expectedDay(firstDay, first, cadence, slot) : Number.POSITIVE_INFINITY;
+}
+
 /**
  * The best-fitting rhythm, or null when none fits (irregular). Ties go to the earlier cadence in
  * CADENCES. A monthly fit also wins when one day of the month, moved off weekends and holidays,
@@ -118,11 +164,22 @@ function fitDayNumbers(days: readonly number[], cadence: Cadence): CadenceFit | 
  * otherwise looks four-weekly by its raw gaps.
  */
 export function detectCadence(sortedDates: readonly IsoDate[]): CadenceFit | null {
-  const days = sortedDates.map(dayNumberOfIso);
+  return detectCadenceOfDays(sortedDates.map(dayNumberOfIso));
+}
+
+/** detectCadence on day numbers, for callers that convert each date once and fit it many times. */
+export function detectCadenceOfDays(days: readonly number[]): CadenceFit | null {
+  let smallestGap = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < days.length; i += 1) {
+    const gap = days[i]! - days[i - 1]!;
+    if (gap < smallestGap) smallestGap = gap;
+  }
   let best: CadenceFit | null = null;
   let monthly: CadenceFit | null = null;
-  for (const cadence of CADENCES) {
-    const fit = fitDayNumbers(days, cadence);
+  for (let c = 0; c < CADENCES.length; c += 1) {
+    // A gap below the cadence's minimum means fitDayNumbers would return null (see MIN_GAP_DAYS).
+    if (smallestGap < MIN_GAP_DAYS[c]!) continue;
+    const fit = fitDayNumbers(days, CADENCES[c]!);
     if (fit?.frequency === 'monthly') monthly = fit;
     if (fit && (best == null || fit.meanDeviationDays < best.meanDeviationDays - 1e-9)) best = fit;
   }
@@ -133,12 +190,13 @@ export function detectCadence(sortedDates: readonly IsoDate[]): CadenceFit | nul
 /** True when some day of the month, moved to the previous or next working day, gives exactly these days. */
 function isWorkingDayShiftedDayOfMonth(days: readonly number[]): boolean {
   const civil = days.map(civilOf);
-  for (const shift of ['previous', 'next'] as const) {
+  const shifts = workingDayShifts();
+  for (const table of [shifts.previous, shifts.next]) {
     for (let dayOfMonth = 1; dayOfMonth <= 31; dayOfMonth += 1) {
       let all = true;
       for (let i = 0; i < days.length && all; i += 1) {
         const c = civil[i]!;
-        all = shiftDayNumberToWorkingDay(dayInMonthAfter(c.year, c.month, 0, dayOfMonth), shift) === days[i];
+        all = table.shifted(dayInMonthAfter(c.year, c.month, 0, dayOfMonth)) === days[i];
       }
       if (all) return true;
     }
@@ -148,8 +206,12 @@ function isWorkingDayShiftedDayOfMonth(days: readonly number[]): boolean {
 
 /** The next expected date on the fitted grid after the last observed one. */
 export function nextOnGrid(sortedDates: readonly IsoDate[], fit: CadenceFit): IsoDate {
+  return nextOnGridOfDays(dayNumberOfIso(sortedDates[0]!), fit);
+}
+
+/** nextOnGrid from the day number of the series' first date. */
+export function nextOnGridOfDays(firstDay: number, fit: CadenceFit): IsoDate {
   const cadence = cadenceOf(fit.frequency)!;
-  const firstDay = dayNumberOfIso(sortedDates[0]!);
   const nextSlot = fit.slots[fit.slots.length - 1]! + 1;
   return isoOfDayNumber(expectedDay(firstDay, civilOf(firstDay), cadence, nextSlot) + Math.round(fit.offsetDays));
 }

@@ -10,11 +10,12 @@
  * - monthly equivalent: what the stream costs or brings per average month (a four-weekly salary
  *   brings 13/12 of one payment).
  */
-import { addDays, diffDays, type IsoDate } from '../../platform/dates.js';
+import { diffDays, type IsoDate } from '../../platform/dates.js';
+import { dayNumberOfIso, isoOfDayNumber } from '../../platform/day-number.js';
 import type { CategorisedTransaction } from '../categorisation/categorise.js';
-import { normaliseCounterpartyName, tokenise } from '../counterparty-name.js';
+import { WordPositions, normaliseCounterpartyName } from '../counterparty-name.js';
 import type { CategoryId } from '../taxonomy.js';
-import { AVERAGE_DAYS_PER_MONTH, cadenceOf, detectCadence, nextOnGrid, type CadenceFit, type Frequency } from './cadence.js';
+import { AVERAGE_DAYS_PER_MONTH, MIN_FITTING_GAP_DAYS, cadenceOf, detectCadenceOfDays, nextOnGridOfDays, type CadenceFit, type Frequency } from './cadence.js';
 
 export type StreamStatus = 'mature' | 'early' | 'inactive';
 
@@ -68,24 +69,110 @@ export function counterpartyKeyOf(tx: Pick<CategorisedTransaction, 'creditorId' 
   return fromRemittance === '' ? '' : `text:${fromRemittance}`;
 }
 
+/**
+ * counterpartyKeyOf for many transactions of one debtor: the same shop, IBAN or creditor comes
+ * back hundreds of times, so each distinct value is normalised once and the same key string is
+ * handed out again (a map that already hashed it need not hash it again). The key is a pure
+ * function of these strings, so remembering it per string gives the same key. Lives for one call.
+ */
+export function counterpartyKeyer(): (tx: Pick<CategorisedTransaction, 'creditorId' | 'counterpartyIban' | 'counterpartyName' | 'remittanceUnstructured'>) => string {
+  const byCreditorId = new Map<string, string>();
+  const byIban = new Map<string, string>();
+  const byName = new Map<string, string>();
+  const byRemittance = new Map<string, string>();
+  return (tx) => {
+    if (tx.creditorId) {
+      let key = byCreditorId.get(tx.creditorId);
+      if (key === undefined) byCreditorId.set(tx.creditorId, (key = counterpartyKeyOf(tx)));
+      return key;
+    }
+    if (tx.counterpartyIban) {
+      let key = byIban.get(tx.counterpartyIban);
+      if (key === undefined) byIban.set(tx.counterpartyIban, (key = counterpartyKeyOf(tx)));
+      return key;
+    }
+    // The name decides unless it normalises to nothing; then the remittance does.
+    const name = tx.counterpartyName ?? '';
+    let fromName = byName.get(name);
+    if (fromName === undefined) {
+      const normalised = normaliseCounterpartyName(name);
+      byName.set(name, (fromName = normalised === '' ? '' : `name:${normalised}`));
+    }
+    if (fromName !== '') return fromName;
+    const remittance = tx.remittanceUnstructured ?? '';
+    let fromRemittance = byRemittance.get(remittance);
+    if (fromRemittance === undefined) {
+      const normalised = normaliseCounterpartyName(remittance);
+      byRemittance.set(remittance, (fromRemittance = normalised === '' ? '' : `text:${normalised}`));
+    }
+    return fromRemittance;
+  };
+}
+
+/**
+ * A transaction with its booking date as a day number, converted once: a group's dates are fitted
+ * against the rhythms many times over (whole group, per text, per amount cluster, without each
+ * outlier), and converting the ISO strings every time dominated stream detection.
+ */
+interface Dated {
+  tx: CategorisedTransaction;
+  day: number;
+  /** Math.abs(tx.amountCents), which amount clustering sorts by. */
+  absoluteCents: number;
+}
+
+function daysOf(entries: readonly Dated[]): number[] {
+  const days = new Array<number>(entries.length);
+  for (let i = 0; i < entries.length; i += 1) days[i] = entries[i]!.day;
+  return days;
+}
+
+/**
+ * Booking dates are valid ISO dates (the parsers and the database's date type guarantee it), whose
+ * text order is their calendar order, so comparing day numbers orders exactly as comparing the
+ * strings did; Array.prototype.sort is stable, so equal dates keep their order as before.
+ */
+function byDay(a: Dated, b: Dated): number {
+  return a.day - b.day;
+}
+
+/**
+ * Sorts in place by day, as list.sort(byDay) does; a list already in day order is left as it is,
+ * which is what the stable sort would leave too, without the copy V8's sort makes of every list.
+ */
+function sortByDay(list: Dated[]): Dated[] {
+  for (let i = 1; i < list.length; i += 1) if (list[i]!.day < list[i - 1]!.day) return list.sort(byDay);
+  return list;
+}
+
 export function detectRecurringStreams(transactions: readonly CategorisedTransaction[], options: StreamDetectionOptions): RecurringStream[] {
   const tolerance = options.amountTolerance ?? DEFAULT_AMOUNT_TOLERANCE;
-  const groups = new Map<string, CategorisedTransaction[]>();
+  const words = new WordPositions();
+  const keyOf = counterpartyKeyer();
+  // Grouped by direction and counterparty key; `groups` keeps them in the order each was first
+  // seen, the order a single map keyed by "direction|key" would iterate in.
+  const groupsByKey = { in: new Map<string, Dated[]>(), out: new Map<string, Dated[]>() };
+  const groups: { direction: 'in' | 'out'; counterpartyKey: string; members: Dated[] }[] = [];
   for (const tx of transactions) {
     if (tx.status !== 'booked' || tx.amountCents === 0 || tx.bookingDate > options.asOf) continue;
-    const key = counterpartyKeyOf(tx);
+    const key = keyOf(tx);
     if (key === '') continue;
-    const groupKey = `${tx.amountCents > 0 ? 'in' : 'out'}|${key}`;
-    const list = groups.get(groupKey);
-    if (list) list.push(tx);
-    else groups.set(groupKey, [tx]);
+    const direction = tx.amountCents > 0 ? 'in' : 'out';
+    const entry: Dated = { tx, day: dayNumberOfIso(tx.bookingDate), absoluteCents: Math.abs(tx.amountCents) };
+    const list = groupsByKey[direction].get(key);
+    if (list) list.push(entry);
+    else {
+      const members = [entry];
+      groupsByKey[direction].set(key, members);
+      groups.push({ direction, counterpartyKey: key, members });
+    }
   }
 
   const streams: RecurringStream[] = [];
-  for (const [groupKey, group] of groups) {
+  for (const { direction, counterpartyKey, members: group } of groups) {
     if (group.length < 2) continue;
-    group.sort((a, b) => (a.bookingDate < b.bookingDate ? -1 : a.bookingDate > b.bookingDate ? 1 : 0));
-    for (const members of splitIntoStreams(group, tolerance)) streams.push(buildStream(groupKey, members, options.asOf));
+    sortByDay(group);
+    for (const members of splitIntoStreams(group, tolerance, words)) streams.push(buildStream(direction, counterpartyKey, members, options.asOf));
   }
   return streams.sort((a, b) => Math.abs(b.monthlyEquivalentCents) - Math.abs(a.monthlyEquivalentCents) || (a.id < b.id ? -1 : 1));
 }
@@ -98,31 +185,209 @@ export function detectRecurringStreams(transactions: readonly CategorisedTransac
  * follow each other in time, like a salary before and after a raise, are joined). What still has no
  * rhythm stays together as one irregular stream.
  */
-function splitIntoStreams(group: CategorisedTransaction[], tolerance: number): CategorisedTransaction[][] {
-  if (detectCadence(group.map((t) => t.bookingDate))) return [group];
+function splitIntoStreams(group: Dated[], tolerance: number, words: WordPositions): Dated[][] {
+  if (detectCadenceOfDays(daysOf(group))) return [group];
   // First by what the remittance says, dates and month names aside: "VOORSCHOT ZORGTOESLAG" and
   // "VOORSCHOT HUURTOESLAG" are two streams even when their amounts are close, and so are
   // "AOW 01-2025 SVB 1072828" and "AOW 01-2025 SVB 4159648" (one per partner, a recurring person number).
-  const regularByText: CategorisedTransaction[][] = [];
-  const unexplained: CategorisedTransaction[] = [];
-  const bySignature = new Map<string, CategorisedTransaction[]>();
-  const words = group.map((tx) => tokenise(tx.remittanceUnstructured));
-  const referenceUses = new Map<string, number>();
-  for (const list of words) for (const word of new Set(list)) if (isReference(word)) referenceUses.set(word, (referenceUses.get(word) ?? 0) + 1);
-  for (const [i, tx] of group.entries()) {
-    const signature = words[i]!.filter((w) => (isReference(w) ? referenceUses.get(w)! >= 2 : w.length >= 3 && !/\d/.test(w) && !MONTH_WORDS.has(w))).join(' ');
-    const list = bySignature.get(signature);
-    if (list) list.push(tx);
-    else bySignature.set(signature, [tx]);
+  const regularByText: Dated[][] = [];
+  const unexplained: Dated[] = [];
+  // The words each remittance may keep, as numbers: its plain words (three letters or more, no
+  // digits, no month name) and its references, in order. Which references stay is known only once
+  // the whole group is read: those in two or more of its remittances (counted once per remittance).
+  const vocabulary = new GroupVocabulary();
+  const kept: number[] = [];
+  const keptFrom: number[] = [];
+  // The word ids of the previous remittance by word position (-1: too short to matter): remittances
+  // of one counterparty mostly repeat the same words in the same places, so that word is tried first.
+  let previousIds: number[] = [];
+  let previousCount = 0;
+  let currentIds: number[] = [];
+  for (let i = 0; i < group.length; i += 1) {
+    keptFrom.push(kept.length);
+    words.read(group[i]!.tx.remittanceUnstructured);
+    for (let w = 0; w < words.count; w += 1) {
+      const length = words.ends[w]! - words.starts[w]!;
+      // Shorter words are neither references nor kept plain words.
+      if (length < 3) {
+        currentIds[w] = -1;
+        continue;
+      }
+      const hint = w < previousCount ? previousIds[w]! : -1;
+      const id = hint >= 0 && vocabulary.isWordAt(hint, words, w) ? hint : vocabulary.idOf(words, w);
+      currentIds[w] = id;
+      if (vocabulary.hasDigit(id)) {
+        if (length < MIN_REFERENCE_LENGTH) continue;
+        vocabulary.countUse(id, i);
+        kept.push(id);
+      } else if (!vocabulary.isMonthWord(id)) kept.push(id);
+    }
+    const swap = previousIds;
+    previousIds = currentIds;
+    currentIds = swap;
+    previousCount = words.count;
+  }
+  keptFrom.push(kept.length);
+  const bySignature = new SignatureGroups<Dated>();
+  // Refilled per transaction: its first `length` entries are the signature.
+  const signature: number[] = [];
+  for (let i = 0; i < group.length; i += 1) {
+    let length = 0;
+    for (let k = keptFrom[i]!; k < keptFrom[i + 1]!; k += 1) {
+      const id = kept[k]!;
+      // Plain words stay, references when two or more remittances have them.
+      if (!vocabulary.hasDigit(id) || vocabulary.uses(id) >= 2) signature[length++] = id;
+    }
+    bySignature.add(signature, length, group[i]!);
   }
   if (bySignature.size > 1) {
-    for (const members of bySignature.values()) {
-      if (members.length >= 2 && detectCadence(members.map((t) => t.bookingDate))) regularByText.push(members);
+    for (const members of bySignature.groups()) {
+      if (members.length >= 2 && detectCadenceOfDays(daysOf(members))) regularByText.push(members);
       else unexplained.push(...members);
     }
-  } else unexplained.push(...group);
+  } else {
+    // One signature: what is left is the whole group, in the same order, which was just found to
+    // have no rhythm; splitByAmount need not fit it again.
+    unexplained.push(...group);
+    return unexplained.length >= 2 ? splitByAmount(unexplained, tolerance, true) : [];
+  }
   // A single payment left over is no stream.
-  return [...regularByText, ...(unexplained.length >= 2 ? splitByAmount(unexplained.sort(byDate), tolerance) : [])];
+  return [...regularByText, ...(unexplained.length >= 2 ? splitByAmount(sortByDay(unexplained), tolerance, false) : [])];
+}
+
+/**
+ * The distinct words of one group's remittances, numbered in order of appearance. A word is found
+ * by its characters in place (a hash of its first two characters, last character and length, then
+ * a full comparison with the first occurrence of each word in that slot), so the hundreds of
+ * "betaalpas" and "breda" of a group's card payments, and its one-off references, cost no string
+ * each. Equal numbers mean equal words, and the reverse.
+ */
+class GroupVocabulary {
+  /** Where each word was first seen: its text and the word's range in it. */
+  private readonly texts: string[] = [];
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private readonly months: boolean[] = [];
+  private readonly digits: boolean[] = [];
+  /** Per word: in how many remittances it was counted, and the last remittance it was counted for. */
+  private readonly useCounts: number[] = [];
+  private readonly lastCountedIn: number[] = [];
+  /** The last word added per slot, and per word the one added before it in the same slot (-1: none). */
+  private readonly lastInSlot = new Map<number, number>();
+  private readonly previousInSlot: number[] = [];
+
+  idOf(words: WordPositions, index: number): number {
+    const start = words.starts[index]!;
+    const end = words.ends[index]!;
+    const length = end - start;
+    const slot = ((words.codeAt(start) * 131 + (length > 1 ? words.codeAt(start + 1) : 0)) * 131 + words.codeAt(end - 1)) * 64 + length;
+    const last = this.lastInSlot.get(slot);
+    for (let id = last ?? -1; id !== -1; id = this.previousInSlot[id]!) {
+      if (this.ends[id]! - this.starts[id]! === length && sameWord(words, start, this.texts[id]!, this.starts[id]!, length)) return id;
+    }
+    const id = this.texts.length;
+    this.texts.push(words.text);
+    this.starts.push(start);
+    this.ends.push(end);
+    this.months.push(isMonthWord(words, start, length));
+    this.digits.push(words.hasDigit(index));
+    this.useCounts.push(0);
+    this.lastCountedIn.push(-1);
+    this.previousInSlot.push(last ?? -1);
+    this.lastInSlot.set(slot, id);
+    return id;
+  }
+
+  isMonthWord(id: number): boolean {
+    return this.months[id]!;
+  }
+
+  /** Whether the word has a digit: /\d/.test(word). */
+  hasDigit(id: number): boolean {
+    return this.digits[id]!;
+  }
+
+  /** Counts a use of the word in remittance `remittance`, once per remittance however often it repeats there. */
+  countUse(id: number, remittance: number): void {
+    if (this.lastCountedIn[id] === remittance) return;
+    this.lastCountedIn[id] = remittance;
+    this.useCounts[id] = this.useCounts[id]! + 1;
+  }
+
+  /** In how many remittances the word was counted. */
+  uses(id: number): number {
+    return this.useCounts[id]!;
+  }
+
+  /** Whether word `index` of `words` is word `id`. */
+  isWordAt(id: number, words: WordPositions, index: number): boolean {
+    const start = words.starts[index]!;
+    const length = words.ends[index]! - start;
+    return this.ends[id]! - this.starts[id]! === length && sameWord(words, start, this.texts[id]!, this.starts[id]!, length);
+  }
+}
+
+/** Whether the word at `start` of `words` has the same (lower-cased) letters as `length` characters of `other` from `otherStart`. */
+function sameWord(words: WordPositions, start: number, other: string, otherStart: number, length: number): boolean {
+  for (let k = 0; k < length; k += 1) {
+    const code = other.charCodeAt(otherStart + k);
+    if (words.codeAt(start + k) !== (code >= 65 && code <= 90 ? code + 32 : code)) return false;
+  }
+  return true;
+}
+
+/** MONTH_WORDS.has(word), compared in place against the month words of the same length. */
+function isMonthWord(words: WordPositions, start: number, length: number): boolean {
+  for (const month of MONTH_WORDS_BY_LENGTH[length] ?? NO_WORDS) {
+    let same = true;
+    for (let k = 0; k < length && same; k += 1) same = words.codeAt(start + k) === month.charCodeAt(k);
+    if (same) return true;
+  }
+  return false;
+}
+
+/**
+ * Transactions grouped by the words their remittance keeps (the signature), in the order each
+ * signature first appears. The same partition as grouping by the signature's words joined with
+ * spaces (words are letters and digits, so two joined strings are equal exactly when the word
+ * sequences are), without building and hashing a string per transaction: a signature is found by
+ * a hash of its word numbers and then compared in full.
+ */
+class SignatureGroups<T> {
+  private readonly byHash = new Map<number, { words: number[]; members: T[] }[]>();
+  private readonly ordered: T[][] = [];
+
+  get size(): number {
+    return this.ordered.length;
+  }
+
+  /** Adds a member whose signature is the first `length` words. */
+  add(words: readonly number[], length: number, member: T): void {
+    let hash = length;
+    for (let i = 0; i < length; i += 1) hash = Math.imul(hash ^ words[i]!, 0x01000193);
+    let buckets = this.byHash.get(hash);
+    if (buckets === undefined) this.byHash.set(hash, (buckets = []));
+    for (const bucket of buckets) {
+      if (sameNumbers(bucket.words, words, length)) {
+        bucket.members.push(member);
+        return;
+      }
+    }
+    const members = [member];
+    buckets.push({ words: words.slice(0, length), members });
+    this.ordered.push(members);
+  }
+
+  groups(): readonly T[][] {
+    return this.ordered;
+  }
+}
+
+/** Whether `a` is exactly the first `length` numbers of `b`. */
+function sameNumbers(a: readonly number[], b: readonly number[], length: number): boolean {
+  if (a.length !== length) return false;
+  for (let i = 0; i < length; i += 1) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 const MONTH_WORDS = new Set([
@@ -131,6 +396,13 @@ const MONTH_WORDS = new Set([
   'jan', 'feb', 'mrt', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'okt', 'oct', 'nov', 'dec',
 ]);
 
+const NO_WORDS: readonly string[] = [];
+const MONTH_WORDS_BY_LENGTH: readonly (readonly string[])[] = (() => {
+  const byLength: string[][] = [];
+  for (const word of MONTH_WORDS) (byLength[word.length] ??= []).push(word);
+  return byLength;
+})();
+
 /**
  * A word with digits long enough to be a customer, personnel or policy number, not a date part
  * ("01", "2025", "29.01.25"). Such a number names a stream only when it recurs in the group;
@@ -138,17 +410,15 @@ const MONTH_WORDS = new Set([
  */
 const MIN_REFERENCE_LENGTH = 5;
 
-function isReference(word: string): boolean {
-  return word.length >= MIN_REFERENCE_LENGTH && /\d/.test(word);
-}
-
-function splitByAmount(group: CategorisedTransaction[], tolerance: number): CategorisedTransaction[][] {
-  if (group.length >= 2 && detectCadence(group.map((t) => t.bookingDate))) return [group];
+/** `knownIrregular`: the caller has just fitted exactly this sequence of dates and found no rhythm. */
+function splitByAmount(group: Dated[], tolerance: number, knownIrregular: boolean): Dated[][] {
+  if (!knownIrregular && group.length >= 2 && detectCadenceOfDays(daysOf(group))) return [group];
   const clusters = clusterByAmount(group, tolerance);
-  const regular: CategorisedTransaction[][] = [];
-  const rest: CategorisedTransaction[] = [];
+  const regular: Dated[][] = [];
+  const rest: Dated[] = [];
   for (const cluster of clusters) {
-    if (cluster.length >= 2 && detectCadence(cluster.map((t) => t.bookingDate))) {
+    // Fitted in amount order, as clustered: the dates are in date order only when the amounts are.
+    if (cluster.length >= 2 && detectCadenceOfDays(daysOf(cluster))) {
       regular.push(cluster);
       continue;
     }
@@ -159,8 +429,8 @@ function splitByAmount(group: CategorisedTransaction[], tolerance: number): Cate
     } else rest.push(...cluster);
   }
   const merged = mergeSuccessiveClusters(regular);
-  const result = merged.map((members) => members.sort(byDate));
-  if (rest.length >= 2) result.push(rest.sort(byDate));
+  const result = merged.map(sortByDay);
+  if (rest.length >= 2) result.push(sortByDay(rest));
   return result;
 }
 
@@ -173,37 +443,48 @@ const PRUNE_MAX_AMOUNT_VARIATION = 0.1;
  * A steady series with one payment out of place is still a stream: a partner's holiday pay that
  * landed in this amount cluster, or a one-off extra payment. Tries leaving out each payment once.
  */
-function withoutOneOutlier(cluster: CategorisedTransaction[]): { kept: CategorisedTransaction[]; outlier: CategorisedTransaction } | null {
+function withoutOneOutlier(cluster: Dated[]): { kept: Dated[]; outlier: Dated } | null {
   if (cluster.length < PRUNE_MIN_MEMBERS || cluster.length > PRUNE_MAX_MEMBERS) return null;
-  const amounts = cluster.map((t) => Math.abs(t.amountCents));
-  const mean = amounts.reduce((a, b) => a + b, 0) / amounts.length;
-  const sd = Math.sqrt(amounts.reduce((a, b) => a + (b - mean) ** 2, 0) / amounts.length);
+  const amounts = cluster.map((entry) => Math.abs(entry.tx.amountCents));
+  const mean = sumOf(amounts) / amounts.length;
+  const sd = Math.sqrt(sumOfSquaredDeviations(amounts, mean) / amounts.length);
   if (mean === 0 || sd / mean > PRUNE_MAX_AMOUNT_VARIATION) return null;
-  const sorted = [...cluster].sort(byDate);
-  for (let i = 0; i < sorted.length; i += 1) {
-    const kept = sorted.filter((_, j) => j !== i);
-    if (detectCadence(kept.map((t) => t.bookingDate))) return { kept, outlier: sorted[i]! };
+  const sorted = sortByDay([...cluster]);
+  const days = daysOf(sorted);
+  const n = days.length;
+  // The smallest gap between consecutive dates before index k (gapsBefore[k]) and from k on
+  // (gapsFrom[k]): leaving out date i leaves the gaps before i − 1, those from i + 1 and the gap
+  // bridging i. When that smallest gap is below MIN_FITTING_GAP_DAYS, no cadence fits the rest
+  // (detectCadenceOfDays would return null), so the rest need not be built and fitted.
+  const gapsBefore = new Array<number>(n).fill(Number.POSITIVE_INFINITY);
+  const gapsFrom = new Array<number>(n).fill(Number.POSITIVE_INFINITY);
+  for (let k = 1; k < n; k += 1) gapsBefore[k] = Math.min(gapsBefore[k - 1]!, k >= 2 ? days[k - 1]! - days[k - 2]! : Number.POSITIVE_INFINITY);
+  for (let k = n - 2; k >= 0; k -= 1) gapsFrom[k] = Math.min(gapsFrom[k + 1]!, days[k + 1]! - days[k]!);
+  const keptDays = new Array<number>(n - 1);
+  for (let i = 0; i < n; i += 1) {
+    const bridge = i > 0 && i < n - 1 ? days[i + 1]! - days[i - 1]! : Number.POSITIVE_INFINITY;
+    const before = i >= 1 ? gapsBefore[i]! : Number.POSITIVE_INFINITY;
+    const after = i + 1 < n ? gapsFrom[i + 1]! : Number.POSITIVE_INFINITY;
+    if (Math.min(before, after, bridge) < MIN_FITTING_GAP_DAYS) continue;
+    for (let j = 0, k = 0; j < n; j += 1) if (j !== i) keptDays[k++] = days[j]!;
+    if (detectCadenceOfDays(keptDays)) return { kept: sorted.filter((_, j) => j !== i), outlier: sorted[i]! };
   }
   return null;
 }
 
-function byDate(a: CategorisedTransaction, b: CategorisedTransaction): number {
-  return a.bookingDate < b.bookingDate ? -1 : a.bookingDate > b.bookingDate ? 1 : 0;
-}
-
-function clusterByAmount(group: CategorisedTransaction[], tolerance: number): CategorisedTransaction[][] {
-  const sorted = [...group].sort((a, b) => Math.abs(a.amountCents) - Math.abs(b.amountCents));
-  const clusters: CategorisedTransaction[][] = [];
-  let current: CategorisedTransaction[] = [];
+function clusterByAmount(group: Dated[], tolerance: number): Dated[][] {
+  const sorted = [...group].sort((a, b) => a.absoluteCents - b.absoluteCents);
+  const clusters: Dated[][] = [];
+  let current: Dated[] = [];
   let anchor = 0;
-  for (const tx of sorted) {
-    const amount = Math.abs(tx.amountCents);
+  for (const entry of sorted) {
+    const amount = entry.absoluteCents;
     if (current.length > 0 && amount - anchor > Math.max(anchor * tolerance, AMOUNT_TOLERANCE_FLOOR_CENTS)) {
       clusters.push(current);
       current = [];
     }
     if (current.length === 0) anchor = amount;
-    current.push(tx);
+    current.push(entry);
   }
   if (current.length > 0) clusters.push(current);
   return clusters;
@@ -213,14 +494,13 @@ function clusterByAmount(group: CategorisedTransaction[], tolerance: number): Ca
  * A salary raise splits one stream into two amount clusters that follow each other in time;
  * when their union still has one rhythm, they are one stream.
  */
-function mergeSuccessiveClusters(clusters: CategorisedTransaction[][]): CategorisedTransaction[][] {
-  const ordered = clusters.map((c) => [...c].sort(byDate)).sort((a, b) => byDate(a[0]!, b[0]!));
-  const result: CategorisedTransaction[][] = [];
+function mergeSuccessiveClusters(clusters: Dated[][]): Dated[][] {
+  const ordered = clusters.map((c) => sortByDay([...c])).sort((a, b) => byDay(a[0]!, b[0]!));
+  const result: Dated[][] = [];
   for (const cluster of ordered) {
     const previous = result.find((candidate) => {
-      const lastOfCandidate = candidate[candidate.length - 1]!.bookingDate;
-      if (lastOfCandidate >= cluster[0]!.bookingDate) return false;
-      return detectCadence([...candidate, ...cluster].map((t) => t.bookingDate)) != null;
+      if (candidate[candidate.length - 1]!.day >= cluster[0]!.day) return false;
+      return detectCadenceOfDays(daysOf(candidate).concat(daysOf(cluster))) != null;
     });
     if (previous) previous.push(...cluster);
     else result.push(cluster);
@@ -228,21 +508,23 @@ function mergeSuccessiveClusters(clusters: CategorisedTransaction[][]): Categori
   return result;
 }
 
-function buildStream(groupKey: string, members: CategorisedTransaction[], asOf: IsoDate): RecurringStream {
-  const [direction, ...keyParts] = groupKey.split('|') as ['in' | 'out', ...string[]];
-  const counterpartyKey = keyParts.join('|');
-  const dates = members.map((t) => t.bookingDate);
+function buildStream(direction: 'in' | 'out', counterpartyKey: string, entries: Dated[], asOf: IsoDate): RecurringStream {
+  const members = entries.map((entry) => entry.tx);
+  const days = daysOf(entries);
   const amounts = members.map((t) => Math.abs(t.amountCents));
   const sign = direction === 'in' ? 1 : -1;
-  const fit = detectCadence(dates);
-  const intervals = dates.slice(1).map((d, i) => diffDays(d, dates[i]!));
-  const medianInterval = median(intervals);
-  const meanAmount = amounts.reduce((a, b) => a + b, 0) / amounts.length;
-  const sd = Math.sqrt(amounts.reduce((a, b) => a + (b - meanAmount) ** 2, 0) / amounts.length);
-  const firstDate = dates[0]!;
-  const lastDate = dates[dates.length - 1]!;
+  const fit = detectCadenceOfDays(days);
+  const intervals = new Array<number>(Math.max(days.length - 1, 0));
+  for (let i = 1; i < days.length; i += 1) intervals[i - 1] = days[i]! - days[i - 1]!;
+  // Sorted once for the median here and the quartiles in predictNext.
+  const sortedIntervals = sortedNumbers(intervals);
+  const medianInterval = medianOfSorted(sortedIntervals);
+  const meanAmount = sumOf(amounts) / amounts.length;
+  const sd = Math.sqrt(sumOfSquaredDeviations(amounts, meanAmount) / amounts.length);
+  const firstDate = members[0]!.bookingDate;
+  const lastDate = members[members.length - 1]!.bookingDate;
 
-  const predictedNext = predictNext(dates, fit, intervals, medianInterval);
+  const predictedNext = predictNext(days, fit, sortedIntervals, medianInterval);
   const overdueBy = predictedNext ? diffDays(asOf, predictedNext.date) - predictedNext.windowDays : 0;
   const status: StreamStatus = overdueBy > 0 ? 'inactive' : members.length >= 3 ? 'mature' : 'early';
 
@@ -252,8 +534,8 @@ function buildStream(groupKey: string, members: CategorisedTransaction[], asOf: 
   } else {
     // No rhythm: spread what was paid over the months it was paid in, counting the last gap once more
     // so that two payments a month apart are one month's worth each, not two.
-    const spanDays = diffDays(lastDate, firstDate) + Math.max(medianInterval, 1);
-    monthlyEquivalent = (amounts.reduce((a, b) => a + b, 0) / Math.max(spanDays, 1)) * AVERAGE_DAYS_PER_MONTH;
+    const spanDays = days[days.length - 1]! - days[0]! + Math.max(medianInterval, 1);
+    monthlyEquivalent = (sumOf(amounts) / Math.max(spanDays, 1)) * AVERAGE_DAYS_PER_MONTH;
   }
 
   return {
@@ -271,8 +553,8 @@ function buildStream(groupKey: string, members: CategorisedTransaction[], asOf: 
     amount: {
       meanCents: Math.round(sign * meanAmount),
       medianCents: Math.round(sign * median(amounts)),
-      minCents: sign * Math.min(...amounts),
-      maxCents: sign * Math.max(...amounts),
+      minCents: sign * smallest(amounts),
+      maxCents: sign * largest(amounts),
       coefficientOfVariation: meanAmount === 0 ? 0 : sd / meanAmount,
     },
     predictedNext,
@@ -281,33 +563,74 @@ function buildStream(groupKey: string, members: CategorisedTransaction[], asOf: 
   };
 }
 
-function predictNext(dates: IsoDate[], fit: CadenceFit | null, intervals: number[], medianInterval: number): RecurringStream['predictedNext'] {
+function predictNext(days: number[], fit: CadenceFit | null, sorted: Float64Array, medianInterval: number): RecurringStream['predictedNext'] {
   if (fit) {
     const cadence = cadenceOf(fit.frequency)!;
     // Uncertainty: the observed scatter around the grid, at least the usual weekend shift.
     const windowDays = Math.max(Math.ceil(fit.maxDeviationDays), Math.ceil(cadence.toleranceDays / 2), 1);
-    return { date: nextOnGrid(dates, fit), windowDays };
+    return { date: nextOnGridOfDays(days[0]!, fit), windowDays };
   }
-  if (intervals.length === 0) return null;
-  const sorted = [...intervals].sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
   const q1 = sorted[Math.floor((sorted.length - 1) * 0.25)]!;
   const q3 = sorted[Math.ceil((sorted.length - 1) * 0.75)]!;
-  const last = dates[dates.length - 1]!;
-  return { date: addDays(last, Math.round(medianInterval)), windowDays: Math.max(Math.ceil((q3 - q1) / 2), Math.ceil(medianInterval / 2), 1) };
+  return { date: isoOfDayNumber(days[days.length - 1]! + Math.round(medianInterval)), windowDays: Math.max(Math.ceil((q3 - q1) / 2), Math.ceil(medianInterval / 2), 1) };
 }
 
 function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
+  return medianOfSorted(sortedNumbers(values));
+}
+
+function medianOfSorted(sorted: Float64Array): number {
+  if (sorted.length === 0) return 0;
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * Ascending, as sort((a, b) => a - b) would give: a typed array sorts numbers natively instead of
+ * calling a comparator per comparison. The values here (day gaps, absolute cents) are never NaN or
+ * -0, the only values where the two orders could differ.
+ */
+function sortedNumbers(values: readonly number[]): Float64Array {
+  return Float64Array.from(values).sort();
+}
+
+/**
+ * values.reduce((a, b) => a + b, 0), adding in the same order (so to the same number) in a plain
+ * loop: reduce boxed every intermediate sum of these doubles.
+ */
+function sumOf(values: readonly number[]): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i += 1) total += values[i]!;
+  return total;
+}
+
+/** values.reduce((a, b) => a + (b - mean) ** 2, 0), in the same order. */
+function sumOfSquaredDeviations(values: readonly number[], mean: number): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i += 1) total += (values[i]! - mean) ** 2;
+  return total;
+}
+
+/** Math.min(...values) without spreading hundreds of arguments. */
+function smallest(values: readonly number[]): number {
+  let result = Number.POSITIVE_INFINITY;
+  for (const value of values) if (value < result) result = value;
+  return result;
+}
+
+function largest(values: readonly number[]): number {
+  let result = Number.NEGATIVE_INFINITY;
+  for (const value of values) if (value > result) result = value;
+  return result;
 }
 
 function mostCommon<T>(values: readonly T[]): T | null {
   const counts = new Map<T, number>();
   let best: T | null = null;
   let bestCount = 0;
-  for (const value of values) {
+  for (let i = 0; i < values.length; i += 1) {
+    const value = values[i]!;
     const count = (counts.get(value) ?? 0) + 1;
     counts.set(value, count);
     if (count > bestCount) {
