@@ -101,11 +101,15 @@ async function main(): Promise<void> {
       await engine.assessGiven(database.db, 'bench', { ...data, asOf: today });
     });
 
+    const stored = await timeRequests(200, async () => {
+      await engine.assessStored(database.db, 'bench', debtor.id as string, { asOf: today, today });
+    });
     const fmt = (x: { p50: number; p99: number }) => `p50 ${x.p50.toFixed(1)} ms, p99 ${x.p99.toFixed(1)} ms`;
     console.log(`report over HTTP (${REQUESTS} requests)      : ${fmt(report)}  → goal p50 ≤ 25 ms: ${report.p50 <= 25 ? 'met' : 'NOT met'} (${((report.p50 / 25) * 100).toFixed(0)} % of budget)`);
     console.log(`floor: 1-row transactions page (same auth+consent): ${fmt(floor)}  → report / floor = ${(report.p50 / floor.p50).toFixed(1)}×`);
     console.log(`in-process: load rows from PostgreSQL            : ${fmt(load)}`);
     console.log(`in-process: assessment (categorise, streams, report): ${fmt(compute)}`);
+    console.log(`in-process: whole stored-debtor report (consent, reads, assessment): ${fmt(stored)}  → HTTP and serialisation add ${(report.p50 - stored.p50).toFixed(1)} ms at p50`);
     await app.close();
   } finally {
     await database.close();
