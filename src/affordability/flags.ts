@@ -39,8 +39,26 @@ export function detectFlags(ctx: FlagContext): AffordabilityFlag[] {
   const tx = ctx.transactions;
   const idsOf = (list: readonly CategorisedTransaction[]) => list.map((t) => t.id);
 
+  // The transactions each signal looks at, found in one pass (each list in transaction order, as
+  // a filter per list would give).
+  const returned: CategorisedTransaction[] = [];
+  const overdraftInterest: CategorisedTransaction[] = [];
+  const stakes: CategorisedTransaction[] = [];
+  const payouts: CategorisedTransaction[] = [];
+  const bnpl: CategorisedTransaction[] = [];
+  const credit: CategorisedTransaction[] = [];
+  const collection: CategorisedTransaction[] = [];
+  for (const t of tx) {
+    if (t.category === 'reversal.returned_debit' && t.amountCents > 0) returned.push(t);
+    if (ctx.policy.overdraftInterestRuleIds.includes(t.ruleId)) overdraftInterest.push(t);
+    if (t.category === 'expense.gambling') stakes.push(t);
+    if (t.ruleId === 'gambling.payout') payouts.push(t);
+    if (t.category === 'expense.bnpl') bnpl.push(t);
+    if (t.category === 'expense.credit' || t.category === 'transfer.loan_payout') credit.push(t);
+    if (t.category === 'expense.collection') collection.push(t);
+  }
+
   // Returned direct debits, grouped by what the reason code says.
-  const returned = tx.filter((t) => t.category === 'reversal.returned_debit' && t.amountCents > 0);
   if (returned.length > 0) {
     const byCode = new Map<string, CategorisedTransaction[]>();
     for (const t of returned) {
@@ -118,7 +136,6 @@ export function detectFlags(ctx: FlagContext): AffordabilityFlag[] {
   }
 
   // Overdraft use: interest charged for being overdrawn, or overdrawn for several days.
-  const overdraftInterest = tx.filter((t) => ctx.policy.overdraftInterestRuleIds.includes(t.ruleId));
   if (overdraftInterest.length > 0 || uniqueNegativeDays.length >= ctx.policy.overdraftMinNegativeDays) {
     const interestCents = -overdraftInterest.reduce((a, t) => a + t.amountCents, 0);
     flags.push({
@@ -134,8 +151,6 @@ export function detectFlags(ctx: FlagContext): AffordabilityFlag[] {
   }
 
   // Gambling: what goes to gambling as a share of the income of the assessed months.
-  const stakes = tx.filter((t) => t.category === 'expense.gambling');
-  const payouts = tx.filter((t) => t.ruleId === 'gambling.payout');
   const stakesInMonths = -stakes.filter((t) => inMonths.has(t.bookingDate.slice(0, 7))).reduce((a, t) => a + t.amountCents, 0);
   const incomeInMonths = ctx.months.reduce((a, m) => a + m.incomeCents, 0);
   const shareBp = incomeInMonths > 0 ? Math.round((stakesInMonths * 10_000) / incomeInMonths) : stakesInMonths > 0 ? 10_000 : 0;
@@ -167,11 +182,10 @@ export function detectFlags(ctx: FlagContext): AffordabilityFlag[] {
   simpleFlag(
     'bnpl_use',
     'warning',
-    tx.filter((t) => t.category === 'expense.bnpl'),
+    bnpl,
     (total) => `Er wordt achteraf betaald (zoals Klarna of Riverty): ${total} in totaal.`,
     (total) => `Buy-now-pay-later is used (such as Klarna or Riverty): ${total} in total.`,
   );
-  const credit = tx.filter((t) => t.category === 'expense.credit' || t.category === 'transfer.loan_payout');
   if (credit.length > 0) {
     const received = credit.filter((t) => t.amountCents > 0).reduce((a, t) => a + t.amountCents, 0);
     const paid = -credit.filter((t) => t.amountCents < 0).reduce((a, t) => a + t.amountCents, 0);
@@ -189,7 +203,7 @@ export function detectFlags(ctx: FlagContext): AffordabilityFlag[] {
   simpleFlag(
     'collector_payments',
     'alert',
-    tx.filter((t) => t.category === 'expense.collection'),
+    collection,
     (total) => `Er is betaald aan een incassobureau of deurwaarder: ${total} in totaal.`,
     (total) => `Payments went to a collection agency or bailiff: ${total} in total.`,
   );

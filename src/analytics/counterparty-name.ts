@@ -84,10 +84,12 @@ export class WordPositions {
     return this;
   }
 
-  /** The character code at a position of the text, lower-cased. */
+  /**
+   * The character code at a position inside a word, lower-cased. Word characters are A–Z, a–z and
+   * 0–9, and setting bit 5 (| 32) turns A–Z into a–z and leaves a–z and 0–9 as they are.
+   */
   codeAt(position: number): number {
-    const code = this.text.charCodeAt(position);
-    return code >= 65 && code <= 90 ? code + 32 : code;
+    return this.text.charCodeAt(position) | 32;
   }
 
   /** Word i as a string, for the few words that must be looked up by value. */
@@ -132,15 +134,15 @@ export class WordPositions {
     let ends = this.ends;
     let count = 0;
     let start = -1;
-    for (let i = 0; i <= text.length; i += 1) {
-      // One past the end counts as a separator, closing a word that runs to the end.
-      const code = i === text.length ? 32 : text.charCodeAt(i);
+    const length = text.length;
+    for (let i = 0; i < length; i += 1) {
+      const code = text.charCodeAt(i);
       if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90)) {
-        if (start === -1) start = i;
+        if (start < 0) start = i;
         continue;
       }
       if (asciiOnly && (code > 126 || (code < 32 && code !== 9 && code !== 10 && code !== 13))) return false;
-      if (start === -1) continue;
+      if (start < 0) continue;
       if (count === starts.length) {
         starts = grown(starts);
         ends = grown(ends);
@@ -149,6 +151,16 @@ export class WordPositions {
       ends[count] = i;
       count += 1;
       start = -1;
+    }
+    // A word that runs to the end of the text.
+    if (start >= 0) {
+      if (count === starts.length) {
+        starts = grown(starts);
+        ends = grown(ends);
+      }
+      starts[count] = start;
+      ends[count] = length;
+      count += 1;
     }
     this.starts = starts;
     this.ends = ends;

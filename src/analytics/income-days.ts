@@ -210,7 +210,10 @@ function learnSchedule(dates: IsoDate[], stream: RecurringStream, rule: MoneyArr
   const scorer = new ScheduleScorer(observed, stream.frequency === 'quarterly' || stream.frequency === 'yearly' ? 12 : 1, holidays);
   let best: { schedule: IncomeSchedule; hits: number; error: number; tie: number } | null = null;
   for (const schedule of candidates) {
-    const { hits, error } = scorer.score(schedule);
+    // A candidate that can no longer beat the best one is left unscored: it would lose anyway.
+    const scored = scorer.score(schedule, best?.hits ?? -1, best?.error ?? Number.POSITIVE_INFINITY);
+    if (scored === null) continue;
+    const { hits, error } = scored;
     const tie = schedule.kind === 'day-of-month' ? Math.abs(schedule.dayOfMonth - medianDay) : 0;
     if (best == null || hits > best.hits || (hits === best.hits && (error < best.error || (error === best.error && tie < best.tie)))) {
       best = { schedule, hits, error, tie };
@@ -263,7 +266,13 @@ class ScheduleScorer {
     }
   }
 
-  score(schedule: IncomeSchedule): { hits: number; error: number } {
+  /**
+   * Hits and total error of a schedule, or null as soon as it cannot beat a best candidate with
+   * `bestHits` hits and `bestError` error: fewer hits than that even if every day left were a hit,
+   * or no more hits than that with a larger error already (errors only grow, and the candidates
+   * are compared on hits, then error, then tie).
+   */
+  score(schedule: IncomeSchedule, bestHits: number, bestError: number): { hits: number; error: number } | null {
     const table = schedule.shift === 'none' ? null : this.shifts[schedule.shift];
     // occurrencesAround looks one month either side for monthly schedules, a year for the others.
     const precomputed = schedule.kind !== 'day-of-month' || (schedule.months == null ? 1 : 12) === this.reach;
@@ -295,6 +304,8 @@ class ScheduleScorer {
       const distance = Math.abs(day - best);
       if (distance === 0) hits += 1;
       error += distance;
+      const mostHits = hits + (this.observed.length - i - 1);
+      if (mostHits < bestHits || (mostHits === bestHits && error > bestError)) return null;
     }
     return { hits, error };
   }

@@ -54,12 +54,11 @@ function shapeOfWord(firstCharCode: number, length: number): number {
 }
 
 /**
- * Presence tables in front of the phrase maps: a slot per hash of a word's first two characters,
- * last character and length (or of a prefix key), set for every indexed first word (prefix).
- * A clear slot proves the map has no entry, so the lookup is skipped with the same outcome; a set
- * slot only means "look it up". Most words of a remittance pass the (first character, length)
- * shape test but are no phrase's first word; this rules out nearly all of them before a map has to
- * hash them.
+ * Presence tables in front of the phrase indexes: a slot per hash of a word's first two
+ * characters, last character and length (or of a prefix key), set for every indexed first word
+ * (prefix). A clear slot proves the index has no entry, so the lookup is skipped with the same
+ * outcome; a set slot only means "look it up". Most words of a remittance pass the (first
+ * character, length) shape test but are no phrase's first word; this rules out nearly all of them.
  */
 const PRESENCE_SLOTS = 1 << 16;
 
@@ -110,6 +109,18 @@ export interface CompiledRuleSet {
   readonly firstWordShapes: Uint8Array;
   /** See wordPresenceSlot: 1 where some indexed first word hashes to. */
   readonly firstWordPresence: Uint8Array;
+  /**
+   * 1 for every (first, second character) pair that some indexed first word or prefix starts with
+   * (second 0 for one-letter words), by first * 128 + second: most words of a remittance start
+   * with a pair no phrase starts with and need no further look.
+   */
+  readonly firstTwoLetters: Uint8Array;
+  /**
+   * 1 at prefixPresenceSlot of the first three letters of every indexed first word of three or
+   * more letters and of every prefix key: a word of three or more letters whose first three
+   * letters are not among them can neither equal such a word nor start with such a prefix.
+   */
+  readonly firstThreeLetters: Uint8Array;
   /** The entries of phrasesByWord by presence slot, so a word read in place is compared, not sliced and hashed. */
   readonly firstWordsBySlot: ReadonlyMap<number, readonly { word: string; phrases: CompiledPhrase[] }[]>;
   /** See prefixPresenceSlot: 1 where some prefix key of phrasesByPrefix hashes to. */
@@ -207,6 +218,13 @@ export function compileRuleSet(ruleSet: RuleSet, tenantOverrides: readonly Categ
       firstWordPresence[wordPresenceSlot(first.charCodeAt(0), first.length > 1 ? first.charCodeAt(1) : 0, first.charCodeAt(first.length - 1), first.length)] = 1;
     }
   }
+  const firstTwoLetters = new Uint8Array(128 * 128);
+  for (const word of [...phrasesByWord.keys(), ...[...phrasesByPrefix.values()].map((list) => list[0]!.tokens[0]!)]) {
+    firstTwoLetters[(word.charCodeAt(0) & 127) * 128 + (word.length > 1 ? word.charCodeAt(1) & 127 : 0)] = 1;
+  }
+  const firstThreeLetters = new Uint8Array(PRESENCE_SLOTS);
+  for (const key of phrasesByPrefix.keys()) firstThreeLetters[prefixPresenceSlot(key)] = 1;
+  for (const word of phrasesByWord.keys()) if (word.length >= PREFIX_KEY_LENGTH) firstThreeLetters[prefixPresenceSlot(prefixKeyOf(word))] = 1;
   const firstWordsBySlot = new Map<number, { word: string; phrases: CompiledPhrase[] }[]>();
   for (const [word, list] of phrasesByWord) {
     const slot = wordPresenceSlot(word.charCodeAt(0), word.length > 1 ? word.charCodeAt(1) : 0, word.charCodeAt(word.length - 1), word.length);
@@ -220,6 +238,8 @@ export function compileRuleSet(ruleSet: RuleSet, tenantOverrides: readonly Categ
     phrasesByPrefix,
     firstWordShapes,
     firstWordPresence,
+    firstTwoLetters,
+    firstThreeLetters,
     firstWordsBySlot,
     prefixPresence,
     byIban,
@@ -286,6 +306,16 @@ function compileCheck(when: RuleCondition, rank: number, phraseFields: number[])
   };
 }
 
+/** What categorisation needs of a counterparty name; `own` is worked out when first asked. */
+interface NameFacts {
+  /** Phrase uses (rank * 4 + field code) of the name's words. */
+  uses: number[];
+  /** Whether the name has words once terminal prefixes are dropped. */
+  given: boolean;
+  /** Whether it names one of the account holders. */
+  own: boolean | undefined;
+}
+
 /** Phrase uses found so far: the first `count` values (refilled from the start for each text). */
 interface UseList {
   values: number[];
@@ -302,21 +332,45 @@ type AnchorMode = 'name' | 'remittance';
 function anchorAllowed(mode: AnchorMode, words: WordPositions, index: number): boolean {
   if (index === 0) return true;
   if (mode === 'name') return false;
-  return words.hasDigit(index - 1) || TERMINAL_PREFIX_TOKENS.has(words.word(index - 1));
+  return words.hasDigit(index - 1) || isTerminalPrefixAt(words, index - 1);
+}
+
+/** TERMINAL_PREFIX_TOKENS by length, so a word is compared with the few of its own length in place. */
+const TERMINAL_PREFIXES_BY_LENGTH: readonly (readonly string[])[] = (() => {
+  const byLength: string[][] = [];
+  for (const token of TERMINAL_PREFIX_TOKENS) (byLength[token.length] ??= []).push(token);
+  return byLength;
+})();
+
+/** TERMINAL_PREFIX_TOKENS.has(word i), without making the word a string: nearly every card payment asks it. */
+function isTerminalPrefixAt(words: WordPositions, index: number): boolean {
+  const candidates = TERMINAL_PREFIXES_BY_LENGTH[words.ends[index]! - words.starts[index]!];
+  if (candidates === undefined) return false;
+  for (let k = 0; k < candidates.length; k += 1) if (words.is(index, candidates[k]!)) return true;
+  return false;
 }
 
 /**
  * Every phrase use (rank * 4 + field code) whose phrase occurs in these words, added to `uses`.
- * Reads the words by position (see WordPositions): only a word that passes the shape and presence
- * tests becomes a string for the map lookup, and phrases are compared character by character.
+ * Reads the words by position (see WordPositions) and makes no string of them: the letter, shape
+ * and presence tables rule out most words at once, a first word is compared in place with the
+ * indexed words of its presence slot, and a prefix is looked up by the number its first three
+ * letters make.
  */
 function phraseUsesIn(compiled: CompiledRuleSet, words: WordPositions, mode: AnchorMode, uses: UseList): void {
-  for (let i = 0; i < words.count; i += 1) {
-    const start = words.starts[i]!;
-    const end = words.ends[i]!;
+  const { starts, ends, count } = words;
+  for (let i = 0; i < count; i += 1) {
+    const start = starts[i]!;
+    const end = ends[i]!;
     const length = end - start;
     const first = words.codeAt(start);
     const second = length > 1 ? words.codeAt(start + 1) : 0;
+    let prefixKey = -1;
+    if (length >= PREFIX_KEY_LENGTH) {
+      // No first word or prefix starts with these three letters: neither lookup below can find anything.
+      prefixKey = first * 65_536 + second * 256 + words.codeAt(start + 2);
+      if (compiled.firstThreeLetters[prefixPresenceSlot(prefixKey)] === 0) continue;
+    } else if (compiled.firstTwoLetters[(first & 127) * 128 + (second & 127)] === 0) continue;
     if (compiled.firstWordShapes[shapeOfWord(first, length)] === 1) {
       const slot = wordPresenceSlot(first, second, words.codeAt(end - 1), length);
       if (compiled.firstWordPresence[slot] === 1) {
@@ -331,12 +385,9 @@ function phraseUsesIn(compiled: CompiledRuleSet, words: WordPositions, mode: Anc
         }
       }
     }
-    if (length >= PREFIX_KEY_LENGTH) {
-      const key = first * 65_536 + second * 256 + words.codeAt(start + 2);
-      if (compiled.prefixPresence[prefixPresenceSlot(key)] === 1) {
-        const byPrefix = compiled.phrasesByPrefix.get(key);
-        if (byPrefix) collectMatches(byPrefix, words, i, mode, uses);
-      }
+    if (prefixKey >= 0 && compiled.prefixPresence[prefixPresenceSlot(prefixKey)] === 1) {
+      const byPrefix = compiled.phrasesByPrefix.get(prefixKey);
+      if (byPrefix) collectMatches(byPrefix, words, i, mode, uses);
     }
   }
 }
@@ -419,20 +470,30 @@ function looksLikePersonName(name: string): boolean {
 }
 
 function categoriseWith(compiled: CompiledRuleSet, transactions: readonly AnalysisTransaction[], ownIbans: ReadonlySet<string>, holderNames: readonly string[]): CategorisedTransaction[] {
-  const nameCache = new Map<string, boolean>();
-  const isOwnName = (name: string | null): boolean => {
-    if (name == null || holderNames.length === 0) return false;
-    let known = nameCache.get(name);
-    if (known === undefined) {
-      known = holderNames.some((holder) => samePersonName(holder, name));
-      nameCache.set(name, known);
-    }
-    return known;
-  };
+  // One scanner for every name and remittance of this call; each is read and matched before the next.
+  const words = new WordPositions();
 
-  // Names repeat (every visit to the same shop); their phrase uses are worked out once per name.
-  const nameUsesCache = new Map<string, number[]>();
-  const nameGivenCache = new Set<string>();
+  // Names repeat (every visit to the same shop): what the rules need of a name is worked out once
+  // per name, and found with one lookup per transaction.
+  const nameFacts = new Map<string, NameFacts>();
+  const factsOf = (name: string): NameFacts => {
+    let facts = nameFacts.get(name);
+    if (facts === undefined) {
+      const nameTokens = nameMatchTokens(name);
+      // Name words are letters and digits, so joined with spaces they read back as the same words.
+      const found: UseList = { values: [], count: 0 };
+      if (nameTokens.length > 0) phraseUsesIn(compiled, words.read(nameTokens.join(' ')), 'name', found);
+      facts = { uses: found.values, given: nameTokens.length > 0, own: undefined };
+      nameFacts.set(name, facts);
+    }
+    return facts;
+  };
+  const isOwnName = (name: string | null, facts: NameFacts | undefined): boolean => {
+    if (name == null || holderNames.length === 0) return false;
+    const known = facts ?? factsOf(name);
+    known.own ??= holderNames.some((holder) => samePersonName(holder, name));
+    return known.own;
+  };
   const hits: PhraseHits = { stamps: new Int32Array(compiled.rules.length * 4), stamp: 0 };
   const candidateStamps = new Int32Array(compiled.rules.length);
   const NAME_FIELDS = (1 << FIELD_CODE.counterparty) | (1 << FIELD_CODE.text) | (1 << FIELD_CODE.name);
@@ -466,8 +527,6 @@ function categoriseWith(compiled: CompiledRuleSet, transactions: readonly Analys
     }
   };
   const remittanceUses: UseList = { values: [], count: 0 };
-  // One scanner for every name and remittance of this call; each is read and matched before the next.
-  const words = new WordPositions();
 
   // IBANs and creditor ids repeat too; their normal form (no spaces, upper case) is worked out once each.
   const normalKeys = new Map<string, string>();
@@ -511,19 +570,11 @@ function categoriseWith(compiled: CompiledRuleSet, transactions: readonly Analys
           : `${tx.remittanceUnstructured} ${tx.remittanceStructured}`;
 
     let nameGiven = false;
+    let facts: NameFacts | undefined;
     if (tx.counterpartyName != null && tx.counterpartyName !== '') {
-      let nameUses = nameUsesCache.get(tx.counterpartyName);
-      if (!nameUses) {
-        const nameTokens = nameMatchTokens(tx.counterpartyName);
-        // Name words are letters and digits, so joined with spaces they read back as the same words.
-        const found: UseList = { values: [], count: 0 };
-        if (nameTokens.length > 0) phraseUsesIn(compiled, words.read(nameTokens.join(' ')), 'name', found);
-        nameUses = found.values;
-        nameUsesCache.set(tx.counterpartyName, nameUses);
-        if (nameTokens.length > 0) nameGivenCache.add(tx.counterpartyName);
-      }
-      nameGiven = nameGivenCache.has(tx.counterpartyName);
-      addUses(nameUses, nameUses.length, NAME_FIELDS);
+      facts = factsOf(tx.counterpartyName);
+      nameGiven = facts.given;
+      addUses(facts.uses, facts.uses.length, NAME_FIELDS);
     }
     if (remittance !== '') {
       remittanceUses.count = 0;
@@ -536,7 +587,7 @@ function categoriseWith(compiled: CompiledRuleSet, transactions: readonly Analys
     if (tx.proprietaryCode) for (const rank of compiled.byProprietaryCode.get(tx.proprietaryCode.toLowerCase()) ?? NO_RANKS) addCandidate(rank);
 
     const sign = tx.amountCents > 0 ? 1 : tx.amountCents < 0 ? -1 : 0;
-    const isOwnAccount = (counterpartyIban != null && ownIbans.has(counterpartyIban)) || isOwnName(tx.counterpartyName);
+    const isOwnAccount = (counterpartyIban != null && ownIbans.has(counterpartyIban)) || isOwnName(tx.counterpartyName, facts);
     // One view for the whole call, refilled per transaction: the checks read it and keep nothing.
     if (view === undefined) view = { tx, remittance, isOwnAccount };
     else {

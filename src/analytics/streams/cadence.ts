@@ -96,6 +96,11 @@ function fitDayNumbers(days: readonly number[], cadence: Cadence): CadenceFit | 
   const firstDay = days[0]!;
   const first = civilOf(firstDay);
   const stepDays = cadence.stepDays ?? cadence.stepMonths! * AVERAGE_DAYS_PER_MONTH;
+  // Too few dates for the slots between the first and the last: the last date's slot is at least
+  // its rounded step count minus one (nearestSlot looks one slot either side), so the coverage
+  // below can be no more than length / rounded step count.
+  const lastGuess = Math.round((days[days.length - 1]! - firstDay) / stepDays);
+  if (lastGuess >= 1 && days.length / lastGuess < MIN_SLOT_COVERAGE) return null;
   // Most fits fail, and early: first only check, allocating nothing, that the slots rise, that the
   // residuals lie within twice the tolerance of each other (otherwise they cannot all lie within
   // the tolerance of their median, and the fit is rejected below anyway) and that enough slots are

@@ -75,7 +75,7 @@ export function counterpartyKeyOf(tx: Pick<CategorisedTransaction, 'creditorId' 
  * handed out again (a map that already hashed it need not hash it again). The key is a pure
  * function of these strings, so remembering it per string gives the same key. Lives for one call.
  */
-export function counterpartyKeyer(): (tx: Pick<CategorisedTransaction, 'creditorId' | 'counterpartyIban' | 'counterpartyName' | 'remittanceUnstructured'>) => string {
+function counterpartyKeyer(): (tx: Pick<CategorisedTransaction, 'creditorId' | 'counterpartyIban' | 'counterpartyName' | 'remittanceUnstructured'>) => string {
   const byCreditorId = new Map<string, string>();
   const byIban = new Map<string, string>();
   const byName = new Map<string, string>();
@@ -172,7 +172,10 @@ export function detectRecurringStreams(transactions: readonly CategorisedTransac
   for (const { direction, counterpartyKey, members: group } of groups) {
     if (group.length < 2) continue;
     sortByDay(group);
-    for (const members of splitIntoStreams(group, tolerance, words)) streams.push(buildStream(direction, counterpartyKey, members, options.asOf));
+    // A group with one rhythm is one stream; its fit is the stream's (the same dates in the same order).
+    const wholeFit = detectCadenceOfDays(daysOf(group));
+    if (wholeFit) streams.push(buildStream(direction, counterpartyKey, group, options.asOf, wholeFit));
+    else for (const members of splitIntoStreams(group, tolerance, words)) streams.push(buildStream(direction, counterpartyKey, members, options.asOf));
   }
   return streams.sort((a, b) => Math.abs(b.monthlyEquivalentCents) - Math.abs(a.monthlyEquivalentCents) || (a.id < b.id ? -1 : 1));
 }
@@ -186,10 +189,10 @@ export function detectRecurringStreams(transactions: readonly CategorisedTransac
  * rhythm stays together as one irregular stream.
  */
 function splitIntoStreams(group: Dated[], tolerance: number, words: WordPositions): Dated[][] {
-  if (detectCadenceOfDays(daysOf(group))) return [group];
-  // First by what the remittance says, dates and month names aside: "VOORSCHOT ZORGTOESLAG" and
-  // "VOORSCHOT HUURTOESLAG" are two streams even when their amounts are close, and so are
-  // "AOW 01-2025 SVB 1072828" and "AOW 01-2025 SVB 4159648" (one per partner, a recurring person number).
+  // The whole group has no rhythm (the caller checked). First by what the remittance says, dates
+  // and month names aside: "VOORSCHOT ZORGTOESLAG" and "VOORSCHOT HUURTOESLAG" are two streams even
+  // when their amounts are close, and so are "AOW 01-2025 SVB 1072828" and "AOW 01-2025 SVB 4159648"
+  // (one per partner, a recurring person number).
   const regularByText: Dated[][] = [];
   const unexplained: Dated[] = [];
   // The words each remittance may keep, as numbers: its plain words (three letters or more, no
@@ -263,69 +266,86 @@ function splitIntoStreams(group: Dated[], tolerance: number, words: WordPosition
  * each. Equal numbers mean equal words, and the reverse.
  */
 class GroupVocabulary {
-  /** Where each word was first seen: its text and the word's range in it. */
+  /** The text each word was first seen in. */
   private readonly texts: string[] = [];
-  private readonly starts: number[] = [];
-  private readonly ends: number[] = [];
-  private readonly months: boolean[] = [];
-  private readonly digits: boolean[] = [];
-  /** Per word: in how many remittances it was counted, and the last remittance it was counted for. */
-  private readonly useCounts: number[] = [];
-  private readonly lastCountedIn: number[] = [];
-  /** The last word added per slot, and per word the one added before it in the same slot (-1: none). */
+  /**
+   * Per word, WORD_FIELDS numbers: where it starts and ends in its text, flags (HAS_DIGIT,
+   * MONTH_WORD), in how many remittances it was counted and the last one it was counted for, and
+   * the word added before it in the same slot (-1: none). One array rather than one per field:
+   * a group's one-off references make hundreds of words, and each array would grow for each.
+   */
+  private fields = new Int32Array(64 * WORD_FIELDS);
+  /** The last word added per slot. */
   private readonly lastInSlot = new Map<number, number>();
-  private readonly previousInSlot: number[] = [];
 
   idOf(words: WordPositions, index: number): number {
     const start = words.starts[index]!;
     const end = words.ends[index]!;
     const length = end - start;
     const slot = ((words.codeAt(start) * 131 + (length > 1 ? words.codeAt(start + 1) : 0)) * 131 + words.codeAt(end - 1)) * 64 + length;
-    const last = this.lastInSlot.get(slot);
-    for (let id = last ?? -1; id !== -1; id = this.previousInSlot[id]!) {
-      if (this.ends[id]! - this.starts[id]! === length && sameWord(words, start, this.texts[id]!, this.starts[id]!, length)) return id;
+    const last = this.lastInSlot.get(slot) ?? -1;
+    for (let id = last; id !== -1; id = this.fields[id * WORD_FIELDS + PREVIOUS_IN_SLOT]!) {
+      if (this.isWordAt(id, words, index)) return id;
     }
     const id = this.texts.length;
     this.texts.push(words.text);
-    this.starts.push(start);
-    this.ends.push(end);
-    this.months.push(isMonthWord(words, start, length));
-    this.digits.push(words.hasDigit(index));
-    this.useCounts.push(0);
-    this.lastCountedIn.push(-1);
-    this.previousInSlot.push(last ?? -1);
+    if ((id + 1) * WORD_FIELDS > this.fields.length) {
+      const larger = new Int32Array(this.fields.length * 2);
+      larger.set(this.fields);
+      this.fields = larger;
+    }
+    const at = id * WORD_FIELDS;
+    this.fields[at + START] = start;
+    this.fields[at + END] = end;
+    this.fields[at + FLAGS] = (words.hasDigit(index) ? HAS_DIGIT : 0) | (isMonthWord(words, start, length) ? MONTH_WORD : 0);
+    this.fields[at + USES] = 0;
+    this.fields[at + LAST_COUNTED_IN] = -1;
+    this.fields[at + PREVIOUS_IN_SLOT] = last;
     this.lastInSlot.set(slot, id);
     return id;
   }
 
   isMonthWord(id: number): boolean {
-    return this.months[id]!;
+    return (this.fields[id * WORD_FIELDS + FLAGS]! & MONTH_WORD) !== 0;
   }
 
   /** Whether the word has a digit: /\d/.test(word). */
   hasDigit(id: number): boolean {
-    return this.digits[id]!;
+    return (this.fields[id * WORD_FIELDS + FLAGS]! & HAS_DIGIT) !== 0;
   }
 
   /** Counts a use of the word in remittance `remittance`, once per remittance however often it repeats there. */
   countUse(id: number, remittance: number): void {
-    if (this.lastCountedIn[id] === remittance) return;
-    this.lastCountedIn[id] = remittance;
-    this.useCounts[id] = this.useCounts[id]! + 1;
+    const at = id * WORD_FIELDS;
+    if (this.fields[at + LAST_COUNTED_IN] === remittance) return;
+    this.fields[at + LAST_COUNTED_IN] = remittance;
+    this.fields[at + USES] = this.fields[at + USES]! + 1;
   }
 
   /** In how many remittances the word was counted. */
   uses(id: number): number {
-    return this.useCounts[id]!;
+    return this.fields[id * WORD_FIELDS + USES]!;
   }
 
   /** Whether word `index` of `words` is word `id`. */
   isWordAt(id: number, words: WordPositions, index: number): boolean {
     const start = words.starts[index]!;
     const length = words.ends[index]! - start;
-    return this.ends[id]! - this.starts[id]! === length && sameWord(words, start, this.texts[id]!, this.starts[id]!, length);
+    const at = id * WORD_FIELDS;
+    const wordStart = this.fields[at + START]!;
+    return this.fields[at + END]! - wordStart === length && sameWord(words, start, this.texts[id]!, wordStart, length);
   }
 }
+
+const START = 0;
+const END = 1;
+const FLAGS = 2;
+const USES = 3;
+const LAST_COUNTED_IN = 4;
+const PREVIOUS_IN_SLOT = 5;
+const WORD_FIELDS = 6;
+const HAS_DIGIT = 1;
+const MONTH_WORD = 2;
 
 /** Whether the word at `start` of `words` has the same (lower-cased) letters as `length` characters of `other` from `otherStart`. */
 function sameWord(words: WordPositions, start: number, other: string, otherStart: number, length: number): boolean {
@@ -473,7 +493,7 @@ function withoutOneOutlier(cluster: Dated[]): { kept: Dated[]; outlier: Dated } 
 }
 
 function clusterByAmount(group: Dated[], tolerance: number): Dated[][] {
-  const sorted = [...group].sort((a, b) => a.absoluteCents - b.absoluteCents);
+  const sorted = sortedByAmount(group);
   const clusters: Dated[][] = [];
   let current: Dated[] = [];
   let anchor = 0;
@@ -488,6 +508,29 @@ function clusterByAmount(group: Dated[], tolerance: number): Dated[][] {
   }
   if (current.length > 0) clusters.push(current);
   return clusters;
+}
+
+/**
+ * The group by absolute amount, equal amounts in their order in the group: what
+ * [...group].sort((a, b) => a.absoluteCents - b.absoluteCents) gives, the sort being stable. Sorted
+ * as the numbers amount × size + position, which order exactly so for whole amounts, natively in
+ * a typed array; with the comparator when those numbers would not all be exact (beyond 2^53).
+ */
+function sortedByAmount(group: readonly Dated[]): Dated[] {
+  const n = group.length;
+  let largest = 0;
+  let whole = true;
+  for (const entry of group) {
+    if (!Number.isInteger(entry.absoluteCents)) whole = false;
+    else if (entry.absoluteCents > largest) largest = entry.absoluteCents;
+  }
+  if (!whole || (largest + 1) * n > Number.MAX_SAFE_INTEGER) return [...group].sort((a, b) => a.absoluteCents - b.absoluteCents);
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i += 1) keys[i] = group[i]!.absoluteCents * n + i;
+  keys.sort();
+  const sorted = new Array<Dated>(n);
+  for (let j = 0; j < n; j += 1) sorted[j] = group[keys[j]! % n]!;
+  return sorted;
 }
 
 /**
@@ -508,12 +551,13 @@ function mergeSuccessiveClusters(clusters: Dated[][]): Dated[][] {
   return result;
 }
 
-function buildStream(direction: 'in' | 'out', counterpartyKey: string, entries: Dated[], asOf: IsoDate): RecurringStream {
+/** `knownFit`: detectCadenceOfDays of exactly these dates in this order, when the caller has it. */
+function buildStream(direction: 'in' | 'out', counterpartyKey: string, entries: Dated[], asOf: IsoDate, knownFit?: CadenceFit): RecurringStream {
   const members = entries.map((entry) => entry.tx);
   const days = daysOf(entries);
   const amounts = members.map((t) => Math.abs(t.amountCents));
   const sign = direction === 'in' ? 1 : -1;
-  const fit = detectCadenceOfDays(days);
+  const fit = knownFit ?? detectCadenceOfDays(days);
   const intervals = new Array<number>(Math.max(days.length - 1, 0));
   for (let i = 1; i < days.length; i += 1) intervals[i - 1] = days[i]! - days[i - 1]!;
   // Sorted once for the median here and the quartiles in predictNext.
@@ -626,6 +670,11 @@ function largest(values: readonly number[]): number {
 }
 
 function mostCommon<T>(values: readonly T[]): T | null {
+  // Usually every value is the same (one shop's name, one category): then it is the answer, found
+  // without counting.
+  let allSame = true;
+  for (let i = 1; i < values.length && allSame; i += 1) allSame = values[i] === values[0];
+  if (allSame) return values.length === 0 ? null : values[0]!;
   const counts = new Map<T, number>();
   let best: T | null = null;
   let bestCount = 0;
