@@ -1,6 +1,6 @@
 /**
- * What a SEPA return reason code says about the debtor (shared/domain/README.md, "SEPA direct-debit
- * returns", after ISO 20022 ExternalReturnReason1Code and the EPC's SEPA reading). Reference data:
+ * What a SEPA return reason code says about the debtor (docs/domain.md, "SEPA direct-debit returns",
+ * after ISO 20022 ExternalReturnReason1Code and the EPC's SEPA rulebooks). Reference data:
  * codes not listed here are reported with their code and the signal "unknown".
  */
 export type ReturnSignal = 'cannot_pay' | 'dispute_or_wont_pay' | 'unknown' | 'mandate_problem' | 'changed_account' | 'severe_problem' | 'deceased' | 'technical';

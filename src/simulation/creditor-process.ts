@@ -253,7 +253,7 @@ function respondToCreditor(ctx: EngineContext, day: number): void {
   const overdue = overdueCents(c, day);
   if (overdue <= 0 && c.mandateValid) return;
 
-  // Shame keeps people under lasting money stress from answering (shared/domain/README.md).
+  // Shame keeps people under lasting money stress from answering (docs/domain.md, "Approach").
   const avoidance = Math.min(0.45, 0.08 * state.stressMonths);
   const engage = clamp(traits.willingnessToPay * (0.45 + 0.45 * traits.financialLiteracy) + 0.12 * c.reminderStage - avoidance, 0.02, 0.98);
   if (!random.chance(engage)) {

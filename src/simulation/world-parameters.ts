@@ -19,7 +19,7 @@
  *   Pensioner households have no children at home; benefit households are more often single.
  * - Children: 1 (42 %), 2 (42 %), 3 (16 %), ages uniform 0–17 (CBS family size distribution).
  *
- * ## Incomes and when they arrive (shared/domain/README.md, "Money arrival days")
+ * ## Incomes and when they arrive (docs/domain.md, "Money arrival days")
  * - Salary: monthly for 82 %, four-weekly for 18 % (four-weekly pay is common in retail,
  *   hospitality and temp work under their CAOs). Monthly paydays spread over the 15th–28th with most
  *   on the 20th–25th; a payday on a closed day moves to the previous working day, since employers
@@ -86,7 +86,7 @@
  *   (MS02, 60 %) or reclaimed within the refund right (MD06, 40 %) with probability (1 − willingness)² ×
  *   (0.08, or 0.5 on a disputed invoice, + 0.3 when paying would leave the household short): rare for
  *   ordinary payers, common for won't-payers. Low willingness also ignores reminders.
- * - Forgetfulness: 28 % keep no administration (shared/domain/README.md), forgetfulness 0.5–0.95;
+ * - Forgetfulness: 28 % keep no administration (docs/domain.md, "Approach"), forgetfulness 0.5–0.95;
  *   the rest 0–0.3. It delays noticing reminders, and makes manual payers miss due dates, promises
  *   and instalments.
  * - Spending propensity: share of the money left after fixed costs that the household spends, normal

@@ -47,7 +47,7 @@ export const MONEY_ARRIVAL_CALENDAR: readonly MoneyArrivalRule[] = [
     windowDays: 3,
     learnedAfter: 3,
     validFrom: '2006-01-01',
-    source: 'SVB pays the AOW around the 23rd of the month (shared/domain/README.md, money arrival days); the exact day varies per month.',
+    source: 'SVB pays the AOW around the 23rd of the month (svb.nl, "Betaaldata AOW"; docs/domain.md, money arrival days); the exact day varies per month.',
     estimate: true,
   },
   {
@@ -68,7 +68,7 @@ export const MONEY_ARRIVAL_CALENDAR: readonly MoneyArrivalRule[] = [
     windowDays: 3,
     learnedAfter: 1,
     validFrom: '2006-01-01',
-    source: 'Salaries are usually paid monthly around the 20th–25th (shared/domain/README.md); only a fallback until the debtor’s own payday is learned.',
+    source: 'Salaries are usually paid monthly around the 20th–25th (common Dutch payroll practice, docs/domain.md); only a fallback until the debtor’s own payday is learned.',
     estimate: true,
   },
 ];
