@@ -14,7 +14,7 @@ import { detectFlags } from './flags.js';
 import { determineHousehold, type HouseholdGiven } from './household.js';
 import type { NormSet } from './norms/norms.js';
 import { explainAffordability } from './plain-language.js';
-import { computeProtectedAmount } from './protected-income.js';
+import { computeProtectedAmount, type HousingInput } from './protected-income.js';
 import type { AffordabilityReport, MonthFigures } from './report.types.js';
 
 export interface AssessAffordabilityInput {
@@ -79,6 +79,26 @@ function percentileOf(values: readonly number[], percentile: number): number {
   return sorted[rank - 1]!;
 }
 
+/**
+ * The average monthly housing costs (rent or mortgage, net of refunds) and housing allowance over the
+ * assessed months, for the housing-cost raise. Averaged, because a rent paid on the 31st one month
+ * and the 1st the next would otherwise give months with none and months with two. Undefined when
+ * the data shows no housing costs.
+ */
+function housingOf(months: readonly (readonly CategorisedTransaction[])[]): HousingInput | undefined {
+  if (months.length === 0) return undefined;
+  let costs = 0;
+  let allowance = 0;
+  for (const transactions of months) {
+    for (const t of transactions) {
+      if (t.category === 'expense.housing') costs -= t.amountCents;
+      else if (t.category === 'income.allowance' && t.amountCents > 0 && /huurtoeslag/i.test(`${t.remittanceUnstructured ?? ''} ${t.remittanceStructured ?? ''}`)) allowance += t.amountCents;
+    }
+  }
+  if (costs <= 0) return undefined;
+  return { costsCents: Math.round(costs / months.length), allowanceCents: Math.round(allowance / months.length) };
+}
+
 export function assessAffordability(input: AssessAffordabilityInput): AffordabilityReport {
   const { asOf, norms } = input;
   const policy = norms.assessmentPolicy;
@@ -120,7 +140,8 @@ export function assessAffordability(input: AssessAffordabilityInput): Affordabil
     else byMonth.set(month, [t]);
   }
 
-  const protectedFor = (incomeCents: number) => computeProtectedAmount({ netIncomeCents: incomeCents, household: household.composition, pensionAge: household.pensionAge, norms });
+  const housing = housingOf(monthsAssessed.map((month) => byMonth.get(monthNumberOf(month)) ?? []));
+  const protectedFor = (incomeCents: number) => computeProtectedAmount({ netIncomeCents: incomeCents, household: household.composition, pensionAge: household.pensionAge, norms, housing });
 
   const months: MonthFigures[] = monthsAssessed.map((month) => {
     let stable = 0;
@@ -217,6 +238,26 @@ export function assessAffordability(input: AssessAffordabilityInput): Affordabil
       en: 'For this period the bijstand norm is derived from the published protected base amount.',
     });
   }
+  const kept = [
+    { used: norms.periods.beslagvrijeVoet, nl: 'de maximumbedragen van de beslagvrije voet', en: 'the beslagvrije-voet maxima' },
+    // A published base comes from the beslagvrije-voet entry itself when the dates agree: one note is enough.
+    ...(norms.base.kind === 'published' && norms.base.validFrom === norms.periods.beslagvrijeVoet.validFrom
+      ? []
+      : [{ used: norms.base, nl: 'het basisbedrag (95 % van de bijstandsnorm)', en: 'the base amount (95 % of the bijstand norm)' }]),
+    ...(protectedAmount.housingRaise ? [{ used: norms.periods.housingRaise, nl: 'de tabel voor hoge woonkosten', en: 'the housing-cost table' }] : []),
+  ].filter((k) => k.used.lastKnownKept);
+  for (const k of kept) {
+    notes.push({
+      nl: `Voor ${k.nl} gebruikten we de bedragen van ${k.used.validFrom}. Nieuwere bedragen hebben we niet; het echte bedrag kan hoger zijn.`,
+      en: `For ${k.en} the figures valid from ${k.used.validFrom} were used: no later figures are known, so the last known are kept; the amount in force may be higher.`,
+    });
+  }
+  if (protectedAmount.housingRaise && protectedAmount.housingRaise.raiseCents > 0) {
+    notes.push({
+      nl: 'De beslagvrije voet is verhoogd voor hoge woonkosten. We gingen uit van een huishouden van 23 jaar of ouder, met het aantal personen dat bij het soort huishouden hoort, in een gewone woning.',
+      en: 'The protected amount is raised for high housing costs, assuming a household aged 23 or over, with the persons its type implies, in a dwelling that is not adapted.',
+    });
+  }
   if (household.source.composition === 'default') {
     notes.push({
       nl: 'We weten niet hoe het huishouden eruitziet. We rekenden met een alleenstaande.',
@@ -229,8 +270,10 @@ export function assessAffordability(input: AssessAffordabilityInput): Affordabil
     rulesVersion: input.rules.version,
     norms: {
       date: norms.date,
-      bijstandNorm: norms.bijstandNorms ? { validFrom: norms.bijstandNorms.validFrom, source: norms.bijstandNorms.source } : null,
-      beslagvrijeVoet: { validFrom: norms.beslagvrijeVoet.validFrom, source: norms.beslagvrijeVoet.source, compensationRateSource: norms.beslagvrijeVoet.compensationRateSource },
+      bijstandNorm: norms.bijstandNorms && norms.periods.bijstandNorms ? { ...norms.periods.bijstandNorms, source: norms.bijstandNorms.source } : null,
+      beslagvrijeVoet: { ...norms.periods.beslagvrijeVoet, source: norms.beslagvrijeVoet.source, compensationRateSource: norms.beslagvrijeVoet.compensationRateSource },
+      protectedBase: { kind: norms.base.kind, validFrom: norms.base.validFrom, lastKnownKept: norms.base.lastKnownKept, source: norms.base.source },
+      housingRaise: { ...norms.periods.housingRaise, source: norms.housingRaise.source, shareInNormSource: norms.housingRaise.housingShareInNormSource },
       minimumLivingCosts: { validFrom: norms.minimumLivingCosts.validFrom, source: norms.minimumLivingCosts.source, estimate: norms.minimumLivingCosts.estimate },
       assessmentPolicy: { validFrom: norms.assessmentPolicy.validFrom, source: norms.assessmentPolicy.source },
       overriddenByTenant: [...norms.overridden],

@@ -19,6 +19,7 @@ const NormOverridesSchema = Type.Object(
   {
     bijstandNorms: DatedOverrides('Bijstand norms by household type, in cents'),
     beslagvrijeVoet: DatedOverrides('Protected-income parameters'),
+    housingRaise: DatedOverrides('Housing-cost raise of the protected amount: the share of housing in the norm and the maximum raises, in cents'),
     minimumLivingCosts: DatedOverrides('Minimum variable living costs used when data is thin'),
     assessmentPolicy: DatedOverrides('Assessment settings (months assessed, percentiles, thresholds)'),
   },

@@ -68,8 +68,15 @@ export interface AffordabilityReport {
   rulesVersion: string;
   norms: {
     date: IsoDate;
-    bijstandNorm: { validFrom: IsoDate; source: string } | null;
-    beslagvrijeVoet: { validFrom: IsoDate; source: string; compensationRateSource: string };
+    /**
+     * For each published table, `validFrom` is the period whose figures were used; `lastKnownKept`
+     * is true when a later period is missing from the tables and the last known figures were kept.
+     */
+    bijstandNorm: { validFrom: IsoDate; lastKnownKept: boolean; source: string } | null;
+    beslagvrijeVoet: { validFrom: IsoDate; lastKnownKept: boolean; source: string; compensationRateSource: string };
+    /** Where the 95 % base came from: published base amounts or the bijstand norm, and which period's. */
+    protectedBase: { kind: 'published' | 'bijstand_norm'; validFrom: IsoDate; lastKnownKept: boolean; source: string };
+    housingRaise: { validFrom: IsoDate; lastKnownKept: boolean; source: string; shareInNormSource: string };
     minimumLivingCosts: { validFrom: IsoDate; source: string; estimate: boolean };
     assessmentPolicy: { validFrom: IsoDate; source: string };
     overriddenByTenant: string[];

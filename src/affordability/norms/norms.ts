@@ -9,13 +9,19 @@
  * - entry: one version of a table, valid from its date until the next entry's date.
  * - tenant override: a creditor's own entries for a table; the override valid on the date is merged
  *   over the default entry valid on the date (a creditor may, say, raise the living-cost minimum).
+ * - last known kept: the published norms change on a schedule (the table's revisedEveryMonths);
+ *   when a date lies a full interval or more after the entry used, a later period is missing from
+ *   the table and its last known figures are used. The report says so rather than hiding it.
+ *
+ * The figures and their public sources are explained in docs/domain.md.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import type { IsoDate } from '../../platform/dates.js';
+import { addMonths, type IsoDate } from '../../platform/dates.js';
 import assessmentPolicyFile from './assessment-policy.json' with { type: 'json' };
 import beslagvrijeVoetFile from './beslagvrije-voet.json' with { type: 'json' };
 import bijstandNormsFile from './bijstand-norms.json' with { type: 'json' };
+import housingRaiseFile from './housing-raise.json' with { type: 'json' };
 import minimumLivingCostsFile from './minimum-living-costs.json' with { type: 'json' };
 
 export const HOUSEHOLD_TYPES = ['single', 'single_parent', 'couple', 'couple_with_children'] as const;
@@ -41,6 +47,26 @@ export const BeslagvrijeVoetEntrySchema = Type.Object({
   maximumCents: PerHousehold(Cents),
   compensationRateBasisPoints: Type.Integer({ minimum: 0, maximum: 10_000 }),
   compensationRateSource: Type.String(),
+});
+
+export const HousingRaiseEntrySchema = Type.Object({
+  validFrom: DateString,
+  source: Type.String(),
+  /** Housing costs (after housing allowance) the norm already covers; only costs above it raise the protected amount. */
+  housingShareInNormCents: Cents,
+  housingShareInNormSource: Type.String(),
+  /** The most the raise can be, by household size and age (art. 475da Rv). */
+  maximumRaiseCents: Type.Object({
+    under23: Cents,
+    onePerson: Cents,
+    onePersonPensionAge: Cents,
+    twoPersons: Cents,
+    twoPersonsAdapted: Cents,
+    twoPersonsPensionAge: Cents,
+    threeOrMore: Cents,
+    threeOrMoreAdapted: Cents,
+    threeOrMorePensionAge: Cents,
+  }),
 });
 
 export const LivingCostsSchema = Type.Object({ food: Cents, personalAndHousehold: Cents, transport: Cents });
@@ -72,23 +98,52 @@ export type BijstandNormEntry = Static<typeof BijstandNormEntrySchema>;
 export type BeslagvrijeVoetEntry = Static<typeof BeslagvrijeVoetEntrySchema>;
 export type MinimumLivingCostsEntry = Static<typeof MinimumLivingCostsEntrySchema>;
 export type AssessmentPolicyEntry = Static<typeof AssessmentPolicyEntrySchema>;
+export type HousingRaiseEntry = Static<typeof HousingRaiseEntrySchema>;
 export type LivingCosts = Static<typeof LivingCostsSchema>;
 
 export interface NormTables {
   bijstandNorms: BijstandNormEntry[];
   beslagvrijeVoet: BeslagvrijeVoetEntry[];
+  housingRaise: HousingRaiseEntry[];
   minimumLivingCosts: MinimumLivingCostsEntry[];
   assessmentPolicy: AssessmentPolicyEntry[];
 }
+
+/**
+ * How often each published table gets new figures, from the files themselves. Our own estimates and
+ * policy have no schedule, so they are never "kept past their period".
+ */
+export const REVISED_EVERY_MONTHS: Readonly<Partial<Record<keyof NormTables, number>>> = {
+  bijstandNorms: bijstandNormsFile.revisedEveryMonths,
+  beslagvrijeVoet: beslagvrijeVoetFile.revisedEveryMonths,
+  housingRaise: housingRaiseFile.revisedEveryMonths,
+};
 
 /** A tenant's own entries, each partial: only what the tenant changes. */
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
 export interface NormOverrides {
   bijstandNorms?: (DeepPartial<BijstandNormEntry> & { validFrom: IsoDate })[];
   beslagvrijeVoet?: (DeepPartial<BeslagvrijeVoetEntry> & { validFrom: IsoDate })[];
+  housingRaise?: (DeepPartial<HousingRaiseEntry> & { validFrom: IsoDate })[];
   minimumLivingCosts?: (DeepPartial<MinimumLivingCostsEntry> & { validFrom: IsoDate })[];
   assessmentPolicy?: (DeepPartial<AssessmentPolicyEntry> & { validFrom: IsoDate })[];
 }
+
+/** Which period's figures were used for a table on the date. */
+export interface PeriodUsed {
+  validFrom: IsoDate;
+  /** The date is a full revision interval or more after validFrom: a later period is missing and the last known figures are used. */
+  lastKnownKept: boolean;
+}
+
+/**
+ * Where the 95 % base of the beslagvrije voet comes from on the date: the published base amounts
+ * (2021), or the bijstand norm valid on the date. Between the two (2022-2023 here) no bijstand norm is
+ * in the tables, so the last published base amounts are kept.
+ */
+export type ProtectedBase =
+  | { kind: 'published'; validFrom: IsoDate; source: string; cents: { single: number; couple: number }; lastKnownKept: boolean }
+  | { kind: 'bijstand_norm'; validFrom: IsoDate; source: string; lastKnownKept: boolean };
 
 /** The norms valid on one date: what assessAffordability needs. */
 export interface NormSet {
@@ -96,8 +151,12 @@ export interface NormSet {
   /** Null before the first bijstand entry; then the beslagvrije-voet entry must carry published base amounts. */
   bijstandNorms: BijstandNormEntry | null;
   beslagvrijeVoet: BeslagvrijeVoetEntry;
+  housingRaise: HousingRaiseEntry;
   minimumLivingCosts: MinimumLivingCostsEntry;
   assessmentPolicy: AssessmentPolicyEntry;
+  base: ProtectedBase;
+  /** For the published tables: which period's figures were used, and whether they are kept past their period. */
+  periods: { bijstandNorms: PeriodUsed | null; beslagvrijeVoet: PeriodUsed; housingRaise: PeriodUsed };
   /** Which tables a tenant override changed, so the report can say so. */
   overridden: (keyof NormTables)[];
 }
@@ -116,6 +175,7 @@ export function defaultNormTables(): NormTables {
   defaultTables ??= {
     bijstandNorms: validateEntries(BijstandNormEntrySchema, bijstandNormsFile.entries, 'bijstand-norms.json'),
     beslagvrijeVoet: validateEntries(BeslagvrijeVoetEntrySchema, beslagvrijeVoetFile.entries, 'beslagvrije-voet.json'),
+    housingRaise: validateEntries(HousingRaiseEntrySchema, housingRaiseFile.entries, 'housing-raise.json'),
     minimumLivingCosts: validateEntries(MinimumLivingCostsEntrySchema, minimumLivingCostsFile.entries, 'minimum-living-costs.json'),
     assessmentPolicy: validateEntries(AssessmentPolicyEntrySchema, assessmentPolicyFile.entries, 'assessment-policy.json'),
   };
@@ -157,6 +217,16 @@ function deepMerge<T>(base: T, patch: unknown): T {
   return result as T;
 }
 
+/** Whether `date` lies a full revision interval or more after `validFrom` (see the glossary). */
+export function lastKnownKept(table: keyof NormTables, validFrom: IsoDate, date: IsoDate): boolean {
+  const months = REVISED_EVERY_MONTHS[table];
+  return months != null && date >= addMonths(validFrom, months);
+}
+
+function periodUsed(table: keyof NormTables, entry: { validFrom: IsoDate }, date: IsoDate): PeriodUsed {
+  return { validFrom: entry.validFrom, lastKnownKept: lastKnownKept(table, entry.validFrom, date) };
+}
+
 /**
  * The norms valid on `date`: for each table the entry with the latest validFrom on or before the
  * date, with the tenant's override valid on the date merged over it. The merged entry is validated
@@ -181,15 +251,44 @@ export function normsAt(date: IsoDate, overrides: NormOverrides = {}, tables: No
   };
   const beslagvrijeVoet = pick('beslagvrijeVoet', BeslagvrijeVoetEntrySchema, tables.beslagvrijeVoet, overrides.beslagvrijeVoet);
   const bijstandBase = tables.bijstandNorms.some((e) => e.validFrom <= date) ? entryAt(tables.bijstandNorms, date, 'bijstandNorms') : null;
-  if (bijstandBase == null && beslagvrijeVoet.publishedBaseCents == null) {
-    throw new NormsError('bijstandNorms', `no entry valid on ${date}, and the beslagvrije-voet entry has no published base amounts`);
-  }
+  const bijstandNorms = bijstandBase == null ? null : mergeOverride('bijstandNorms', BijstandNormEntrySchema, bijstandBase, overrides.bijstandNorms);
+  const housingRaise = pick('housingRaise', HousingRaiseEntrySchema, tables.housingRaise, overrides.housingRaise);
   return {
     date,
-    bijstandNorms: bijstandBase == null ? null : mergeOverride('bijstandNorms', BijstandNormEntrySchema, bijstandBase, overrides.bijstandNorms),
+    bijstandNorms,
     beslagvrijeVoet,
+    housingRaise,
+    base: protectedBaseAt(date, beslagvrijeVoet, bijstandNorms, tables),
+    periods: {
+      bijstandNorms: bijstandNorms == null ? null : periodUsed('bijstandNorms', bijstandNorms, date),
+      beslagvrijeVoet: periodUsed('beslagvrijeVoet', beslagvrijeVoet, date),
+      housingRaise: periodUsed('housingRaise', housingRaise, date),
+    },
     minimumLivingCosts: pick('minimumLivingCosts', MinimumLivingCostsEntrySchema, tables.minimumLivingCosts, overrides.minimumLivingCosts),
     assessmentPolicy: pick('assessmentPolicy', AssessmentPolicyEntrySchema, tables.assessmentPolicy, overrides.assessmentPolicy),
     overridden,
   };
+}
+
+/**
+ * The base of the protected amount on `date`: the entry's own published base amounts; else the
+ * bijstand norm valid on the date; else the published base amounts of the latest earlier entry
+ * that has them (a period whose norm the tables lack keeps the last known figures).
+ */
+function protectedBaseAt(date: IsoDate, beslagvrijeVoet: BeslagvrijeVoetEntry, bijstandNorms: BijstandNormEntry | null, tables: NormTables): ProtectedBase {
+  if (beslagvrijeVoet.publishedBaseCents != null) {
+    const validFrom = beslagvrijeVoet.validFrom;
+    return { kind: 'published', validFrom, source: beslagvrijeVoet.source, cents: beslagvrijeVoet.publishedBaseCents, lastKnownKept: lastKnownKept('beslagvrijeVoet', validFrom, date) };
+  }
+  if (bijstandNorms != null) {
+    const validFrom = bijstandNorms.validFrom;
+    return { kind: 'bijstand_norm', validFrom, source: bijstandNorms.source, lastKnownKept: lastKnownKept('bijstandNorms', validFrom, date) };
+  }
+  let published: BeslagvrijeVoetEntry | undefined;
+  for (const entry of tables.beslagvrijeVoet) if (entry.validFrom <= date && entry.publishedBaseCents != null && (published == null || entry.validFrom > published.validFrom)) published = entry;
+  if (published?.publishedBaseCents == null) {
+    throw new NormsError('bijstandNorms', `no entry valid on ${date}, and no beslagvrije-voet entry on or before it has published base amounts`);
+  }
+  const validFrom = published.validFrom;
+  return { kind: 'published', validFrom, source: published.source, cents: published.publishedBaseCents, lastKnownKept: lastKnownKept('beslagvrijeVoet', validFrom, date) };
 }
