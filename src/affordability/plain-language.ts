@@ -110,6 +110,11 @@ export function explainAffordability(input: ExplanationInput): { nl: string; en:
     en.push(`The income is high enough for the maximum for a ${HOUSEHOLD_LABEL[household.composition].en} to apply: ${eurEn(p.maximumCents)}.`);
   }
 
+  if (p.housingRaise != null && p.housingRaise.raiseCents > 0) {
+    nl.push(`Uw woonkosten zijn hoog. Daarom komt er ${eur(p.housingRaise.raiseCents)} bij de beslagvrije voet.`);
+    en.push(`The housing costs are high, so ${eurEn(p.housingRaise.raiseCents)} is added to the protected amount.`);
+  }
+
   if (range.highCents <= 0) {
     nl.push('Er blijft dus niets over om te betalen. Het is beter om samen naar een oplossing te zoeken. De gemeente kan helpen met schulden.');
     en.push('Nothing is left to pay with. It is better to look for a solution together; the municipality offers debt help.');

@@ -21,6 +21,9 @@ const MONTHS = ['2024-07', '2024-08', '2024-09', '2024-10', '2024-11', '2024-12'
  * health insurance 140.00, phone 45.00 (fixed 1,205.00); groceries 4 × 75.00 and train 2 × 20.00
  * (observed variable 340.00, below the single minimum 270.55 + 150.00 + 40.00 = 460.55, so 460.55
  * counts); Netflix 13.99 (discretionary); Klarna 50.00 (debt service).
+ * Norms on 2025-01-10: bijstand norm 1,345.45 (2025-01-01), maxima of 2025-01-01 (single 2,071.24),
+ * housing raise: rent 900.00, no housing allowance, minus the share in the norm 237.62 = 662.38,
+ * capped at the one-person maximum 376.89.
  */
 function household(): AnalysisTransaction[] {
   const list: AnalysisTransaction[] = [];
@@ -52,7 +55,8 @@ describe('assessAffordability on a hand-computed household', () => {
 
   it('computes each month', () => {
     // July: income 2,500.00; disposable 2,500.00 − 1,205.00 − 460.55 − 50.00 = 784.45;
-    // protected: 1,278.18 + 60 % × (2,500.00 − 1,345.45) = 1,278.18 + 692.73 = 1,970.91; headroom 529.09.
+    // protected: 1,278.18 + 60 % × (2,500.00 − 1,345.45) = 1,278.18 + 692.73 = 1,970.91, plus the housing
+    // raise 376.89 = 2,347.80; headroom 152.20.
     expect(report.months[0]).toEqual({
       month: '2024-07',
       stableIncomeCents: 250_000,
@@ -65,20 +69,22 @@ describe('assessAffordability on a hand-computed household', () => {
       debtServiceCents: 5_000,
       discretionaryCents: 1_399,
       disposableCents: 78_445,
-      protectedAmountCents: 197_091,
-      affordableCents: 52_909,
+      protectedAmountCents: 234_780,
+      affordableCents: 15_220,
     });
-    // October: income 2,000.00; disposable 284.45; protected 1,278.18 + 60 % × 654.55 = 1,670.91; headroom 329.09.
-    expect(report.months[3]).toMatchObject({ incomeCents: 200_000, disposableCents: 28_445, protectedAmountCents: 167_091, affordableCents: 28_445 });
+    // October: income 2,000.00; disposable 284.45; protected 1,278.18 + 60 % × 654.55 + 376.89 = 2,047.80, more than
+    // the income, so all of the income (2,000.00) is protected: nothing left.
+    expect(report.months[3]).toMatchObject({ incomeCents: 200_000, disposableCents: 28_445, protectedAmountCents: 200_000, affordableCents: 0 });
   });
 
   it('gives the range: low from the worse months, high from the average, never below the protected amount', () => {
-    // Average income (4 × 2,500.00 + 2 × 2,000.00) / 6 = 2,333.33; protected 1,278.18 + 60 % × 987.88 = 1,870.91;
-    // headroom 462.42; average disposable (4 × 784.45 + 2 × 284.45) / 6 = 617.78 → high 462.42.
-    // Low: the 25th percentile (2nd of 6) of the monthly amounts [284.45, 284.45, 529.09 × 4] = 284.45.
-    expect(report.average).toMatchObject({ incomeCents: 233_333, disposableCents: 61_778, protectedAmountCents: 187_091, variableEssentialNormMonths: 6 });
+    // Average income (4 × 2,500.00 + 2 × 2,000.00) / 6 = 2,333.33; protected 1,278.18 + 60 % × 987.88 + 376.89 = 2,247.80;
+    // headroom 85.53; average disposable (4 × 784.45 + 2 × 284.45) / 6 = 617.78 → high 85.53.
+    // Low: the 25th percentile (2nd of 6) of the monthly amounts [0, 0, 152.20 × 4] = 0.
+    expect(report.average).toMatchObject({ incomeCents: 233_333, disposableCents: 61_778, protectedAmountCents: 224_780, variableEssentialNormMonths: 6 });
     expect(report.protectedAmount).toMatchObject({ band: 'middle', normCents: 134_545, baseCents: 127_818, compensationCents: 59_273 });
-    expect(report.affordableInstalment).toEqual({ lowCents: 28_445, highCents: 46_242, lowPercentile: 25 });
+    expect(report.protectedAmount.housingRaise).toMatchObject({ housingCostsCents: 90_000, housingAllowanceCents: 0, shareInNormCents: 23_762, category: 'onePerson', raiseCents: 37_689 });
+    expect(report.affordableInstalment).toEqual({ lowCents: 0, highCents: 8_553, lowPercentile: 25 });
   });
 
   it('infers nothing about the household and says a single person was assumed', () => {
@@ -100,15 +106,25 @@ describe('assessAffordability on a hand-computed household', () => {
   it('explains the amount in plain Dutch and English, with the figures', () => {
     expect(report.explanation.nl).toContain('We bekeken 6 hele maanden: juli 2024 tot en met december 2024.');
     expect(report.explanation.nl).toContain('beslagvrije voet');
-    expect(report.explanation.nl).toContain('€ 1.870,91');
-    expect(report.explanation.nl).toContain('U kunt daarom € 284,45 tot € 462,42 per maand betalen.');
-    expect(report.explanation.en).toContain('€284.45 to €462.42 a month');
+    expect(report.explanation.nl).toContain('€ 2.247,80');
+    expect(report.explanation.nl).toContain('Daarom komt er € 376,89 bij de beslagvrije voet.');
+    expect(report.explanation.nl).toContain('U kunt daarom € 0,00 tot € 85,53 per maand betalen.');
+    expect(report.explanation.en).toContain('€0.00 to €85.53 a month');
     // B1: short sentences.
     for (const sentence of report.explanation.nl.split(/(?<=[.!?])\s+/)) expect(sentence.split(/\s+/).length, sentence).toBeLessThanOrEqual(25);
   });
 
   it('reports the norms it used, with their dates and sources', () => {
-    expect(report.norms).toMatchObject({ date: '2025-01-10', bijstandNorm: { validFrom: '2025-01-01' }, beslagvrijeVoet: { validFrom: '2024-01-01' }, minimumLivingCosts: { estimate: true } });
+    expect(report.norms).toMatchObject({
+      date: '2025-01-10',
+      bijstandNorm: { validFrom: '2025-01-01', lastKnownKept: false },
+      beslagvrijeVoet: { validFrom: '2025-01-01', lastKnownKept: false },
+      protectedBase: { kind: 'bijstand_norm', validFrom: '2025-01-01', lastKnownKept: false },
+      housingRaise: { validFrom: '2021-01-01', lastKnownKept: true },
+      minimumLivingCosts: { estimate: true },
+    });
+    // The housing table has no later entry than 2021: the report says the last known one is kept.
+    expect(report.notes.map((n) => n.en)).toContain('For the housing-cost table the figures valid from 2021-01-01 were used: no later figures are known, so the last known are kept; the amount in force may be higher.');
     expect(report.rulesVersion).toBe(DEFAULT_RULE_SET.version);
   });
 });
@@ -129,7 +145,7 @@ describe('household composition', () => {
   it('takes the caller’s household over the data', () => {
     const report = assessAffordability({ ...base, transactions: household(), household: { composition: 'couple_with_children' } });
     expect(report.household).toMatchObject({ composition: 'couple_with_children', source: { composition: 'caller' } });
-    expect(report.protectedAmount.maximumCents).toBe(274_709);
+    expect(report.protectedAmount.maximumCents).toBe(285_596); // couple with children, 2025-01-01
   });
 });
 
