@@ -133,4 +133,25 @@ describe('affordability report through the API', () => {
     expect(bad.statusCode).toBe(422);
     await t.app.inject({ method: 'PUT', url: '/v1/policies/norm-overrides', headers: bearer(t.tenantA.keys.admin), payload: { overrides: {} } });
   });
+
+  it('says which period’s norms it used, and takes a tenant’s housing-raise figures', async () => {
+    const l = loaded[1]!;
+    const before = (await get(`/v1/debtors/${l.debtorId}/affordability?asOf=${TODAY}`)).json();
+    // 2026-11-23: the latest maxima are of 2025-07-01, more than six months old, so they are kept and the report says so.
+    expect(before.norms.beslagvrijeVoet).toMatchObject({ validFrom: '2025-07-01', lastKnownKept: true });
+    expect(before.norms.protectedBase).toMatchObject({ kind: 'bijstand_norm', validFrom: '2025-01-01', lastKnownKept: true });
+    expect(before.notes.map((n: { en: string }) => n.en).join(' ')).toContain('figures valid from 2025-07-01 were used: no later figures are known');
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/v1/policies/norm-overrides',
+      headers: bearer(t.tenantA.keys.admin),
+      payload: { overrides: { housingRaise: [{ validFrom: '2026-01-01', housingShareInNormCents: 30_000 }] } },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const after = (await get(`/v1/debtors/${l.debtorId}/affordability?asOf=${TODAY}`)).json();
+    expect(after.norms.overriddenByTenant).toEqual(['housingRaise']);
+    expect(after.norms.housingRaise).toMatchObject({ validFrom: '2026-01-01', lastKnownKept: false });
+    expect(after.protectedAmount.housingRaise).toMatchObject({ shareInNormCents: 30_000, validFrom: '2026-01-01' });
+    await t.app.inject({ method: 'PUT', url: '/v1/policies/norm-overrides', headers: bearer(t.tenantA.keys.admin), payload: { overrides: {} } });
+  });
 });
