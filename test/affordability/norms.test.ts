@@ -80,6 +80,15 @@ describe('norm periods', () => {
     expect(norms.periods.housingRaise).toEqual({ validFrom: '2021-01-01', lastKnownKept: true });
   });
 
+  it('takes a tenant’s complete bijstand entry where the tables have none, instead of the kept 2021 base', () => {
+    const own = { validFrom: '2023-01-01', source: 'The tenant’s copy of the 2023 bijstand norms (municipal publication).', valuesCents: { single: 120_000, couple: 170_000, singlePensionAge: 130_000, couplePensionAge: 180_000 } };
+    const norms = normsAt('2023-03-01', { bijstandNorms: [own] });
+    expect(norms.base).toMatchObject({ kind: 'bijstand_norm', validFrom: '2023-01-01', lastKnownKept: false });
+    expect(norms.overridden).toEqual(['bijstandNorms']);
+    // An incomplete entry cannot stand alone: the kept 2021 base stays.
+    expect(normsAt('2023-03-01', { bijstandNorms: [{ validFrom: '2023-01-01', valuesCents: { single: 120_000 } }] }).base).toMatchObject({ kind: 'published', validFrom: '2021-01-01' });
+  });
+
   it('keeps nothing within the period of an entry', () => {
     expect(normsAt('2021-06-30').periods.beslagvrijeVoet.lastKnownKept).toBe(false);
     expect(normsAt('2021-07-01').periods.beslagvrijeVoet.lastKnownKept).toBe(true);

@@ -249,9 +249,17 @@ export function normsAt(date: IsoDate, overrides: NormOverrides = {}, tables: No
     }
     return merged;
   };
+  // Before the first default bijstand entry a tenant may still supply a complete one of its own
+  // (say, the 2023 norms), which then beats keeping the last published base amounts.
+  const tenantOnlyBijstand = (): BijstandNormEntry | null => {
+    const own = latestOverrideAt(overrides.bijstandNorms, date);
+    if (own == null || !Value.Check(BijstandNormEntrySchema, own)) return null;
+    overridden.push('bijstandNorms');
+    return own;
+  };
   const beslagvrijeVoet = pick('beslagvrijeVoet', BeslagvrijeVoetEntrySchema, tables.beslagvrijeVoet, overrides.beslagvrijeVoet);
   const bijstandBase = tables.bijstandNorms.some((e) => e.validFrom <= date) ? entryAt(tables.bijstandNorms, date, 'bijstandNorms') : null;
-  const bijstandNorms = bijstandBase == null ? null : mergeOverride('bijstandNorms', BijstandNormEntrySchema, bijstandBase, overrides.bijstandNorms);
+  const bijstandNorms = bijstandBase == null ? tenantOnlyBijstand() : mergeOverride('bijstandNorms', BijstandNormEntrySchema, bijstandBase, overrides.bijstandNorms);
   const housingRaise = pick('housingRaise', HousingRaiseEntrySchema, tables.housingRaise, overrides.housingRaise);
   return {
     date,
