@@ -107,6 +107,23 @@ export async function listDataPoints(db: Db, tenantId: string, debtorId: string,
   return rows.map((r) => r.payload);
 }
 
+/**
+ * One batch of the debtor's data points after a keyset position (occurred_on, id), for reads that
+ * must stay small (the GDPR export streams them batch by batch). The debtor is not checked here.
+ */
+export async function listDataPointsAfter(
+  db: Db,
+  tenantId: string,
+  debtorId: string,
+  options: { limit: number; after?: { occurredOn: IsoDate; id: number } },
+): Promise<{ event: DataPointEvent; position: { occurredOn: IsoDate; id: number } }[]> {
+  let query = db.selectFrom('data_point_events').select(['payload', 'occurred_on', 'id']).where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId);
+  const after = options.after;
+  if (after) query = query.where((eb) => eb.or([eb('occurred_on', '>', after.occurredOn), eb.and([eb('occurred_on', '=', after.occurredOn), eb('id', '>', after.id)])]));
+  const rows = await query.orderBy('occurred_on').orderBy('id').limit(options.limit).execute();
+  return rows.map((r) => ({ event: r.payload, position: { occurredOn: r.occurred_on, id: Number(r.id) } }));
+}
+
 /** The debtor's payment-behaviour signals as of a date, from events dated on or before it only. */
 export async function signalsAsOf(db: Db, tenantId: string, debtorId: string, asOf: IsoDate): Promise<DebtorSignals> {
   const events = await listDataPoints(db, tenantId, debtorId, { asOf });
