@@ -5,7 +5,7 @@
 import type { Db } from '../platform/database/connection.js';
 import type { IsoDate } from '../platform/dates.js';
 import { sql, type Selectable } from 'kysely';
-import { AppError } from '../platform/errors.js';
+import { decodeCursor, encodeCursor, isRowId, isUuid, ISO_DATE_PATTERN, MICROSECOND_TIMESTAMP_PATTERN } from '../platform/database/keyset-cursor.js';
 import type { BankAccountTable, BankTransactionRow } from './bank-data.table.js';
 
 export interface StoredTransaction {
@@ -91,32 +91,6 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/**
- * Keyset cursors, as GET /v1/debtors uses: the sort key of the last row, opaque to clients. Stable
- * under concurrent inserts, and each page costs the same however deep it is, unlike offsets.
- */
-function encodeCursor(key: [string, string | number]): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function decodeCursor<T>(cursor: string, first: RegExp, second: (value: unknown) => value is T): [string, T] {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    // Checked before it reaches SQL, so a forged cursor is a 400 and never a database error.
-    if (Array.isArray(key) && key.length === 2 && typeof key[0] === 'string' && first.test(key[0]) && second(key[1])) return [key[0], key[1]];
-  } catch {
-    // fall through: the same answer as any other foreign cursor
-  }
-  throw new AppError('invalid_parameter', 'cursor is not a nextCursor this list returned', { errors: [{ in: 'query', pointer: '/cursor', message: 'unknown cursor' }] });
-}
-
-const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
-const isRowId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
-
 function toStoredAccount(r: Selectable<BankAccountTable>): StoredAccount {
   return { id: r.id, consentId: r.consent_id, iban: r.iban, otherId: r.other_id, currency: r.currency, ownerName: r.owner_name, servicerBic: r.servicer_bic };
 }
@@ -132,7 +106,7 @@ export async function listAccounts(db: Db, tenantId: string, debtorId: string, o
     .where('tenant_id', '=', tenantId)
     .where('debtor_id', '=', debtorId);
   if (options.cursor) {
-    const [createdAt, id] = decodeCursor(options.cursor, TIMESTAMP, isUuid);
+    const [createdAt, id] = decodeCursor(options.cursor, MICROSECOND_TIMESTAMP_PATTERN, isUuid);
     const after = sql<Date>`cast(${createdAt} as timestamptz)`;
     query = query.where((eb) => eb.or([eb('created_at', '>', after), eb.and([eb('created_at', '=', after), eb('id', '>', id)])]));
   }
@@ -155,7 +129,7 @@ export interface StoredBalance {
 export async function listBalances(db: Db, tenantId: string, debtorId: string, options: { limit: number; cursor?: string }): Promise<Page<StoredBalance>> {
   let query = db.selectFrom('bank_balances').selectAll().where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId);
   if (options.cursor) {
-    const [date, id] = decodeCursor(options.cursor, DATE, isRowId);
+    const [date, id] = decodeCursor(options.cursor, ISO_DATE_PATTERN, isRowId);
     query = query.where((eb) => eb.or([eb('date', '>', date), eb.and([eb('date', '=', date), eb('id', '>', id)])]));
   }
   const rows = await query.orderBy('date').orderBy('id').limit(options.limit + 1).execute();

@@ -9,7 +9,8 @@ import { AccountSchema, BalanceSchema, TransactionSchema } from '../bank-data/ba
 import { eraseDebtor, openDebtorExport, type DebtorExportStream } from './privacy.service.js';
 import type { DataPointEvent } from '../data-points/data-point.schema.js';
 
-const DataPointItemSchema = Type.Unsafe<DataPointEvent>({ type: 'object' });
+// additionalProperties: without it the serializer writes each stored event as {}.
+const DataPointItemSchema = Type.Unsafe<DataPointEvent>({ type: 'object', additionalProperties: true, description: 'A stored data point, as accepted' });
 
 export async function privacyRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
   const { db } = deps.database;
