@@ -63,10 +63,18 @@ async function main(): Promise<void> {
   await admin.query(`DROP DATABASE IF EXISTS ${benchDb}`);
   await admin.query(`CREATE DATABASE ${benchDb}`);
   const url = withDatabase(baseUrl, benchDb);
-  const database = openPostgres({ connectionString: url, max: 4 });
+  // The same per-connection timeouts as the service runs with (DB_STATEMENT_TIMEOUT_MS etc. apply).
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: url, UPLOAD_LIMIT_BYTES: String(200 * 1024 * 1024), LINK_TOKEN_SECRET: 'bench-secret-bench-secret-bench-secret-0123' });
+  const database = openPostgres({
+    connectionString: url,
+    max: 4,
+    statementTimeoutMs: config.dbStatementTimeoutMs,
+    lockTimeoutMs: config.dbLockTimeoutMs,
+    idleInTransactionTimeoutMs: config.dbIdleInTransactionTimeoutMs,
+    connectTimeoutMs: config.dbConnectTimeoutMs,
+  });
   try {
     await migrateToLatest(database.db);
-    const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: url, UPLOAD_LIMIT_BYTES: String(200 * 1024 * 1024), LINK_TOKEN_SECRET: 'bench-secret-bench-secret-bench-secret-0123' });
     const app = await buildApp(config, { database, logger: false });
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     await ensureTenant(database.db, 'bench');
@@ -95,13 +103,18 @@ async function main(): Promise<void> {
     const apiStart = performance.now();
     let accepted = 0;
     let next = 0;
+    // The slowest upload bounds the slowest single statement on this path (each upload is several
+    // statements in one transaction), which statement_timeout must stay above.
+    let slowestUploadSeconds = 0;
     const worker = async () => {
       while (next < uploads) {
         const u = next++;
+        const uploadStart = performance.now();
         const res = await fetch(`${address}/v1/debtors/${debtorIds[u % debtors]}/bank-data?format=canonical-jsonl`, { method: 'POST', headers: { ...headers, 'content-type': 'application/x-ndjson' }, body: bodies[u] });
         const body = (await res.json()) as { accepted: number };
         if (res.status !== 201) throw new Error(`upload ${u} failed: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
         accepted += body.accepted;
+        slowestUploadSeconds = Math.max(slowestUploadSeconds, (performance.now() - uploadStart) / 1000);
       }
     };
     await Promise.all([worker(), worker()]);
@@ -131,6 +144,7 @@ async function main(): Promise<void> {
     console.log(`API bulk path : ${TOTAL_ROWS} rows in ${apiSeconds.toFixed(1)} s = ${Math.round(apiRate).toLocaleString('en')} rows/s`);
     console.log(`raw COPY      : ${rows.length} rows in ${copySeconds.toFixed(1)} s = ${Math.round(copyRate).toLocaleString('en')} rows/s`);
     console.log(`ratio         : ${((apiRate / copyRate) * 100).toFixed(0)} % of COPY (goal ≥ 50 %)`);
+    console.log(`slowest upload: ${slowestUploadSeconds.toFixed(1)} s for ${ROWS_PER_UPLOAD} rows, all its statements (statement_timeout ${config.dbStatementTimeoutMs / 1000} s per statement)`);
     console.log(`resend of ${ROWS_PER_UPLOAD} rows: ${resend.accepted} new, ${resend.duplicates} duplicates in ${resendSeconds.toFixed(2)} s`);
     await app.close();
   } finally {

@@ -9,7 +9,7 @@ import type { Config } from './platform/config.js';
 import type { DatabaseHandle } from './platform/database/connection.js';
 import { AppError } from './platform/errors.js';
 import { makeAuthHook, assertRouteDeclaresAuth } from './platform/http/auth.js';
-import { errorHandler, sendProblem } from './platform/http/error-handler.js';
+import { makeErrorHandler, sendProblem } from './platform/http/error-handler.js';
 import { documentRouteSecurity, registerOpenApi } from './platform/http/openapi.js';
 import { FieldErrorSchema, ProblemSchema } from './platform/http/schemas.js';
 import type { AppDeps, AppInstance, RouteCatalogueEntry } from './platform/http/types.js';
@@ -75,7 +75,7 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   const sharedSchemas = [FieldErrorSchema, ProblemSchema, DebtorSchema, ConsentSchema, TransactionSchema, AffordabilityReportSchema];
   app.setValidatorCompiler(createValidatorCompiler(sharedSchemas));
   for (const schema of sharedSchemas) app.addSchema(schema);
-  app.setErrorHandler(errorHandler);
+  app.setErrorHandler(makeErrorHandler({ retryAfterSeconds: config.dbRetryAfterSeconds }));
   app.setNotFoundHandler((request, reply) => sendProblem(reply, request, new AppError('route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`)));
 
   const routeCatalogue: RouteCatalogueEntry[] = [];

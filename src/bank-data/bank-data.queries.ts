@@ -4,7 +4,9 @@
  */
 import type { Db } from '../platform/database/connection.js';
 import type { IsoDate } from '../platform/dates.js';
-import type { BankTransactionRow } from './bank-data.table.js';
+import { sql, type Selectable } from 'kysely';
+import { decodeCursor, encodeCursor, isRowId, isUuid, ISO_DATE_PATTERN, MICROSECOND_TIMESTAMP_PATTERN } from '../platform/database/keyset-cursor.js';
+import type { BankAccountTable, BankTransactionRow } from './bank-data.table.js';
 
 export interface StoredTransaction {
   id: string;
@@ -83,9 +85,35 @@ export interface StoredAccount {
   servicerBic: string | null;
 }
 
-export async function listAccounts(db: Db, tenantId: string, debtorId: string): Promise<StoredAccount[]> {
-  const rows = await db.selectFrom('bank_accounts').selectAll().where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId).orderBy('created_at').orderBy('id').execute();
-  return rows.map((r) => ({ id: r.id, consentId: r.consent_id, iban: r.iban, otherId: r.other_id, currency: r.currency, ownerName: r.owner_name, servicerBic: r.servicer_bic }));
+/** A page of a list and the cursor for the next one (null on the last page). */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+function toStoredAccount(r: Selectable<BankAccountTable>): StoredAccount {
+  return { id: r.id, consentId: r.consent_id, iban: r.iban, otherId: r.other_id, currency: r.currency, ownerName: r.owner_name, servicerBic: r.servicer_bic };
+}
+
+/** The debtor's accounts, oldest first, a page at a time. */
+export async function listAccounts(db: Db, tenantId: string, debtorId: string, options: { limit: number; cursor?: string }): Promise<Page<StoredAccount>> {
+  // The cursor keeps created_at to the microsecond as PostgreSQL stores it: a JS Date would cut it
+  // to milliseconds and the next page would repeat rows.
+  let query = db
+    .selectFrom('bank_accounts')
+    .selectAll()
+    .select(sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('created_key'))
+    .where('tenant_id', '=', tenantId)
+    .where('debtor_id', '=', debtorId);
+  if (options.cursor) {
+    const [createdAt, id] = decodeCursor(options.cursor, MICROSECOND_TIMESTAMP_PATTERN, isUuid);
+    const after = sql<Date>`cast(${createdAt} as timestamptz)`;
+    query = query.where((eb) => eb.or([eb('created_at', '>', after), eb.and([eb('created_at', '=', after), eb('id', '>', id)])]));
+  }
+  const rows = await query.orderBy('created_at').orderBy('id').limit(options.limit + 1).execute();
+  const page = rows.slice(0, options.limit);
+  const last = page[page.length - 1];
+  return { items: page.map(toStoredAccount), nextCursor: rows.length > options.limit && last ? encodeCursor([last.created_key, last.id]) : null };
 }
 
 export interface StoredBalance {
@@ -97,7 +125,18 @@ export interface StoredBalance {
   date: IsoDate;
 }
 
-export async function listBalances(db: Db, tenantId: string, debtorId: string): Promise<StoredBalance[]> {
-  const rows = await db.selectFrom('bank_balances').selectAll().where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId).orderBy('date').orderBy('id').execute();
-  return rows.map((r) => ({ accountId: r.account_id, type: r.type, rawType: r.raw_type, amountCents: Number(r.amount_cents), currency: r.currency, date: r.date }));
+/** The debtor's balances by date, a page at a time. */
+export async function listBalances(db: Db, tenantId: string, debtorId: string, options: { limit: number; cursor?: string }): Promise<Page<StoredBalance>> {
+  let query = db.selectFrom('bank_balances').selectAll().where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId);
+  if (options.cursor) {
+    const [date, id] = decodeCursor(options.cursor, ISO_DATE_PATTERN, isRowId);
+    query = query.where((eb) => eb.or([eb('date', '>', date), eb.and([eb('date', '=', date), eb('id', '>', id)])]));
+  }
+  const rows = await query.orderBy('date').orderBy('id').limit(options.limit + 1).execute();
+  const page = rows.slice(0, options.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => ({ accountId: r.account_id, type: r.type, rawType: r.raw_type, amountCents: Number(r.amount_cents), currency: r.currency, date: r.date })),
+    nextCursor: rows.length > options.limit && last ? encodeCursor([last.date, Number(last.id)]) : null,
+  };
 }

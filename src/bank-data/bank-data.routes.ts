@@ -59,6 +59,20 @@ export const BalanceSchema = Type.Object({
   date: IsoDateSchema,
 });
 
+/** Paging as on GET /v1/debtors: `limit` with a maximum, and the opaque `nextCursor` of the previous page. */
+function PageQuerySchema(defaultLimit: number, maxLimit: number) {
+  return Type.Object({
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: maxLimit, default: defaultLimit })),
+    cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
+  });
+}
+
+const NextCursorSchema = Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last page' });
+
+function pageOptions(query: { limit?: number; cursor?: string }, defaultLimit: number): { limit: number; cursor?: string } {
+  return { limit: query.limit ?? defaultLimit, ...(query.cursor ? { cursor: query.cursor } : {}) };
+}
+
 const UPLOAD_CONTENT_TYPES = [
   'application/json',
   'application/xml',
@@ -216,15 +230,16 @@ export async function bankDataRoutes(app: AppInstance, deps: AppDeps): Promise<v
       config: { auth: { roles: ['creditor'] } },
       schema: {
         tags: ['bank-data'],
-        summary: 'The debtor’s bank accounts held under valid consents',
+        summary: 'The debtor’s bank accounts held under valid consents, oldest first, a page at a time',
         params: DebtorParamsSchema,
-        response: { 200: Type.Object({ items: Type.Array(AccountSchema) }), ...problemResponses(...AUTHENTICATED_PROBLEMS, 404) },
+        querystring: PageQuerySchema(100, 500),
+        response: { 200: Type.Object({ items: Type.Array(AccountSchema), nextCursor: NextCursorSchema }), ...problemResponses(...AUTHENTICATED_PROBLEMS, 404) },
       },
     },
     async (request) => {
       const tenantId = tenantOf(request);
       await requireConsent(db, tenantId, request.params.debtorId, { access: ['accounts'] }, readContext());
-      return { items: await listAccounts(db, tenantId, request.params.debtorId) };
+      return listAccounts(db, tenantId, request.params.debtorId, pageOptions(request.query, 100));
     },
   );
 
@@ -234,15 +249,16 @@ export async function bankDataRoutes(app: AppInstance, deps: AppDeps): Promise<v
       config: { auth: { roles: ['creditor'] } },
       schema: {
         tags: ['bank-data'],
-        summary: 'The debtor’s balances held under a valid consent',
+        summary: 'The debtor’s balances held under a valid consent, by date, a page at a time',
         params: DebtorParamsSchema,
-        response: { 200: Type.Object({ items: Type.Array(BalanceSchema) }), ...problemResponses(...AUTHENTICATED_PROBLEMS, 404) },
+        querystring: PageQuerySchema(1000, 5000),
+        response: { 200: Type.Object({ items: Type.Array(BalanceSchema), nextCursor: NextCursorSchema }), ...problemResponses(...AUTHENTICATED_PROBLEMS, 404) },
       },
     },
     async (request) => {
       const tenantId = tenantOf(request);
       await requireConsent(db, tenantId, request.params.debtorId, { access: ['balances'] }, readContext());
-      return { items: await listBalances(db, tenantId, request.params.debtorId) };
+      return listBalances(db, tenantId, request.params.debtorId, pageOptions(request.query, 1000));
     },
   );
 }

@@ -10,6 +10,7 @@ import type { Db } from '../platform/database/connection.js';
 import type { IsoDate } from '../platform/dates.js';
 import { AppError, type FieldError } from '../platform/errors.js';
 import { createOrGetDebtor, getDebtor } from '../debtors/debtor.service.js';
+import { decodeCursor, encodeCursor, isRowId, ISO_DATE_PATTERN } from '../platform/database/keyset-cursor.js';
 import type { DataPointBatch, DataPointEvent } from './data-point.schema.js';
 import { validateDataPointBatch, type DataPointIssue, type KnownInvoice } from './data-point.validation.js';
 import { deriveSignals, type DebtorSignals } from './derived-signals.js';
@@ -105,6 +106,43 @@ export async function listDataPoints(db: Db, tenantId: string, debtorId: string,
   if (options.asOf) query = query.where('occurred_on', '<=', options.asOf);
   const rows = await query.orderBy('occurred_on').orderBy('id').execute();
   return rows.map((r) => r.payload);
+}
+
+/**
+ * One batch of the debtor's data points after a keyset position (occurred_on, id), oldest first, for
+ * reads that must stay small (the paged list, the streamed GDPR export). The debtor is not checked.
+ */
+export async function listDataPointsAfter(
+  db: Db,
+  tenantId: string,
+  debtorId: string,
+  options: { limit: number; after?: { occurredOn: IsoDate; id: number }; asOf?: IsoDate },
+): Promise<{ event: DataPointEvent; position: { occurredOn: IsoDate; id: number } }[]> {
+  let query = db.selectFrom('data_point_events').select(['payload', 'occurred_on', 'id']).where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId);
+  if (options.asOf) query = query.where('occurred_on', '<=', options.asOf);
+  const after = options.after;
+  if (after) query = query.where((eb) => eb.or([eb('occurred_on', '>', after.occurredOn), eb.and([eb('occurred_on', '=', after.occurredOn), eb('id', '>', after.id)])]));
+  const rows = await query.orderBy('occurred_on').orderBy('id').limit(options.limit).execute();
+  return rows.map((r) => ({ event: r.payload, position: { occurredOn: r.occurred_on, id: Number(r.id) } }));
+}
+
+/** A page of the debtor's data points, oldest first, after the keyset cursor of the previous page. */
+export async function listDataPointsPage(
+  db: Db,
+  tenantId: string,
+  debtorId: string,
+  options: { limit: number; cursor?: string; asOf?: IsoDate },
+): Promise<{ items: DataPointEvent[]; nextCursor: string | null }> {
+  await getDebtor(db, tenantId, debtorId);
+  const after = options.cursor ? decodeCursor(options.cursor, ISO_DATE_PATTERN, isRowId) : undefined;
+  const rows = await listDataPointsAfter(db, tenantId, debtorId, {
+    limit: options.limit + 1,
+    ...(after ? { after: { occurredOn: after[0], id: after[1] } } : {}),
+    ...(options.asOf ? { asOf: options.asOf } : {}),
+  });
+  const page = rows.slice(0, options.limit);
+  const last = page[page.length - 1];
+  return { items: page.map((r) => r.event), nextCursor: rows.length > options.limit && last ? encodeCursor([last.position.occurredOn, last.position.id]) : null };
 }
 
 /** The debtor's payment-behaviour signals as of a date, from events dated on or before it only. */

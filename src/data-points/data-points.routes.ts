@@ -4,7 +4,7 @@ import { tenantOf, type AppDeps, type AppInstance } from '../platform/http/types
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import { DebtorParamsSchema } from '../debtors/debtors.routes.js';
 import { DATA_POINT_SCHEMAS_BY_TYPE, MAX_EVENTS_PER_BATCH, type DataPointBatch, type DataPointEvent } from './data-point.schema.js';
-import { ingestDataPoints, listDataPoints, signalsAsOf } from './data-point.service.js';
+import { ingestDataPoints, listDataPointsPage, signalsAsOf } from './data-point.service.js';
 
 /**
  * The event union tagged by `type`, so validation reports the errors of the variant that was meant
@@ -25,7 +25,11 @@ const BatchBodySchema = Type.Unsafe<DataPointBatch>(
   ),
 );
 
-const EventsResponse = Type.Object({ items: Type.Array(Type.Unsafe<DataPointEvent>({ type: 'object', description: 'A stored data point, as accepted' })) });
+// additionalProperties: without it the response serializer writes every stored event as {}.
+const EventsResponse = Type.Object({
+  items: Type.Array(Type.Unsafe<DataPointEvent>({ type: 'object', additionalProperties: true, description: 'A stored data point, as accepted' })),
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last page' }),
+});
 
 const SignalsSchema = Type.Unsafe<Record<string, unknown>>({
   type: 'object',
@@ -69,13 +73,22 @@ export async function dataPointRoutes(app: AppInstance, deps: AppDeps): Promise<
       config: { auth: { roles: ['creditor'] } },
       schema: {
         tags: ['data-points'],
-        summary: 'The debtor’s data points, oldest first (optionally only those dated on or before asOf)',
+        summary: 'The debtor’s data points, oldest first (optionally only those dated on or before asOf), a page at a time',
         params: DebtorParamsSchema,
-        querystring: Type.Object({ asOf: Type.Optional(IsoDateSchema) }),
+        querystring: Type.Object({
+          asOf: Type.Optional(IsoDateSchema),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 1000 })),
+          cursor: Type.Optional(Type.String({ maxLength: 200, description: 'nextCursor of the previous page' })),
+        }),
         response: { 200: EventsResponse, ...problemResponses(...AUTHENTICATED_PROBLEMS, 404) },
       },
     },
-    async (request) => ({ items: await listDataPoints(db, tenantOf(request), request.params.debtorId, request.query.asOf ? { asOf: request.query.asOf } : {}) }),
+    async (request) =>
+      listDataPointsPage(db, tenantOf(request), request.params.debtorId, {
+        limit: request.query.limit ?? 1000,
+        ...(request.query.cursor ? { cursor: request.query.cursor } : {}),
+        ...(request.query.asOf ? { asOf: request.query.asOf } : {}),
+      }),
   );
 
   app.get(

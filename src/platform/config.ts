@@ -28,6 +28,20 @@ export const ConfigSchema = Type.Object({
   demo: Type.Boolean({ default: false }),
   /** Seconds to wait for in-flight requests on shutdown. */
   shutdownGraceSeconds: Type.Integer({ minimum: 0, default: 10 }),
+  /** PostgreSQL only: statement_timeout set on every connection; a query running longer is cancelled (503 database_busy). */
+  dbStatementTimeoutMs: Type.Integer({ minimum: 0, default: 30_000 }),
+  /** PostgreSQL only: lock_timeout on every connection, so a request waiting on a held lock fails fast instead of hanging. */
+  dbLockTimeoutMs: Type.Integer({ minimum: 0, default: 5_000 }),
+  /** PostgreSQL only: idle_in_transaction_session_timeout, so an abandoned transaction cannot hold locks for ever. */
+  dbIdleInTransactionTimeoutMs: Type.Integer({ minimum: 0, default: 60_000 }),
+  /** PostgreSQL only: how long to wait for a pool connection (a new one or a free one) before answering 503. */
+  dbConnectTimeoutMs: Type.Integer({ minimum: 1, default: 5_000 }),
+  /** PostgreSQL only: size of the connection pool. */
+  dbPoolMax: Type.Integer({ minimum: 1, default: 10 }),
+  /** /readyz reports not-ready when the database has not answered within this many milliseconds. */
+  readinessTimeoutMs: Type.Integer({ minimum: 1, default: 2_000 }),
+  /** Seconds sent in Retry-After with 503 answers when the database is away or busy. */
+  dbRetryAfterSeconds: Type.Integer({ minimum: 1, default: 5 }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -50,6 +64,13 @@ const ENV_NAMES: Record<keyof Config, string> = {
   publicBaseUrl: 'PUBLIC_BASE_URL',
   demo: 'DEMO',
   shutdownGraceSeconds: 'SHUTDOWN_GRACE_SECONDS',
+  dbStatementTimeoutMs: 'DB_STATEMENT_TIMEOUT_MS',
+  dbLockTimeoutMs: 'DB_LOCK_TIMEOUT_MS',
+  dbIdleInTransactionTimeoutMs: 'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+  dbConnectTimeoutMs: 'DB_CONNECT_TIMEOUT_MS',
+  dbPoolMax: 'DB_POOL_MAX',
+  readinessTimeoutMs: 'READINESS_TIMEOUT_MS',
+  dbRetryAfterSeconds: 'DB_RETRY_AFTER_SECONDS',
 };
 
 export const CONFIG_ENV_NAMES = ENV_NAMES;

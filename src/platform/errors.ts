@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal error' },
   service_unavailable: { status: 503, title: 'The service is not ready' },
+  database_unavailable: { status: 503, title: 'The database is unavailable' },
+  database_busy: { status: 503, title: 'The database is busy' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -6,30 +6,73 @@ import type { Db } from '../platform/database/connection.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import { getDebtor, type Debtor } from '../debtors/debtor.service.js';
 import { listConsents, type Consent } from '../consent/consent.service.js';
-import { listDataPoints } from '../data-points/data-point.service.js';
+import { listDataPointsAfter } from '../data-points/data-point.service.js';
 import type { DataPointEvent } from '../data-points/data-point.schema.js';
 import { listAccounts, listBalances, listTransactions, type StoredAccount, type StoredBalance, type StoredTransaction } from '../bank-data/bank-data.queries.js';
 
-export interface DebtorExport {
+/** Rows per query while exporting: memory stays flat however much is held on the debtor. */
+export const EXPORT_BATCH_ROWS = 1000;
+
+/**
+ * An export in the order it is written out. The lists are read lazily, batch by batch, as the
+ * response is sent, so a debtor with a million transactions never sits in memory at once. The
+ * batches are separate queries: a row stored while the export runs may or may not appear, and no
+ * row appears twice (each list pages on its sort key).
+ */
+export interface DebtorExportStream {
   exportedAt: string;
   debtor: Debtor;
-  consents: Consent[];
-  accounts: StoredAccount[];
-  transactions: StoredTransaction[];
-  balances: StoredBalance[];
-  dataPoints: DataPointEvent[];
+  consents: () => AsyncIterable<Consent[]>;
+  accounts: () => AsyncIterable<StoredAccount[]>;
+  transactions: () => AsyncIterable<StoredTransaction[]>;
+  balances: () => AsyncIterable<StoredBalance[]>;
+  dataPoints: () => AsyncIterable<DataPointEvent[]>;
 }
 
-export async function exportDebtor(db: Db, tenantId: string, debtorId: string, now: Date): Promise<DebtorExport> {
+/** Opens the export; throws not_found before anything is written when the debtor is unknown. */
+export async function openDebtorExport(db: Db, tenantId: string, debtorId: string, now: Date): Promise<DebtorExportStream> {
   const debtor = await getDebtor(db, tenantId, debtorId);
   return {
     exportedAt: now.toISOString(),
     debtor,
-    consents: await listConsents(db, tenantId, debtorId),
-    accounts: await listAccounts(db, tenantId, debtorId),
-    transactions: await listTransactions(db, tenantId, debtorId),
-    balances: await listBalances(db, tenantId, debtorId),
-    dataPoints: await listDataPoints(db, tenantId, debtorId),
+    // A debtor has a handful of consents; they come in one read.
+    async *consents() {
+      yield await listConsents(db, tenantId, debtorId);
+    },
+    async *accounts() {
+      let cursor: string | null = null;
+      do {
+        const page: Awaited<ReturnType<typeof listAccounts>> = await listAccounts(db, tenantId, debtorId, { limit: EXPORT_BATCH_ROWS, ...(cursor ? { cursor } : {}) });
+        yield page.items;
+        cursor = page.nextCursor;
+      } while (cursor);
+    },
+    async *transactions() {
+      let afterId: number | undefined;
+      for (;;) {
+        const batch = await listTransactions(db, tenantId, debtorId, { limit: EXPORT_BATCH_ROWS, ...(afterId !== undefined ? { afterId } : {}) });
+        yield batch;
+        if (batch.length < EXPORT_BATCH_ROWS) return;
+        afterId = Number(batch[batch.length - 1]!.id);
+      }
+    },
+    async *balances() {
+      let cursor: string | null = null;
+      do {
+        const page: Awaited<ReturnType<typeof listBalances>> = await listBalances(db, tenantId, debtorId, { limit: EXPORT_BATCH_ROWS, ...(cursor ? { cursor } : {}) });
+        yield page.items;
+        cursor = page.nextCursor;
+      } while (cursor);
+    },
+    async *dataPoints() {
+      let after: { occurredOn: string; id: number } | undefined;
+      for (;;) {
+        const batch = await listDataPointsAfter(db, tenantId, debtorId, { limit: EXPORT_BATCH_ROWS, ...(after ? { after } : {}) });
+        yield batch.map((row) => row.event);
+        if (batch.length < EXPORT_BATCH_ROWS) return;
+        after = batch[batch.length - 1]!.position;
+      }
+    },
   };
 }
 

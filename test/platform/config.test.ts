@@ -16,6 +16,14 @@ describe('config', () => {
     expect(loadConfig({ PORT: '8080', DEMO: 'false', BODY_LIMIT_BYTES: '2048' })).toMatchObject({ port: 8080, demo: false, bodyLimitBytes: 2048 });
   });
 
+  it('reads the database timeouts, with defaults that bound every wait', () => {
+    expect(loadConfig({})).toMatchObject({ dbStatementTimeoutMs: 30_000, dbLockTimeoutMs: 5_000, dbIdleInTransactionTimeoutMs: 60_000, dbConnectTimeoutMs: 5_000, readinessTimeoutMs: 2_000, dbRetryAfterSeconds: 5 });
+    expect(
+      loadConfig({ DB_STATEMENT_TIMEOUT_MS: '120000', DB_LOCK_TIMEOUT_MS: '0', DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '10000', DB_CONNECT_TIMEOUT_MS: '1500', DB_POOL_MAX: '20', READINESS_TIMEOUT_MS: '750', DB_RETRY_AFTER_SECONDS: '2' }),
+    ).toMatchObject({ dbStatementTimeoutMs: 120_000, dbLockTimeoutMs: 0, dbIdleInTransactionTimeoutMs: 10_000, dbConnectTimeoutMs: 1500, dbPoolMax: 20, readinessTimeoutMs: 750, dbRetryAfterSeconds: 2 });
+    expect(() => loadConfig({ READINESS_TIMEOUT_MS: '0' })).toThrow(/READINESS_TIMEOUT_MS/);
+  });
+
   it('names each invalid variable', () => {
     try {
       loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' });

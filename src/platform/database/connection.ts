@@ -36,17 +36,46 @@ export interface OpenPostgresOptions {
   searchPath?: string;
   /** Told when an idle pooled connection fails; the pool has already dropped it. */
   onIdleError?: (error: Error) => void;
+  /** Server-side limits set on every connection at start-up; 0 turns one off. Defaults as in config. */
+  statementTimeoutMs?: number;
+  lockTimeoutMs?: number;
+  idleInTransactionTimeoutMs?: number;
+  /** How long pool.connect() waits for a connection (new or free) before failing. */
+  connectTimeoutMs?: number;
 }
+
+/** The defaults for the limits above, shared with the config schema's defaults. */
+export const POSTGRES_LIMIT_DEFAULTS = {
+  statementTimeoutMs: 30_000,
+  lockTimeoutMs: 5_000,
+  idleInTransactionTimeoutMs: 60_000,
+  connectTimeoutMs: 5_000,
+} as const;
 
 export function openPostgres(options: OpenPostgresOptions): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.max ?? 10,
+    // Without these a request waits as long as whatever blocks it: a lock held by another session,
+    // a runaway query, or a server that does not accept connections. They are startup parameters,
+    // so every pooled connection carries them, including those made after a database restart.
+    statement_timeout: options.statementTimeoutMs ?? POSTGRES_LIMIT_DEFAULTS.statementTimeoutMs,
+    lock_timeout: options.lockTimeoutMs ?? POSTGRES_LIMIT_DEFAULTS.lockTimeoutMs,
+    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? POSTGRES_LIMIT_DEFAULTS.idleInTransactionTimeoutMs,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? POSTGRES_LIMIT_DEFAULTS.connectTimeoutMs,
+    // Notices a peer that vanished without closing the socket (network partition, killed host).
+    keepAlive: true,
     ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
   });
   // An idle connection can be closed by the server (restart, failover, admin); the pool replaces it.
   // Without a listener that error would crash the process.
   pool.on('error', (error) => options.onIdleError?.(error));
+  // A checked-out connection can also break between two queries of a transaction (server restart);
+  // pg then emits 'error' on the client, which would crash the process unheard. The failing query
+  // reports the problem to its caller, and the pool drops the broken client when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

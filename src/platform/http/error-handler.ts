@@ -6,6 +6,10 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';
 import { AppError, toProblem, type ErrorCode, type FieldError } from '../errors.js';
 import { toFieldErrors } from './validation.js';
+import { databaseAppError, RetryableUnavailableError } from '../database/database-errors.js';
+
+/** Retry-After for database trouble when the app does not configure it (see makeErrorHandler). */
+const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
@@ -19,8 +23,11 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 const PARTS: Record<string, FieldError['in']> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
 
-export function toAppError(error: FastifyError | Error): AppError {
+export function toAppError(error: FastifyError | Error, options: { retryAfterSeconds?: number } = {}): AppError {
   if (error instanceof AppError) return error;
+  // Database away or busy: 503 with Retry-After, not 500 (see database/database-errors.ts).
+  const database = databaseAppError(error, options.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS);
+  if (database) return database;
   const fastifyError = error as FastifyError & { validation?: ErrorObject[]; validationContext?: string };
   if (fastifyError.validation) {
     const part = PARTS[fastifyError.validationContext ?? 'body'] ?? 'body';
@@ -52,12 +59,25 @@ function publicMessage(code: ErrorCode, error: FastifyError): string {
 
 export async function sendProblem(reply: FastifyReply, request: FastifyRequest, error: AppError): Promise<FastifyReply> {
   const problem = toProblem(error, request.url.split('?')[0], String(request.id));
+  if (error instanceof RetryableUnavailableError) reply.header('retry-after', String(error.retryAfterSeconds));
   return reply.status(error.status).type('application/problem+json').serializer(JSON.stringify).send(problem);
 }
 
 export function errorHandler(this: unknown, error: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const appError = toAppError(error);
-  if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
+  return handleError(error, request, reply, {});
+}
+
+/** The error handler with the configured Retry-After for database trouble. */
+export function makeErrorHandler(options: { retryAfterSeconds: number }) {
+  return function configuredErrorHandler(this: unknown, error: FastifyError, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    return handleError(error, request, reply, options);
+  };
+}
+
+function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, options: { retryAfterSeconds?: number }): Promise<FastifyReply> {
+  const appError = toAppError(error, options);
+  if (appError instanceof RetryableUnavailableError) request.log.warn({ err: error, code: appError.code }, 'database unavailable or busy');
+  else if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code: appError.code, status: appError.status }, 'request refused');
   return sendProblem(reply, request, appError);
 }

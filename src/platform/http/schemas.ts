@@ -37,7 +37,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   413: 'Body too large',
   415: 'Unsupported content type or file format',
   422: 'Well-formed but unprocessable',
-  503: 'Not ready',
+  503: 'The database is unavailable or busy (database_unavailable, database_busy) or the service is not ready; retry after the seconds in the Retry-After header',
 };
 
 /** Problem responses for the given statuses, declared as application/problem+json. */
@@ -52,8 +52,8 @@ export function problemResponses(...statuses: number[]): Record<number, TSchema>
   return out;
 }
 
-/** The statuses every authenticated route can answer with. */
-export const AUTHENTICATED_PROBLEMS = [400, 401, 403] as const;
+/** The statuses every authenticated route can answer with: the key is checked in the database, hence 503. */
+export const AUTHENTICATED_PROBLEMS = [400, 401, 403, 503] as const;
 
 export const UuidSchema = Type.String({ format: 'uuid' });
 export const IsoDateSchema = Type.String({ format: 'date', description: 'ISO 8601 calendar date' });
