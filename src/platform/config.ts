@@ -23,7 +23,7 @@ export const ConfigSchema = Type.Object({
   /** Worker threads that parse bank files, so a large or hostile file never stalls the event loop. */
   parseWorkers: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
   /** Heap one parse worker may use; a file that needs more is refused with 413 and the worker replaced. */
-  parseWorkerMemoryMb: Type.Integer({ minimum: 16, default: 768 }),
+  parseWorkerMemoryMb: Type.Integer({ minimum: 16, default: 1024 }),
   /** A parse that takes longer is stopped and the file refused with 422. */
   parseTimeoutSeconds: Type.Integer({ minimum: 1, default: 60 }),
   /** Most entries (transactions) one bank file may hold; counted over the bytes before any parse. */
