@@ -13,7 +13,7 @@ import type { ParseBankFileOptions } from './formats/index.js';
 import { FileCapError, type CapName } from './formats/prescan.js';
 
 /** Transactions per message from the worker: each part is deserialised in its own turn of the event loop. */
-export const PARSE_PART_ROWS = 5000;
+export const PARSE_PART_ROWS = 1000;
 
 export interface ParseRequest {
   bytes: Uint8Array;

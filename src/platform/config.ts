@@ -25,7 +25,7 @@ export const ConfigSchema = Type.Object({
   /** Heap one parse worker may use; a file that needs more is refused with 413 and the worker replaced. */
   parseWorkerMemoryMb: Type.Integer({ minimum: 16, default: 1024 }),
   /** A parse that takes longer is stopped and the file refused with 422. */
-  parseTimeoutSeconds: Type.Integer({ minimum: 1, default: 60 }),
+  parseTimeoutSeconds: Type.Integer({ minimum: 1, default: 120 }),
   /** Most entries (transactions) one bank file may hold; counted over the bytes before any parse. */
   maxFileEntries: Type.Integer({ minimum: 1, default: 200_000 }),
   /** Most accounts (camt statements/reports, MT940 :25: fields) one bank file may hold. */

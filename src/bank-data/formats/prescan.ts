@@ -184,11 +184,13 @@ const TRACKED_JSON_DEPTH = 256;
 
 /**
  * JSON: every object held directly in an array counts as an entry (transactions, and the few balances
- * and accounts, which makes the count an upper bound); strings are measured. Strings are skipped
- * byte by byte with their escapes, so brackets inside them do not count.
+ * and accounts, which makes the count an upper bound), plus one for the document itself, as a Berlin
+ * Group transaction-details response holds its one entry outside any array. Strings are measured, and
+ * skipped byte by byte with their escapes, so brackets inside them do not count.
  */
 function scanJson(input: Uint8Array, guard: CapGuard): void {
   const n = input.length;
+  guard.entry('entries (objects in arrays)');
   // 1 = array, 0 = object, per depth.
   const isArray = new Uint8Array(TRACKED_JSON_DEPTH);
   let depth = 0;
