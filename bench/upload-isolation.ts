@@ -102,9 +102,11 @@ async function main(): Promise<void> {
   const database = openPostgres({ connectionString: url, max: 4 });
   try {
     await migrateToLatest(database.db);
-    const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: url, LINK_TOKEN_SECRET: 'bench-secret-bench-secret-bench-secret-0123' });
+    const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: url, LINK_TOKEN_SECRET: 'bench-secret-bench-secret-bench-secret-0123', PARSE_TIMEOUT_SECONDS: '900' });
     const app = await buildApp(config, { database, logger: false });
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    // The parse workers start when the server listens; let them finish loading, as a server would have long before its first upload.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
     await ensureTenant(database.db, 'bench');
     const key = (await createApiKey(database.db, { tenantId: 'bench', role: 'creditor' })).key;
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };

@@ -104,6 +104,8 @@ export function bankFileProblem(error: BankFileError): AppError {
 export async function bankDataRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
   const { db } = deps.database;
   const parser = new BankFileParser(deps.config);
+  // A listening server starts its parse workers at once; in-process tests (inject) start them on first use.
+  app.addHook('onListen', async () => parser.warm());
   app.addHook('onClose', () => parser.close());
 
   // Uploads keep the raw bytes: bank files carry their own encodings and the adapters read them.

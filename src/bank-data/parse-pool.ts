@@ -99,6 +99,11 @@ export class BankFileParser {
     }
   }
 
+  /** Starts the workers now; a worker loading the readers takes a while, which the first upload should not wait for. */
+  warm(): void {
+    this.pool.warm();
+  }
+
   close(): Promise<void> {
     return this.pool.close();
   }

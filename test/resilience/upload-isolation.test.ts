@@ -19,7 +19,7 @@ describe('a hostile camt.053 of 6,000,000 empty entries', () => {
   });
   afterAll(async () => t?.close());
 
-  it('is refused with 413 naming the entry cap, stores nothing, and the process stays under 1 GB', async () => {
+  it('is refused with 413 naming the entry cap, stores nothing, and the process stays under 1 GB', { timeout: 180_000 }, async () => {
     const { debtorId } = await createDebtorWithConsent(t, t.tenantA, 'hostile');
     const file = emptyEntriesCamt053(6_000_000);
     expect(file.byteLength).toBeGreaterThan(45 * 1024 * 1024);
@@ -45,7 +45,7 @@ describe('a parse worker that runs out of memory', () => {
   });
   afterAll(async () => t?.close());
 
-  it('answers 413 naming the memory limit, never 500, and the next upload succeeds on a fresh worker', async () => {
+  it('answers 413 naming the memory limit, never 500, and the next upload succeeds on a fresh worker', { timeout: 300_000 }, async () => {
     const { debtorId } = await createDebtorWithConsent(t, t.tenantA, 'oom');
     const big = await upload(t, t.tenantA, debtorId, genuineCamt053(20_000, 1), { contentType: 'application/xml' });
     expect(big.statusCode, big.body).toBe(413);

@@ -92,6 +92,11 @@ export class WorkerPool<Request, Part, Result> {
     });
   }
 
+  /** Starts workers ahead of the first task (up to the pool size), so the first request does not pay for their start. */
+  warm(count = this.options.size): void {
+    while (!this.closed && this.slots.size < Math.min(count, this.options.size)) this.spawn();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const task of this.queue.splice(0)) task.reject(new WorkerTaskFailure('closed', 'the worker pool is closed'));
