@@ -1,13 +1,14 @@
-import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AUTHENTICATED_PROBLEMS, IsoDateSchema, problemResponses, StringEnum, UuidSchema } from '../platform/http/schemas.js';
 import { tenantOf, type AppDeps, type AppInstance } from '../platform/http/types.js';
 import { AppError } from '../platform/errors.js';
+import { CONFIG_ENV_NAMES } from '../platform/config.js';
 import { DebtorParamsSchema } from '../debtors/debtors.routes.js';
 import { requireConsent } from '../consent/consent.service.js';
 import { BANK_FORMATS, BankFileError } from './canonical.js';
-import { parseBankFile } from './formats/index.js';
+import { FileCapError } from './formats/prescan.js';
+import { BankFileParser } from './parse-pool.js';
 import { ingestStatement } from './ingestion.service.js';
 import { listAccounts, listBalances, listTransactions } from './bank-data.queries.js';
 
@@ -98,6 +99,9 @@ const UploadResultSchema = Type.Object({
 
 /** Maps a parser's complaint to the API's problem codes, naming the place in the file. */
 export function bankFileProblem(error: BankFileError): AppError {
+  if (error instanceof FileCapError) {
+    return new AppError('payload_too_large', `${error.reason} (setting ${CONFIG_ENV_NAMES[error.cap]})`, { cap: error.cap, limit: error.limit, format: error.format });
+  }
   const fieldErrors = [{ in: 'body' as const, pointer: error.location, message: error.reason, code: error.kind }];
   switch (error.kind) {
     case 'unsupported':
@@ -113,6 +117,10 @@ export function bankFileProblem(error: BankFileError): AppError {
 
 export async function bankDataRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
   const { db } = deps.database;
+  const parser = new BankFileParser(deps.config);
+  // A listening server starts its parse workers at once; in-process tests (inject) start them on first use.
+  app.addHook('onListen', async () => parser.warm());
+  app.addHook('onClose', () => parser.close());
 
   // Uploads keep the raw bytes: bank files carry their own encodings and the adapters read them.
   await app.register(async (plain) => {
@@ -151,12 +159,12 @@ export async function bankDataRoutes(app: AppInstance, deps: AppDeps): Promise<v
         const tenantId = tenantOf(request);
         const body = request.body as unknown;
         if (!Buffer.isBuffer(body) || body.byteLength === 0) throw new AppError('unprocessable_file', 'the body is empty; send the bank file as the request body');
-        let statement;
+        let parsed;
         try {
-          statement = parseBankFile(body, {
+          // Off the event loop, with caps and a heap limit: see parse-pool.ts. The body is moved to the worker.
+          parsed = await parser.parse(body, {
             ...(request.query.format ? { format: request.query.format } : {}),
             lenient: request.query.lenient ?? false,
-            maxBytes: deps.config.uploadLimitBytes,
             hints: { contentType: request.headers['content-type'] ?? '' },
           });
         } catch (error) {
@@ -171,9 +179,10 @@ export async function bankDataRoutes(app: AppInstance, deps: AppDeps): Promise<v
               tenantId,
               debtorId: request.params.debtorId,
               ...(request.query.consentId ? { consentId: request.query.consentId } : {}),
-              statement,
-              fileSha256: createHash('sha256').update(body).digest('hex'),
-              byteSize: body.byteLength,
+              statement: parsed.statement,
+              dedupeKeys: parsed.dedupeKeys,
+              fileSha256: parsed.sha256,
+              byteSize: parsed.byteSize,
               actor: `api_key:${request.auth!.keyId}`,
             },
             { today: deps.today(), now },

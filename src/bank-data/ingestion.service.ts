@@ -28,6 +28,8 @@ export interface IngestInput {
   debtorId: string;
   consentId?: string;
   statement: ParsedStatement;
+  /** dedupeKeys(statement.transactions) when already computed (the parse worker does, off the event loop). */
+  dedupeKeys?: string[];
   /** SHA-256 and size of the uploaded bytes, kept with the upload record. */
   fileSha256: string;
   byteSize: number;
@@ -107,7 +109,7 @@ export async function ingestStatement(db: Db, input: IngestInput, context: { tod
 
   const uploadId = randomUUID();
   const accountIds = await upsertAccounts(db, tenantId, debtorId, consent.id, statement.accounts);
-  const keys = dedupeKeys(statement.transactions);
+  const keys = input.dedupeKeys ?? dedupeKeys(statement.transactions);
 
   const booked = statement.transactions.map((t, i) => ({ t, key: keys[i]! })).filter((x) => x.t.status === 'booked');
   const pending = statement.transactions.map((t, i) => ({ t, key: keys[i]! })).filter((x) => x.t.status === 'pending');
@@ -130,6 +132,8 @@ export async function ingestStatement(db: Db, input: IngestInput, context: { tod
   const rows = statement.transactions.map((t, i) => ({ t, key: keys[i]!, accountId: accountIds[t.accountIndex]! }));
   const batchContext: BatchContext = { tenantId, debtorId, consentId: consent.id, uploadId, format: statement.format };
   for (let start = 0; start < rows.length; start += INSERT_BATCH_ROWS) {
+    // Let other requests run between batches: on PGlite the query itself runs on this thread.
+    if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     accepted += await insertTransactionBatch(db, batchContext, rows.slice(start, start + INSERT_BATCH_ROWS));
   }
   if (accepted < rows.length) await adoptRowsOfOlderConsents(db, batchContext, rows);

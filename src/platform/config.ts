@@ -20,6 +20,18 @@ export const ConfigSchema = Type.Object({
   bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1024 * 1024 }),
   /** Bank-file uploads may be larger than ordinary JSON bodies. */
   uploadLimitBytes: Type.Integer({ minimum: 1024, default: 50 * 1024 * 1024 }),
+  /** Worker threads that parse bank files, so a large or hostile file never stalls the event loop. */
+  parseWorkers: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
+  /** Heap one parse worker may use; a file that needs more is refused with 413 and the worker replaced. */
+  parseWorkerMemoryMb: Type.Integer({ minimum: 16, default: 1024 }),
+  /** A parse that takes longer is stopped and the file refused with 422. */
+  parseTimeoutSeconds: Type.Integer({ minimum: 1, default: 120 }),
+  /** Most entries (transactions) one bank file may hold; counted over the bytes before any parse. */
+  maxFileEntries: Type.Integer({ minimum: 1, default: 200_000 }),
+  /** Most accounts (camt statements/reports, MT940 :25: fields) one bank file may hold. */
+  maxFileAccounts: Type.Integer({ minimum: 1, default: 1_000 }),
+  /** Longest single text in a bank file: an XML text node, a JSON string or a line of CSV, MT940 or JSON lines. */
+  maxFileTextBytes: Type.Integer({ minimum: 256, default: 64 * 1024 }),
   /** Secret that signs debtor link tokens; generated and kept in the database when not given. */
   linkTokenSecret: Type.Union([Type.String({ minLength: 32 }), Type.Null()], { default: null }),
   /** Base URL used in links sent to debtors. */
@@ -60,6 +72,12 @@ const ENV_NAMES: Record<keyof Config, string> = {
   logLevel: 'LOG_LEVEL',
   bodyLimitBytes: 'BODY_LIMIT_BYTES',
   uploadLimitBytes: 'UPLOAD_LIMIT_BYTES',
+  parseWorkers: 'PARSE_WORKERS',
+  parseWorkerMemoryMb: 'PARSE_WORKER_MEMORY_MB',
+  parseTimeoutSeconds: 'PARSE_TIMEOUT_SECONDS',
+  maxFileEntries: 'MAX_FILE_ENTRIES',
+  maxFileAccounts: 'MAX_FILE_ACCOUNTS',
+  maxFileTextBytes: 'MAX_FILE_TEXT_BYTES',
   linkTokenSecret: 'LINK_TOKEN_SECRET',
   publicBaseUrl: 'PUBLIC_BASE_URL',
   demo: 'DEMO',

@@ -15,6 +15,7 @@ import { csvAbnAmroAdapter } from './csv-abnamro.js';
 import { csvKnabAdapter } from './csv-knab.js';
 import { csvAsnAdapter } from './csv-asn.js';
 import { csvBunqAdapter } from './csv-bunq.js';
+import { checkParsedCounts, prescanBankFile, type FileCaps } from './prescan.js';
 
 export const BANK_FORMAT_ADAPTERS: readonly BankFormatAdapter[] = [
   // Adapters are appended here, one line each.
@@ -57,6 +58,8 @@ export function detectBankFormat(input: Buffer, hints: DetectHints = {}): BankFo
 export interface ParseBankFileOptions extends ParseOptions {
   format?: BankFormat;
   hints?: DetectHints;
+  /** Caps on entries, accounts and text sizes, checked over the bytes before the adapter builds anything. */
+  caps?: FileCaps;
 }
 
 /** Parses any supported bank file into the canonical model. Throws BankFileError only. */
@@ -67,5 +70,8 @@ export function parseBankFile(input: Buffer, options: ParseBankFileOptions = {})
   }
   const adapter = options.format ? adapterFor(options.format) : detectBankFormat(input, options.hints);
   if (!adapter) throw new BankFileError(options.format ?? 'unknown', 'file', `no reader for format ${options.format}`, 'unsupported');
-  return adapter.parse(input, { lenient: options.lenient ?? false, maxBytes });
+  if (options.caps) prescanBankFile(input, options.format ?? adapter.format, options.caps);
+  const statement = adapter.parse(input, { lenient: options.lenient ?? false, maxBytes });
+  if (options.caps) checkParsedCounts(statement.format, { entries: statement.transactions.length, accounts: statement.accounts.length }, options.caps);
+  return statement;
 }

@@ -251,6 +251,8 @@ interface ElementReader {
   locate(fragment: string): string;
 }
 
+const NO_ATTRIBUTES: ReadonlyMap<string, string> = new Map();
+
 /** fast-xml-parser's ordered output → XmlElement, resolving namespaces and decoding references. */
 function toElements(nodes: unknown, scope: ReadonlyMap<string, string>, reader: ElementReader, depth: number): XmlElement[] {
   if (!Array.isArray(nodes)) return [];
@@ -261,17 +263,20 @@ function toElements(nodes: unknown, scope: ReadonlyMap<string, string>, reader: 
     if (qualifiedName === undefined) continue;
     if (depth > reader.maxDepth) throw new BankFileError(reader.format, 'file', `elements nested deeper than ${reader.maxDepth} levels are refused`, 'unsafe');
     const rawAttributes = (node as Record<string, unknown>)[ATTRIBUTES];
-    const localScope = new Map(scope);
     const attributeEntries = typeof rawAttributes === 'object' && rawAttributes !== null ? Object.entries(rawAttributes) : [];
+    // Most elements declare no namespace and carry no attribute: they share their parent's scope and one
+    // empty map, as a camt file has about 25 elements per entry and a Map each costs hundreds of MB.
+    let localScope = scope;
     for (const [attrName, attrValue] of attributeEntries) {
-      if (attrName === 'xmlns') localScope.set('', String(attrValue));
-      else if (attrName.startsWith('xmlns:')) localScope.set(attrName.slice(6), String(attrValue));
+      if (attrName !== 'xmlns' && !attrName.startsWith('xmlns:')) continue;
+      if (localScope === scope) localScope = new Map(scope);
+      (localScope as Map<string, string>).set(attrName === 'xmlns' ? '' : attrName.slice(6), String(attrValue));
     }
     const [prefix, localName] = splitQualifiedName(qualifiedName);
-    const attributes = new Map<string, string>();
+    const attributes = attributeEntries.length === 0 ? NO_ATTRIBUTES : new Map<string, string>();
     for (const [attrName, attrValue] of attributeEntries) {
       if (attrName === 'xmlns' || attrName.startsWith('xmlns:')) continue;
-      attributes.set(splitQualifiedName(attrName)[1], decodeReferences(String(attrValue), reader));
+      (attributes as Map<string, string>).set(splitQualifiedName(attrName)[1], decodeReferences(String(attrValue), reader));
     }
     const content = (node as Record<string, unknown>)[qualifiedName];
     elements.push({
