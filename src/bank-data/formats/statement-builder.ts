@@ -11,16 +11,20 @@ import {
   type ParsedBalance,
   type ParsedStatement,
   type ParsedTransaction,
+  type ParseWarning,
   type RejectedEntry,
   type TransactionStatus,
+  type WarningAction,
 } from '../canonical.js';
 import { AmountFormatError, parseAmountToCents } from '../../platform/money.js';
+import { cleanStatementText } from './text-hygiene.js';
 
 export class StatementBuilder {
   readonly accounts: ParsedAccount[] = [];
   readonly transactions: ParsedTransaction[] = [];
   readonly balances: ParsedBalance[] = [];
   private readonly rejected: RejectedEntry[] = [];
+  readonly warnings: ParseWarning[] = [];
 
   constructor(private readonly lenient: boolean) {}
 
@@ -69,14 +73,36 @@ export class StatementBuilder {
     this.rejected.push({ location, reason });
   }
 
+  /** A secondary field that was dropped, repaired or kept in a neutral form; see ParseWarning. */
+  warn(location: string, field: string, reason: string, action: WarningAction): void {
+    this.warnings.push({ location, field, reason, action });
+  }
+
+  /**
+   * Reads a secondary field (a balance, a value date beside a booking date, a bank code). When it is
+   * malformed the value is dropped with a warning in both modes, so the flaw never costs the file.
+   */
+  secondary<T>(field: string, read: () => T): T | null {
+    try {
+      return read();
+    } catch (error) {
+      if (error instanceof BankFileError && error.kind === 'malformed') {
+        this.warn(error.location, field, error.reason, 'dropped');
+        return null;
+      }
+      throw error;
+    }
+  }
+
   build(format: BankFormat): ParsedStatement {
-    return {
+    return cleanStatementText({
       format,
       accounts: this.accounts,
       transactions: this.transactions,
       balances: this.balances,
       rejected: this.rejected,
-    };
+      warnings: this.warnings,
+    });
   }
 }
 
