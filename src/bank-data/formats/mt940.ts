@@ -352,7 +352,8 @@ export function parseBalanceField(tag: string, lines: readonly string[]): Balanc
 /** ":25:" holds an IBAN, a bank code and account number ("50880050/0194787400888"), or an account number, each possibly followed by the currency. */
 function parseAccountField(lines: readonly string[], servicerBic: string | null): ParsedAccount {
   const raw = (lines[0] ?? '').trim();
-  const suffix = /^(.*\d)\/?([A-Z]{3})$/.exec(raw);
+  // Old Rabobank exports separate the currency with a space ("0800003200000001610722 EUR").
+  const suffix = /^(.*\d)(?:\/| )?([A-Z]{3})$/.exec(raw);
   const withoutCurrency = suffix ? suffix[1]! : raw;
   const iban = normaliseIban(withoutCurrency) ?? normaliseIban(raw);
   return { iban, otherId: iban ? null : raw === '' ? null : raw, currency: suffix ? suffix[2]! : null, ownerName: null, servicerBic };
