@@ -51,6 +51,8 @@ const BALANCE_TYPES: Readonly<Record<string, BalanceType>> = {
   forwardAvailable: 'forwardAvailable',
   expected: 'expected',
 };
+/** Balance types of the specification without a canonical type: type other, without a warning. */
+const UNMAPPED_BALANCE_TYPES = new Set(['nonInvoiced']);
 
 export const berlinGroupAdapter = {
   format: FORMAT,
@@ -219,7 +221,7 @@ class BerlinGroupReader {
       return null;
     }
     const known = Object.hasOwn(BALANCE_TYPES, rawType);
-    if (!known) this.builder.warn(node.field('balanceType').location, 'balanceType', `"${rawType}" is not a Berlin Group balance type; kept as type other with its own name`, 'kept');
+    if (!known && !UNMAPPED_BALANCE_TYPES.has(rawType)) this.builder.warn(node.field('balanceType').location, 'balanceType', `"${rawType}" is not a Berlin Group balance type; kept as type other with its own name`, 'kept');
     return {
       accountIndex: owner.index,
       type: known ? BALANCE_TYPES[rawType]! : 'other',

@@ -30,6 +30,7 @@ import {
   decimalToCents,
   entryStatusFromIsoCode,
   isCurrencyCode,
+  isKnownBalanceCode,
   meaningfulEndToEndId,
   normaliseBic,
   type EntryStatusOutcome,
@@ -242,7 +243,7 @@ class CamtReader {
     const { cents, currency } = this.readAmount(balance);
     const direction = this.readDirection(balance);
     const type = isoCode === null ? 'other' : balanceTypeFromIsoCode(isoCode);
-    if (isoCode !== null && type === 'other') {
+    if (isoCode !== null && !isKnownBalanceCode(isoCode)) {
       this.builder.warn(balance.pathOf('Tp'), 'Bal/Tp', `"${isoCode}" is not an ISO 20022 balance type code; kept as type other with the raw code`, 'kept');
     }
     let date = this.readDateChoice(balance.child('Dt'));

@@ -215,6 +215,21 @@ export function balanceTypeFromIsoCode(code: string): BalanceType {
   }
 }
 
+/**
+ * Balance type codes that ISO 20022 (BalanceType12Code, ExternalBalanceType1Code) and UK Open Banking
+ * define, in code and long-name form. Those without a canonical type (INFO, the cleared balances, OPAV)
+ * are type other without a word; any code outside this list is type other with a warning.
+ */
+const KNOWN_BALANCE_CODES = new Set([
+  'CLAV', 'CLBD', 'FWAV', 'INFO', 'ITAV', 'ITBD', 'OPAV', 'OPBD', 'PRCD', 'XPCD', 'ITCL', 'OPCL', 'CLCL',
+  'CLOSINGAVAILABLE', 'CLOSINGBOOKED', 'CLOSINGCLEARED', 'EXPECTED', 'FORWARDAVAILABLE', 'INFORMATION', 'INTERIMAVAILABLE',
+  'INTERIMBOOKED', 'INTERIMCLEARED', 'OPENINGAVAILABLE', 'OPENINGBOOKED', 'OPENINGCLEARED', 'PREVIOUSLYCLOSEDBOOKED',
+]);
+
+export function isKnownBalanceCode(code: string): boolean {
+  return KNOWN_BALANCE_CODES.has(code.replace(/\s+/g, '').toUpperCase());
+}
+
 /** One side of a payment as a file describes it. */
 export interface PaymentParty {
   name: string | null;

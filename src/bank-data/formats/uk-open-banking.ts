@@ -28,6 +28,7 @@ import { readJsonDocument, type JsonNode } from './json-reader.js';
 import {
   StatementBuilder,
   balanceTypeFromIsoCode,
+  isKnownBalanceCode,
   counterpartyOf,
   debit,
   decimalToCents,
@@ -136,7 +137,7 @@ class UkOpenBankingReader {
     const rawType = node.field('Type').string();
     const date = this.dateOf(node.field('DateTime')) ?? dateOfTransaction ?? node.field('DateTime').fail('the balance has no DateTime');
     const type = balanceTypeFromIsoCode(rawType);
-    if (type === 'other') this.builder.warn(node.field('Type').location, 'Type', `"${rawType}" is not an ISO 20022 balance type; kept as type other with its own name`, 'kept');
+    if (!isKnownBalanceCode(rawType)) this.builder.warn(node.field('Type').location, 'Type', `"${rawType}" is not an ISO 20022 balance type; kept as type other with its own name`, 'kept');
     return { accountIndex, type, rawType, amountCents: cents, currency, date, location: node.location };
   }
 
