@@ -122,7 +122,7 @@ function accountIndex(record: Record<string, unknown>, line: number, accounts: n
   return value;
 }
 
-function readTransaction(record: Record<string, unknown>, line: number, accounts: number): ParsedTransaction {
+function readTransaction(record: Record<string, unknown>, line: number, accounts: number, warnings: ParseWarning[]): ParsedTransaction {
   const status = record.status;
   if (status !== 'booked' && status !== 'pending') fail(line, 'status must be "booked" or "pending"');
   const counterpartyIbanRaw = text(record, 'counterpartyIban', line, 40);
@@ -134,7 +134,7 @@ function readTransaction(record: Record<string, unknown>, line: number, accounts
     accountIndex: accountIndex(record, line, accounts),
     status,
     bookingDate: date(record, 'bookingDate', line)!,
-    valueDate: date(record, 'valueDate', line, true),
+    valueDate: secondaryValueDate(record, line, warnings),
     amountCents: cents(record, 'amountCents', line),
     currency: currency(record, line),
     counterpartyIban,
@@ -142,6 +142,17 @@ function readTransaction(record: Record<string, unknown>, line: number, accounts
     reversal: record.reversal === true,
     location: `line ${line}`,
   };
+}
+
+/** Beside the booking date the value date is secondary: an impossible one is dropped with a warning. */
+function secondaryValueDate(record: Record<string, unknown>, line: number, warnings: ParseWarning[]): string | null {
+  try {
+    return date(record, 'valueDate', line, true);
+  } catch (error) {
+    if (!(error instanceof BankFileError)) throw error;
+    warnings.push({ location: error.location, field: 'valueDate', reason: error.reason, action: 'dropped' });
+    return null;
+  }
 }
 
 function readBalance(record: Record<string, unknown>, line: number, accounts: number): ParsedBalance {
@@ -205,7 +216,7 @@ export const canonicalJsonlAdapter = {
             accounts.push(readAccount(r, lineNumber));
             break;
           case 'transaction':
-            transactions.push(readTransaction(r, lineNumber, accounts.length));
+            transactions.push(readTransaction(r, lineNumber, accounts.length, warnings));
             break;
           case 'balance':
             balances.push(readBalance(r, lineNumber, accounts.length));

@@ -271,6 +271,13 @@ describe('canonical JSON lines', () => {
     expect(canonicalJsonlAdapter.detect(Buffer.from('{"transactions":{"booked":[]}}'))).toBe(0);
   });
 
+  it('drop an impossible valueDate beside the bookingDate with a warning', () => {
+    const lines = statementToJsonLines(camtAdapter.parse(fixture(SYNTHETIC_CAMT))).map((l) => l.replace('"valueDate":"2026-10-24"', '"valueDate":"2026-10-35"'));
+    const statement = canonicalJsonlAdapter.parse(Buffer.from(lines.join('\n')));
+    expect(statement.transactions[0]).toMatchObject({ valueDate: null, bookingDate: '2026-10-24', amountCents: 125_000 });
+    expect(statement.warnings.find((w) => w.field === 'valueDate')).toMatchObject({ location: 'line 3', action: 'dropped' });
+  });
+
   it('carry the warnings of the original parse and read them back', () => {
     const original = camtAdapter.parse(fixture(SYNTHETIC_CAMT));
     const lines = statementToJsonLines(original);
