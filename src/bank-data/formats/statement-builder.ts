@@ -65,8 +65,8 @@ export class StatementBuilder {
   }
 
   /**
-   * An entry that is valid in its format but has no place in the canonical model (a balance without a
-   * date, a rejected or information-only entry). It is listed, not thrown, in both modes: refusing a
+   * An entry that is valid in its format but has no place in the canonical model (a rejected or
+   * information-only entry). It is listed, not thrown, in both modes: refusing a
    * correct bank file would lose the rest of it, and dropping the entry silently would hide it.
    */
   skip(location: string, reason: string): void {
