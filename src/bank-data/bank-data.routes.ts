@@ -6,7 +6,7 @@ import { AppError } from '../platform/errors.js';
 import { CONFIG_ENV_NAMES } from '../platform/config.js';
 import { DebtorParamsSchema } from '../debtors/debtors.routes.js';
 import { requireConsent } from '../consent/consent.service.js';
-import { BANK_FORMATS, BankFileError } from './canonical.js';
+import { BANK_FORMATS, BankFileError, WARNING_ACTIONS } from './canonical.js';
 import { FileCapError } from './formats/prescan.js';
 import { BankFileParser } from './parse-pool.js';
 import { ingestStatement } from './ingestion.service.js';
@@ -95,6 +95,15 @@ const UploadResultSchema = Type.Object({
   replacedPending: Type.Integer({ description: 'Pending transactions replaced by their booked version or a newer snapshot' }),
   balances: Type.Integer(),
   rejected: Type.Array(Type.Object({ location: Type.String(), reason: Type.String() }), { description: 'Entries skipped in lenient mode, with their place' }),
+  warnings: Type.Array(
+    Type.Object({
+      location: Type.String({ description: 'Where in the file: "line 12", "Stmt[0]/Bal[1]/Dt", "/balances/0"' }),
+      field: Type.String({ description: 'The field as the format names it (":60F:", "Bal/Dt", "valueDate")' }),
+      reason: Type.String(),
+      action: StringEnum(WARNING_ACTIONS, { description: 'dropped: the value was removed; repaired: a value derived from elsewhere in the file took its place; kept: kept in a neutral form (an unknown balance code as type other); cleaned: characters that are not text were removed' }),
+    }),
+    { description: 'Flaws in secondary fields (balances, balance types, value dates beside a booking date, control characters in text): never a reason to refuse the file, so listed here with what was done' },
+  ),
 });
 
 /** Maps a parser's complaint to the API's problem codes, naming the place in the file. */
@@ -137,7 +146,7 @@ export async function bankDataRoutes(app: AppInstance, deps: AppDeps): Promise<v
           tags: ['bank-data'],
           summary: 'Upload a bank file or PSD2 response for the debtor (atomic, idempotent, consent-bound)',
           description:
-            'Send the file as the body: Berlin Group or UK Open Banking JSON, camt.052/053/054 XML, MT940/MT942, or a Dutch bank CSV export. The format is taken from the `format` parameter, else detected. Strict by default: one malformed entry rejects the whole file with its place named; `lenient=true` stores the valid entries and lists the rejected ones. Resending, or sending overlapping periods, never duplicates.',
+            'Send the file as the body: Berlin Group or UK Open Banking JSON, camt.052/053/054 XML, MT940/MT942, or a Dutch bank CSV export. The format is taken from the `format` parameter, else detected. Strict by default: one malformed entry rejects the whole file with its place named; `lenient=true` stores the valid entries and lists the rejected ones. A flaw in a secondary field (a balance, a balance type, a value date beside a booking date, control characters in text) never refuses the file: the value is dropped or repaired and listed in `warnings`. Resending, or sending overlapping periods, never duplicates.',
           params: DebtorParamsSchema,
           querystring: Type.Object({
             format: Type.Optional(StringEnum(BANK_FORMATS)),

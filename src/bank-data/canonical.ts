@@ -8,7 +8,11 @@
  *   UK TransactionId, camt AcctSvcrRef/NtryRef, MT940 bank reference). Null when the bank gives none;
  *   ingestion then derives a stable content key.
  * - location: where in the file an entry stands ("line 12", "/transactions/booked/3",
- *   "Stmt[0]/Ntry[4]"), so errors and rejections name the place.
+ *   "Stmt[0]/Ntry[4]"), so errors, rejections and warnings name the place.
+ * - essential field: what a transaction cannot exist without (amount, sign, a booking date, its
+ *   currency). A flaw there refuses the file (strict) or skips the entry (lenient).
+ * - secondary field: everything else (balances and their types, a value date beside a booking date,
+ *   totals, bank codes, text). A flaw there drops or repairs the value and adds a warning.
  *
  * Amounts are signed integer cents from the account holder's view: money in is positive.
  */
@@ -102,6 +106,28 @@ export interface RejectedEntry {
   reason: string;
 }
 
+/**
+ * What was done to a flawed secondary field (a balance, a balance type, a value date beside a booking
+ * date, a bank code, control characters in a text): 'dropped' removes the value, 'repaired' puts a value
+ * derived from elsewhere in the file in its place, 'kept' keeps it in a neutral form (an unknown balance
+ * code as type other), 'cleaned' removes characters that are not text.
+ */
+export type WarningAction = 'dropped' | 'repaired' | 'kept' | 'cleaned';
+
+/**
+ * A flaw in a field that a transaction does not need. It never refuses the file (a flaw in what a
+ * transaction needs, its amount, sign or booking date, does); the warning names the place and what was done.
+ */
+export interface ParseWarning {
+  location: string;
+  /** The field as the format names it (":60F:", "Bal/Dt", "valueDate", "remittanceUnstructured"). */
+  field: string;
+  reason: string;
+  action: WarningAction;
+}
+
+export const WARNING_ACTIONS: readonly WarningAction[] = ['dropped', 'repaired', 'kept', 'cleaned'];
+
 export interface ParsedStatement {
   format: BankFormat;
   accounts: ParsedAccount[];
@@ -109,6 +135,8 @@ export interface ParsedStatement {
   balances: ParsedBalance[];
   /** Entries skipped in lenient mode, with their place and reason; empty in strict mode (which throws instead). */
   rejected: RejectedEntry[];
+  /** Secondary fields dropped, repaired or cleaned, in both modes; see ParseWarning. */
+  warnings: ParseWarning[];
 }
 
 export interface ParseOptions {

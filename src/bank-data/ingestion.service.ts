@@ -21,7 +21,7 @@ import type { IsoDate } from '../platform/dates.js';
 import { AppError } from '../platform/errors.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import { requireConsent, uploadsToday } from '../consent/consent.service.js';
-import type { BankFormat, ParsedAccount, ParsedStatement, ParsedTransaction, RejectedEntry } from './canonical.js';
+import type { BankFormat, ParseWarning, ParsedAccount, ParsedStatement, ParsedTransaction, RejectedEntry } from './canonical.js';
 
 export interface IngestInput {
   tenantId: string;
@@ -46,6 +46,8 @@ export interface IngestResult {
   replacedPending: number;
   balances: number;
   rejected: RejectedEntry[];
+  /** Secondary fields the parser dropped, repaired or cleaned; the upload was taken with them. */
+  warnings: ParseWarning[];
 }
 
 /** Days a booked entry may fall before (-) or after (+) the pending entry it settles. */
@@ -183,7 +185,7 @@ export async function ingestStatement(db: Db, input: IngestInput, context: { tod
     action: 'bank_data.uploaded',
     subjectType: 'consent',
     subjectId: consent.id,
-    details: { uploadId, format: statement.format, accepted, duplicates, rejected: statement.rejected.length },
+    details: { uploadId, format: statement.format, accepted, duplicates, rejected: statement.rejected.length, warnings: statement.warnings.length },
   });
   return {
     uploadId,
@@ -195,6 +197,7 @@ export async function ingestStatement(db: Db, input: IngestInput, context: { tod
     replacedPending,
     balances,
     rejected: statement.rejected,
+    warnings: statement.warnings,
   };
 }
 

@@ -16,15 +16,24 @@ export interface CommandModule {
 
 export const COMMAND_MODULES: Record<string, CommandModule> = {
   parse: {
-    usage: 'parse FILE [--format F] [--lenient]   print a bank file as canonical JSON lines (no server needed)',
+    usage:
+      'parse FILE [--format F] [--lenient]   print a bank file as canonical JSON lines (no server needed); the format is\n' +
+      '                                          detected from the content when not named; fields dropped or repaired are\n' +
+      '                                          printed as {"kind":"warning",…} lines; --lenient skips unreadable entries',
     load: async () => (await import('./commands/parse.js')).parseCommand,
   },
   categorise: {
-    usage: 'categorise FILE…                     print each transaction with its category, rule and confidence (JSON lines)',
+    usage:
+      'categorise FILE… [--format F] [--lenient]\n' +
+      '                                          print each transaction with its category, rule and confidence (JSON lines);\n' +
+      '                                          warnings and skipped entries go to stderr',
     load: async () => (await import('./commands/categorise.js')).categoriseCommand,
   },
   affordability: {
-    usage: 'affordability FILE… [--as-of DATE] [--household single|couple|single_parent|couple_with_children] [--json]\n                                          the affordability report: streams, income days, figures, flags',
+    usage:
+      'affordability FILE… [--as-of DATE] [--household single|couple|single_parent|couple_with_children] [--pension-age]\n' +
+      '              [--format F] [--lenient] [--json]\n' +
+      '                                          the affordability report: streams, income days, figures, flags',
     load: async () => (await import('./commands/affordability.js')).affordabilityCommand,
   },
   simulate: {

@@ -14,21 +14,50 @@ import { API_KEY_ROLES, type ApiKeyRole } from '../tenants/tenant.table.js';
 import { serveCommand } from './serve.js';
 import { COMMAND_MODULES, type CliIo } from './commands.js';
 
+const BUILT_IN_USAGE: Record<string, string> = {
+  serve: 'serve                                   run the HTTP API (PORT, HOST, DATABASE_URL, DATA_DIR, …)',
+  migrate: 'migrate                                 bring the database schema up to date',
+  keys: `keys create --tenant T --role R [--label L]
+                                          create an API key (creates the tenant if new); prints the key once
+  keys revoke --tenant T --id KEY_ID      revoke an API key`,
+};
+
+const KEYS_USAGE: Record<string, string> = {
+  create: `usage: draagkracht keys create --tenant T --role ${API_KEY_ROLES.join('|')} [--label L]\n  create an API key (creates the tenant if new); prints the key once\n`,
+  revoke: 'usage: draagkracht keys revoke --tenant T --id KEY_ID\n  revoke an API key\n',
+};
+
 const USAGE = `draagkracht <command> [options]
 
 Commands:
-  serve                                   run the HTTP API (PORT, HOST, DATABASE_URL, DATA_DIR, …)
-  migrate                                 bring the database schema up to date
-  keys create --tenant T --role R [--label L]
-                                          create an API key (creates the tenant if new); prints the key once
-  keys revoke --tenant T --id KEY_ID      revoke an API key
-${Object.values(COMMAND_MODULES)
-  .map((c) => `  ${c.usage}`)
-  .join('\n')}
+${[...Object.values(BUILT_IN_USAGE), ...Object.values(COMMAND_MODULES).map((c) => c.usage)].map((usage) => `  ${usage}`).join('\n')}
+
+Every command answers --help.
 `;
+
+const HELP_FLAGS = new Set(['--help', '-h']);
+
+/** The usage of one command (or of a keys action), or null when the command is unknown. */
+function commandUsage(command: string, rest: readonly string[]): string | null {
+  if (command === 'keys') {
+    const action = rest[0];
+    if (action !== undefined && KEYS_USAGE[action]) return KEYS_USAGE[action];
+    return `usage: draagkracht ${BUILT_IN_USAGE.keys}\n`;
+  }
+  const usage = BUILT_IN_USAGE[command] ?? COMMAND_MODULES[command]?.usage;
+  return usage === undefined ? null : `usage: draagkracht ${usage}\n`;
+}
 
 export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const [command, ...rest] = argv;
+  // --help anywhere after a known command answers with its usage and runs nothing (not even `serve`).
+  if (command !== undefined && rest.some((arg) => HELP_FLAGS.has(arg))) {
+    const usage = commandUsage(command, rest);
+    if (usage !== null) {
+      io.stdout.write(usage);
+      return 0;
+    }
+  }
   try {
     switch (command) {
       case 'serve':
@@ -106,7 +135,7 @@ async function keysCommand(argv: string[], io: CliIo): Promise<number> {
       io.stdout.write(`revoked ${values.id}\n`);
       return 0;
     }
-    io.stderr.write('usage: draagkracht keys create|revoke …\n');
+    io.stderr.write(`usage: draagkracht ${BUILT_IN_USAGE.keys}\n`);
     return 1;
   } finally {
     await database.close();
@@ -121,7 +150,22 @@ function isEntryPoint(): boolean {
     return false;
   }
 }
+/**
+ * A reader that stops early (`draagkracht parse FILE | head`) closes the pipe; the next write fails with
+ * EPIPE. Nobody is left to read, so the command ends quietly and successfully, as Unix tools do.
+ */
+export function endQuietlyOnBrokenPipe(stream: NodeJS.WriteStream, exit: (code: number) => void = (code) => process.exit(code)): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') {
+      exit(0);
+      return;
+    }
+    throw error;
+  });
+}
+
 if (isEntryPoint()) {
+  endQuietlyOnBrokenPipe(process.stdout);
   main(process.argv.slice(2)).then(
     (code) => {
       if (code !== 0) process.exitCode = code;

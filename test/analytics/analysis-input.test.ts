@@ -38,6 +38,7 @@ const statement: ParsedStatement = {
   ],
   balances: [{ accountIndex: 0, type: 'closingBooked', rawType: '62F', amountCents: 12_345, currency: 'EUR', date: '2025-01-31', location: 'line 20' }],
   rejected: [],
+  warnings: [],
 };
 
 describe('analysis input from a parsed statement', () => {

@@ -45,6 +45,30 @@ describe('bank-data ingestion through the API', () => {
     expect(res.json().code).toBe('consent_required');
   });
 
+  it('takes a statement with flawed secondary fields and lists what was repaired in warnings', async () => {
+    const d = await createDebtorWithConsent(t, t.tenantA, 'warnings');
+    const res = await upload(t, t.tenantA, d.debtorId, fixture('bank-formats/camt/synthetic/camt053-budgetbeheer-balance-without-dt.xml'), { contentType: 'application/xml' });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ format: 'camt.053', accepted: 2, balances: 3, rejected: [] });
+    expect(res.json().warnings).toEqual([
+      { location: 'Stmt[0]/Bal[0]/Dt', field: 'Bal/Dt', reason: expect.stringContaining('2026-10-01'), action: 'repaired' },
+      { location: 'Stmt[0]/Bal[1]/Tp', field: 'Bal/Tp', reason: expect.stringContaining('BDGT'), action: 'kept' },
+    ]);
+  });
+
+  it('stores text with NUL and lone surrogates removed (PostgreSQL text cannot hold NUL) and says so', async () => {
+    const d = await createDebtorWithConsent(t, t.tenantA, 'nul-text');
+    const body = berlinGroupFile([entry('NUL-1', '-12.50', '2026-10-01', 'Albert\u0000 Heijn', { remittanceInformationUnstructured: 'Pin\u0000 \ud800betaling' })]);
+    const res = await upload(t, t.tenantA, d.debtorId, Buffer.from(body), { contentType: 'application/json' });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().warnings.map((w: { field: string; action: string }) => [w.field, w.action])).toEqual([
+      ['counterpartyName', 'cleaned'],
+      ['remittanceUnstructured', 'cleaned'],
+    ]);
+    const listed = await t.app.inject({ url: `/v1/debtors/${d.debtorId}/transactions`, headers: bearer(t.tenantA.keys.creditor) });
+    expect(listed.json().items.map((x: { counterpartyName: string; remittanceUnstructured: string }) => [x.counterpartyName, x.remittanceUnstructured])).toEqual([['Albert Heijn', 'Pin betaling']]);
+  });
+
   it('stores a Berlin Group file once: a resend gives 0 new rows', async () => {
     const d = await createDebtorWithConsent(t, t.tenantA, 'resend');
     const first = await upload(t, t.tenantA, d.debtorId, fixture(BERLIN), { contentType: 'application/json' });

@@ -51,6 +51,8 @@ const BALANCE_TYPES: Readonly<Record<string, BalanceType>> = {
   forwardAvailable: 'forwardAvailable',
   expected: 'expected',
 };
+/** Balance types of the specification without a canonical type: type other, without a warning. */
+const UNMAPPED_BALANCE_TYPES = new Set(['nonInvoiced']);
 
 export const berlinGroupAdapter = {
   format: FORMAT,
@@ -199,14 +201,13 @@ class BerlinGroupReader {
 
   private readBalanceList(list: JsonNode, owner: AccountInResponse): void {
     for (const node of list.optionalItems()) {
-      this.builder.readEntry(() => {
-        const balance = this.readBalance(node, owner, null);
-        if (balance !== null) this.builder.balances.push(balance);
-      });
+      // A balance is secondary: a flawed one is dropped with a warning, never the file or its entries.
+      const balance = this.builder.secondary('balance', () => this.readBalance(node, owner, null));
+      if (balance !== null) this.builder.balances.push(balance);
     }
   }
 
-  /** Null when the balance has no date (the specification makes every date optional); it is then listed as skipped. */
+  /** Null when the balance has no date (the specification makes every date optional); it is then dropped with a warning. */
   private readBalance(node: JsonNode, owner: AccountInResponse, dateOfTransaction: IsoDate | null): ParsedBalance | null {
     node.requireObject('a balance');
     const amount = node.field('balanceAmount').requireObject('balanceAmount');
@@ -216,12 +217,14 @@ class BerlinGroupReader {
     const rawType = node.field('balanceType').string();
     const date = this.date(node.field('referenceDate')) ?? this.dateOfDateTime(node.field('lastChangeDateTime')) ?? dateOfTransaction;
     if (date === null) {
-      this.builder.skip(node.location, 'the balance has no referenceDate or lastChangeDateTime, so it cannot be placed in time');
+      this.builder.warn(node.location, 'referenceDate', 'the balance has no referenceDate or lastChangeDateTime, so it cannot be placed in time', 'dropped');
       return null;
     }
+    const known = Object.hasOwn(BALANCE_TYPES, rawType);
+    if (!known && !UNMAPPED_BALANCE_TYPES.has(rawType)) this.builder.warn(node.field('balanceType').location, 'balanceType', `"${rawType}" is not a Berlin Group balance type; kept as type other with its own name`, 'kept');
     return {
       accountIndex: owner.index,
-      type: Object.hasOwn(BALANCE_TYPES, rawType) ? BALANCE_TYPES[rawType]! : 'other',
+      type: known ? BALANCE_TYPES[rawType]! : 'other',
       rawType,
       amountCents: owner.debitAccounting ? debit(cents) : cents,
       currency,
@@ -237,7 +240,8 @@ class BerlinGroupReader {
     const amountNode = amount.field('amount');
     const amountCents = decimalToCents(amountNode.string(), { signed: true, format: FORMAT, location: amountNode.location });
     const currency = this.currency(amount.field('currency'));
-    const valueDate = this.date(node.field('valueDate'));
+    // Beside a booking date the value date is secondary: an impossible one is dropped with a warning.
+    const valueDate = node.field('bookingDate').isPresent ? this.builder.secondary('valueDate', () => this.date(node.field('valueDate'))) : this.date(node.field('valueDate'));
     const bookingDate = this.date(node.field('bookingDate')) ?? valueDate ?? this.date(node.field('transactionDate')) ?? node.fail('the transaction has neither a bookingDate nor a valueDate');
 
     const party = (role: 'creditor' | 'debtor', ultimate: string): PaymentParty => {
@@ -279,7 +283,7 @@ class BerlinGroupReader {
       location: node.location,
     };
     const after = node.field('balanceAfterTransaction');
-    const balance = after.isPresent ? this.readBalance(after, owner, bookingDate) : null;
+    const balance = after.isPresent ? this.builder.secondary('balanceAfterTransaction', () => this.readBalance(after, owner, bookingDate)) : null;
     this.builder.transactions.push(transaction);
     if (balance !== null) this.builder.balances.push(balance);
   }

@@ -30,6 +30,7 @@ import {
   decimalToCents,
   entryStatusFromIsoCode,
   isCurrencyCode,
+  isKnownBalanceCode,
   meaningfulEndToEndId,
   normaliseBic,
   type EntryStatusOutcome,
@@ -148,8 +149,11 @@ class CamtReader {
       const account = this.readAccount(record);
       const accountIndex = this.builder.addAccount(account);
       const created = record.textAt('CreDtTm') ?? this.messageCreated;
-      const context: EntryContext = { accountIndex, account, fallbackDate: created === null ? null : dateOfDateTime(created) };
-      for (const balance of record.children('Bal')) this.builder.readEntry(() => this.readBalance(balance, accountIndex));
+      const createdDate = created === null ? null : dateOfDateTime(created);
+      const context: EntryContext = { accountIndex, account, fallbackDate: createdDate };
+      const period = this.readPeriod(record);
+      // Balances are secondary: a flawed one is repaired or dropped with a warning, never the statement.
+      for (const balance of record.children('Bal')) this.builder.secondary('Bal', () => this.readBalance(balance, accountIndex, { ...period, created: createdDate }));
       for (const entry of record.children('Ntry')) this.builder.readEntry(() => this.readEntry(entry, context));
     });
   }
@@ -160,6 +164,17 @@ class CamtReader {
 
   private required(parent: XmlNode, name: string): XmlNode {
     return parent.child(name) ?? this.fail(parent.pathOf(name), `<${name}> is required in <${parent.name}>`);
+  }
+
+  /** The statement's period (FrToDt), each end null when absent or unreadable; it dates balances that lack a date. */
+  private readPeriod(record: XmlNode): { from: IsoDate | null; to: IsoDate | null } {
+    const end = (name: 'FrDtTm' | 'ToDtTm', dateName: 'FrDt' | 'ToDt'): IsoDate | null => {
+      const dateTime = record.textAt('FrToDt', name);
+      if (dateTime !== null) return dateOfDateTime(dateTime);
+      const date = record.textAt('FrToDt', dateName);
+      return date !== null && isIsoDate(date) ? date : null;
+    };
+    return { from: end('FrDtTm', 'FrDt'), to: end('ToDtTm', 'ToDt') };
   }
 
   private readAccount(record: XmlNode): ParsedAccount {
@@ -173,7 +188,8 @@ class CamtReader {
     return {
       iban,
       otherId: iban === null ? otherId : null,
-      currency: this.optionalCurrency(acct, 'Ccy'),
+      // The account's currency is secondary (every amount carries its own): a bad code is dropped with a warning.
+      currency: this.builder.secondary('Acct/Ccy', () => this.optionalCurrency(acct, 'Ccy')),
       ownerName: acct.textAt('Ownr', 'Nm') ?? acct.textAt('Ownr', 'Pty', 'Nm') ?? acct.textAt('Nm'),
       servicerBic: normaliseBic(acct.textAt('Svcr', 'FinInstnId', 'BICFI') ?? acct.textAt('Svcr', 'FinInstnId', 'BIC')),
     };
@@ -216,15 +232,32 @@ class CamtReader {
     return null;
   }
 
-  private readBalance(balance: XmlNode, accountIndex: number): void {
+  /**
+   * A balance. Its type code outside the ISO list is kept as type other with the raw code; a missing date
+   * is taken from the statement's period (its start for opening balances, its end for the others) or,
+   * failing that, the creation date; a balance that still has no date is dropped. Each with a warning.
+   */
+  private readBalance(balance: XmlNode, accountIndex: number, dates: { from: IsoDate | null; to: IsoDate | null; created: IsoDate | null }): void {
     const isoCode = balance.textAt('Tp', 'CdOrPrtry', 'Cd') ?? balance.textAt('Tp', 'Cd');
     const rawType = isoCode ?? balance.textAt('Tp', 'CdOrPrtry', 'Prtry') ?? this.fail(balance.pathOf('Tp'), 'the balance has no type code');
     const { cents, currency } = this.readAmount(balance);
     const direction = this.readDirection(balance);
-    const date = this.readDateChoice(balance.child('Dt')) ?? this.fail(balance.pathOf('Dt'), 'the balance has no date');
+    const type = isoCode === null ? 'other' : balanceTypeFromIsoCode(isoCode);
+    if (isoCode !== null && !isKnownBalanceCode(isoCode)) {
+      this.builder.warn(balance.pathOf('Tp'), 'Bal/Tp', `"${isoCode}" is not an ISO 20022 balance type code; kept as type other with the raw code`, 'kept');
+    }
+    let date = this.readDateChoice(balance.child('Dt'));
+    if (date === null) {
+      const opening = type === 'openingBooked';
+      const periodDate = opening ? dates.from : dates.to;
+      const stand = periodDate !== null ? { date: periodDate, from: opening ? 'the start of the statement period (FrToDt)' : 'the end of the statement period (FrToDt)' } : dates.created !== null ? { date: dates.created, from: 'the creation date (CreDtTm)' } : null;
+      if (stand === null) this.fail(balance.pathOf('Dt'), 'the balance has no date, and neither the statement period nor a creation date can stand in');
+      this.builder.warn(balance.pathOf('Dt'), 'Bal/Dt', `the balance has no date; ${stand.date}, ${stand.from}, is taken`, 'repaired');
+      date = stand.date;
+    }
     this.builder.balances.push({
       accountIndex,
-      type: isoCode === null ? 'other' : balanceTypeFromIsoCode(isoCode),
+      type,
       rawType,
       amountCents: direction === 'in' ? cents : debit(cents),
       currency,
@@ -245,14 +278,18 @@ class CamtReader {
     const { cents, currency } = this.readAmount(entry);
     const direction = this.readDirection(entry);
     const reversalText = entry.textAt('RvslInd');
-    if (reversalText !== null && !['true', 'false', '1', '0'].includes(reversalText)) this.fail(entry.pathOf('RvslInd'), `RvslInd must be true or false, not "${reversalText}"`);
-    const reversal = reversalText === 'true' || reversalText === '1';
+    // The reversal mark is secondary (the sign is in CdtDbtInd): an unreadable one is dropped with a warning.
+    const reversal = this.builder.secondary('RvslInd', () => {
+      if (reversalText !== null && !['true', 'false', '1', '0'].includes(reversalText)) this.fail(entry.pathOf('RvslInd'), `RvslInd must be true or false, not "${reversalText}"`);
+      return reversalText === 'true' || reversalText === '1';
+    }) ?? false;
     const status = this.readStatus(entry);
     if ('skipReason' in status) {
       this.builder.skip(entry.path, status.skipReason);
       return;
     }
-    const valueDate = this.readDateChoice(entry.child('ValDt'));
+    // Beside a booking date the value date is secondary: an impossible one is dropped with a warning.
+    const valueDate = entry.child('BookgDt') !== null ? this.builder.secondary('ValDt', () => this.readDateChoice(entry.child('ValDt'))) : this.readDateChoice(entry.child('ValDt'));
     const bookingDate =
       this.readDateChoice(entry.child('BookgDt')) ?? valueDate ?? context.fallbackDate ?? this.fail(entry.path, 'the entry has no booking date, no value date and the message no creation date');
     const entryCode = this.readBankTransactionCode(entry.child('BkTxCd'));

@@ -5,11 +5,15 @@
  *   {"kind":"account","iban":…,"otherId":…,"currency":…,"ownerName":…,"servicerBic":…}
  *   {"kind":"transaction","accountIndex":0,"status":"booked","bookingDate":"2026-10-01","amountCents":-1250,…}
  *   {"kind":"balance","accountIndex":0,"type":"closingBooked","amountCents":…,"currency":"EUR","date":…}
+ *   {"kind":"rejected","location":…,"reason":…} and {"kind":"warning","location":…,"field":…,"reason":…,"action":…}
+ *   report what the parse of the original file skipped or repaired; rejected lines are not read back,
+ *   warning lines are, so the record of what was repaired travels with the data.
  * Fields are checked as strictly as any bank format's: a wrong type or impossible date names its line.
  */
 import { isIsoDate } from '../../platform/dates.js';
 import {
   BankFileError,
+  WARNING_ACTIONS,
   normaliseIban,
   type BalanceType,
   type BankFormatAdapter,
@@ -18,7 +22,10 @@ import {
   type ParsedBalance,
   type ParsedStatement,
   type ParsedTransaction,
+  type ParseWarning,
+  type WarningAction,
 } from '../canonical.js';
+import { cleanStatementText } from './text-hygiene.js';
 
 const FORMAT = 'canonical-jsonl' as const;
 const BALANCE_TYPES: readonly BalanceType[] = ['closingBooked', 'openingBooked', 'interimBooked', 'interimAvailable', 'closingAvailable', 'forwardAvailable', 'expected', 'other'];
@@ -42,7 +49,41 @@ export function statementToJsonLines(statement: ParsedStatement): string[] {
   for (const t of statement.transactions) lines.push(JSON.stringify({ kind: 'transaction', ...t }));
   for (const b of statement.balances) lines.push(JSON.stringify({ kind: 'balance', ...b }));
   for (const r of statement.rejected) lines.push(JSON.stringify({ kind: 'rejected', ...r }));
+  for (const w of statement.warnings) lines.push(JSON.stringify({ kind: 'warning', ...w }));
   return lines;
+}
+
+const KINDS = ['statement', 'account', 'transaction', 'balance', 'rejected', 'warning'];
+
+/**
+ * Canonical JSON lines are recognised by content: the first line is a JSON object whose `kind` is one
+ * of ours, whatever the order of its members or the whitespace. A first line too long to read whole
+ * in the sample is recognised by its opening `kind` member.
+ */
+function detectCanonicalJsonl(input: Buffer): number {
+  const head = input.subarray(0, 8192).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  if (!head.startsWith('{')) return 0;
+  const lineEnd = head.search(/\r?\n/);
+  if (lineEnd === -1 && input.byteLength > 8192) {
+    return /^\{\s*"kind"\s*:\s*"(?:statement|account|transaction|balance|rejected|warning)"/.test(head) ? 0.95 : 0;
+  }
+  const firstLine = lineEnd === -1 ? head : head.slice(0, lineEnd);
+  let record: unknown;
+  try {
+    record = JSON.parse(firstLine);
+  } catch {
+    return 0;
+  }
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return 0;
+  const kind = (record as Record<string, unknown>).kind;
+  return typeof kind === 'string' && KINDS.includes(kind) ? 0.97 : 0;
+}
+
+function readWarning(record: Record<string, unknown>, line: number): ParseWarning {
+  const action = record.action as WarningAction;
+  if (!WARNING_ACTIONS.includes(action)) fail(line, `action must be one of ${WARNING_ACTIONS.join(', ')}`);
+  const required = (field: string, maxLength: number): string => text(record, field, line, maxLength) ?? fail(line, `${field} is required`);
+  return { location: required('location', 200), field: required('field', 100), reason: required('reason', 1000), action };
 }
 
 function fail(line: number, reason: string): never {
@@ -81,7 +122,7 @@ function accountIndex(record: Record<string, unknown>, line: number, accounts: n
   return value;
 }
 
-function readTransaction(record: Record<string, unknown>, line: number, accounts: number): ParsedTransaction {
+function readTransaction(record: Record<string, unknown>, line: number, accounts: number, warnings: ParseWarning[]): ParsedTransaction {
   const status = record.status;
   if (status !== 'booked' && status !== 'pending') fail(line, 'status must be "booked" or "pending"');
   const counterpartyIbanRaw = text(record, 'counterpartyIban', line, 40);
@@ -93,7 +134,7 @@ function readTransaction(record: Record<string, unknown>, line: number, accounts
     accountIndex: accountIndex(record, line, accounts),
     status,
     bookingDate: date(record, 'bookingDate', line)!,
-    valueDate: date(record, 'valueDate', line, true),
+    valueDate: secondaryValueDate(record, line, warnings),
     amountCents: cents(record, 'amountCents', line),
     currency: currency(record, line),
     counterpartyIban,
@@ -101,6 +142,17 @@ function readTransaction(record: Record<string, unknown>, line: number, accounts
     reversal: record.reversal === true,
     location: `line ${line}`,
   };
+}
+
+/** Beside the booking date the value date is secondary: an impossible one is dropped with a warning. */
+function secondaryValueDate(record: Record<string, unknown>, line: number, warnings: ParseWarning[]): string | null {
+  try {
+    return date(record, 'valueDate', line, true);
+  } catch (error) {
+    if (!(error instanceof BankFileError)) throw error;
+    warnings.push({ location: error.location, field: 'valueDate', reason: error.reason, action: 'dropped' });
+    return null;
+  }
 }
 
 function readBalance(record: Record<string, unknown>, line: number, accounts: number): ParsedBalance {
@@ -130,16 +182,14 @@ function readAccount(record: Record<string, unknown>, line: number): ParsedAccou
 export const canonicalJsonlAdapter = {
   format: FORMAT,
   produces: [FORMAT],
-  detect(input: Buffer): number {
-    const head = input.subarray(0, 200).toString('utf8').trimStart();
-    return head.startsWith('{"kind":"statement"') || head.startsWith('{"kind":"account"') ? 0.95 : 0;
-  },
+  detect: detectCanonicalJsonl,
   parse(input: Buffer, options: ParseOptions = {}): ParsedStatement {
     const accounts: ParsedAccount[] = [];
     const transactions: ParsedTransaction[] = [];
     const balances: ParsedBalance[] = [];
     const rejected: ParsedStatement['rejected'] = [];
-    const textInput = input.toString('utf8');
+    const warnings: ParseWarning[] = [];
+    const textInput = input.toString('utf8').replace(/^\uFEFF/, '');
     let lineNumber = 0;
     let start = 0;
     while (start <= textInput.length) {
@@ -166,13 +216,16 @@ export const canonicalJsonlAdapter = {
             accounts.push(readAccount(r, lineNumber));
             break;
           case 'transaction':
-            transactions.push(readTransaction(r, lineNumber, accounts.length));
+            transactions.push(readTransaction(r, lineNumber, accounts.length, warnings));
             break;
           case 'balance':
             balances.push(readBalance(r, lineNumber, accounts.length));
             break;
+          case 'warning':
+            warnings.push(readWarning(r, lineNumber));
+            break;
           default:
-            fail(lineNumber, 'kind must be statement, account, transaction, balance or rejected');
+            fail(lineNumber, 'kind must be statement, account, transaction, balance, rejected or warning');
         }
       } catch (error) {
         // Accounts are the frame every later line refers to, so a bad account fails the file even in lenient mode.
@@ -184,6 +237,6 @@ export const canonicalJsonlAdapter = {
       }
     }
     if (accounts.length === 0) throw new BankFileError(FORMAT, 'file', 'no account line: declare the account before its transactions');
-    return { format: FORMAT, accounts, transactions, balances, rejected };
+    return cleanStatementText({ format: FORMAT, accounts, transactions, balances, rejected, warnings });
   },
 } satisfies BankFormatAdapter;

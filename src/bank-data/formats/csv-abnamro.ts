@@ -46,13 +46,14 @@ function readAbnAmroRow(row: CsvRow): CsvEntry {
   const bookingDate = readCsvDate(row.get('transactiondate'), 'YYYYMMDD', 'transactiondate');
   const currency = currencyOrThrow(row.get('mutationcode'), 'mutationcode');
   const details = parsePaymentDescription([rejoinAbnAmroColumns(row.get('description'))]);
+  const endBalance = row.secondary('endsaldo', () => readCsvAmount(row.get('endsaldo'), ',', 'endsaldo'));
   return {
     account: accountFromColumn(row.get('accountNumber'), currency),
     transaction: {
       sourceId: null,
       status: 'booked',
       bookingDate,
-      valueDate: readCsvDate(row.get('valuedate'), 'YYYYMMDD', 'valuedate'),
+      valueDate: row.secondary('valuedate', () => readCsvDate(row.get('valuedate'), 'YYYYMMDD', 'valuedate')),
       amountCents: readCsvAmount(row.get('amount'), ',', 'amount'),
       currency,
       counterpartyName: details.counterpartyName,
@@ -68,7 +69,7 @@ function readAbnAmroRow(row: CsvRow): CsvEntry {
       returnReasonCode: details.returnReasonCode,
       reversal: false,
     },
-    balance: { type: 'interimBooked', rawType: 'endsaldo', amountCents: readCsvAmount(row.get('endsaldo'), ',', 'endsaldo'), currency, date: bookingDate },
+    balance: endBalance === null ? undefined : { type: 'interimBooked', rawType: 'endsaldo', amountCents: endBalance, currency, date: bookingDate },
   };
 }
 

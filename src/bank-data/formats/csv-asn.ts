@@ -33,6 +33,7 @@ function readAsnRow(row: CsvRow): CsvEntry {
   const accountCurrency = currencyOrThrow(row.get('Valutasoort rekening'), 'Valutasoort rekening');
   const currency = currencyOrThrow(row.get('Valutasoort mutatie'), 'Valutasoort mutatie');
   const sequence = row.get('Volgnummer transactie').trim();
+  const balanceBefore = row.secondary('Saldo rekening voor mutatie', () => readCsvAmount(row.get('Saldo rekening voor mutatie'), '.', 'Saldo rekening voor mutatie'));
   return {
     account: accountFromColumn(row.get('Opdrachtgeversrekening'), accountCurrency),
     transaction: {
@@ -40,7 +41,7 @@ function readAsnRow(row: CsvRow): CsvEntry {
       sourceId: sequence === '' ? null : `${bookingDate}/${sequence}`,
       status: 'booked',
       bookingDate,
-      valueDate: readCsvDate(row.get('Valutadatum'), 'DD-MM-YYYY', 'Valutadatum'),
+      valueDate: row.secondary('Valutadatum', () => readCsvDate(row.get('Valutadatum'), 'DD-MM-YYYY', 'Valutadatum')),
       amountCents: readCsvAmount(row.get('Transactiebedrag'), '.', 'Transactiebedrag'),
       currency,
       counterpartyName: textOrNull(row.get('Naam tegenrekening')),
@@ -56,13 +57,10 @@ function readAsnRow(row: CsvRow): CsvEntry {
       returnReasonCode: null,
       reversal: false,
     },
-    balance: {
-      type: 'interimBooked',
-      rawType: 'Saldo rekening voor mutatie',
-      amountCents: readCsvAmount(row.get('Saldo rekening voor mutatie'), '.', 'Saldo rekening voor mutatie'),
-      currency: accountCurrency,
-      date: bookingDate,
-    },
+    balance:
+      balanceBefore === null
+        ? undefined
+        : { type: 'interimBooked', rawType: 'Saldo rekening voor mutatie', amountCents: balanceBefore, currency: accountCurrency, date: bookingDate },
   };
 }
 

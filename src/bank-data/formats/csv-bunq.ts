@@ -37,7 +37,7 @@ function readBunqRow(row: CsvRow): CsvEntry {
       sourceId: null,
       status: 'booked',
       bookingDate,
-      valueDate: interestDate === '' ? null : readCsvDate(interestDate, 'YYYY-MM-DD', 'Interest Date'),
+      valueDate: interestDate === '' ? null : row.secondary('Interest Date', () => readCsvDate(interestDate, 'YYYY-MM-DD', 'Interest Date')),
       amountCents: readCsvAmount(row.get('Amount'), 'auto', 'Amount'),
       currency: BUNQ_CURRENCY,
       counterpartyName: textOrNull(row.get('Name')),

@@ -42,7 +42,7 @@ function readIngRow(row: CsvRow): CsvEntry {
   let valueDate: string | null = null;
   const valueDateLabel = VALUE_DATE_LABEL.exec(notes);
   if (valueDateLabel) {
-    valueDate = readCsvDate(valueDateLabel[1]!, 'DD-MM-YYYY', 'Valutadatum in Mededelingen');
+    valueDate = row.secondary('Valutadatum in Mededelingen', () => readCsvDate(valueDateLabel[1]!, 'DD-MM-YYYY', 'Valutadatum in Mededelingen'));
     notes = notes.slice(0, valueDateLabel.index);
   }
   const details = parsePaymentDescription([notes]);
@@ -52,6 +52,7 @@ function readIngRow(row: CsvRow): CsvEntry {
   const namesCounterparty = counterpartyAccount !== '' || (code !== null && CODES_NAMING_A_COUNTERPARTY.has(code));
   const remittance = namesCounterparty ? details.remittanceUnstructured : [name, details.remittanceUnstructured].filter(Boolean).join(' ') || null;
   const balanceText = row.has('Saldo na mutatie') ? row.get('Saldo na mutatie').trim() : '';
+  const balanceCents = balanceText === '' ? null : row.secondary('Saldo na mutatie', () => readCsvAmount(balanceText, ',', 'Saldo na mutatie'));
   return {
     account: accountFromColumn(row.get('Rekening'), ING_CURRENCY),
     transaction: {
@@ -74,10 +75,7 @@ function readIngRow(row: CsvRow): CsvEntry {
       returnReasonCode: details.returnReasonCode,
       reversal: false,
     },
-    balance:
-      balanceText === ''
-        ? undefined
-        : { type: 'interimBooked', rawType: 'Saldo na mutatie', amountCents: readCsvAmount(balanceText, ',', 'Saldo na mutatie'), currency: ING_CURRENCY, date: bookingDate },
+    balance: balanceCents === null ? undefined : { type: 'interimBooked', rawType: 'Saldo na mutatie', amountCents: balanceCents, currency: ING_CURRENCY, date: bookingDate },
   };
 }
 

@@ -45,7 +45,7 @@ function readKnabRow(row: CsvRow): CsvEntry {
       sourceId: reference,
       status: 'booked',
       bookingDate: optionalDate(row, 'Boekdatum') ?? transactionDate,
-      valueDate: optionalDate(row, 'Valutadatum'),
+      valueDate: row.secondary('Valutadatum', () => optionalDate(row, 'Valutadatum')),
       amountCents,
       currency,
       counterpartyName: textOrNull(row.get('Tegenrekeninghouder')) ?? details.counterpartyName,

@@ -38,6 +38,7 @@ function readRabobankRow(row: CsvRow): CsvEntry {
   const interestDate = optional(row, 'Rentedatum');
   const currency = currencyOrThrow(row.get('Munt'), 'Munt');
   const balanceText = optional(row, 'Saldo na trn');
+  const balanceCents = balanceText === null ? null : row.secondary('Saldo na trn', () => readCsvAmount(balanceText, ',', 'Saldo na trn'));
   const description = DESCRIPTION_COLUMNS.map((c) => optional(row, c)).filter((v): v is string => v !== null).join(' ');
   const returnReason = optional(row, 'Reden retour');
   return {
@@ -46,7 +47,7 @@ function readRabobankRow(row: CsvRow): CsvEntry {
       sourceId: textOrNull(row.get('Volgnr')),
       status: 'booked',
       bookingDate,
-      valueDate: interestDate === null ? null : readCsvDate(interestDate, 'YYYY-MM-DD', 'Rentedatum'),
+      valueDate: interestDate === null ? null : row.secondary('Rentedatum', () => readCsvDate(interestDate, 'YYYY-MM-DD', 'Rentedatum')),
       amountCents: readCsvAmount(row.get('Bedrag'), ',', 'Bedrag'),
       currency,
       counterpartyName: textOrNull(row.get('Naam tegenpartij')),
@@ -62,10 +63,7 @@ function readRabobankRow(row: CsvRow): CsvEntry {
       returnReasonCode: returnReason && /^[A-Z]{2}\d{2}\b/.test(returnReason) ? returnReason.slice(0, 4) : null,
       reversal: false,
     },
-    balance:
-      balanceText === null
-        ? undefined
-        : { type: 'interimBooked', rawType: 'Saldo na trn', amountCents: readCsvAmount(balanceText, ',', 'Saldo na trn'), currency, date: bookingDate },
+    balance: balanceCents === null ? undefined : { type: 'interimBooked', rawType: 'Saldo na trn', amountCents: balanceCents, currency, date: bookingDate },
   };
 }
 

@@ -15,8 +15,10 @@ import {
   type ParsedBalance,
   type ParsedStatement,
   type ParsedTransaction,
+  type ParseWarning,
   type RejectedEntry,
 } from '../canonical.js';
+import { cleanStatementText } from './text-hygiene.js';
 import { AmountFormatError, parseAmountToCents } from '../../platform/money.js';
 import { isoDateFromParts, type IsoDate } from '../../platform/dates.js';
 
@@ -242,6 +244,11 @@ export interface CsvRow {
   get(column: string): string;
   /** True when the file has this column at all (optional columns such as ING's "Saldo na mutatie"). */
   has(column: string): boolean;
+  /**
+   * Reads a secondary column (a value date beside the booking date, a balance): when its text cannot be
+   * read the value is dropped with a warning naming the row and column, and the row is still taken.
+   */
+  secondary<T>(column: string, read: () => T): T | null;
 }
 
 export interface CsvEntry {
@@ -322,9 +329,12 @@ export function parseCsvStatement(input: Buffer, options: ParseOptions, layout: 
   const transactions: ParsedTransaction[] = [];
   const balances: ParsedBalance[] = [];
   const rejected: RejectedEntry[] = [];
+  const warnings: ParseWarning[] = [];
 
   for (const record of dataRecords) {
     const location = `line ${record.line}`;
+    // A row's warnings count only when the row itself is taken.
+    const rowWarnings: ParseWarning[] = [];
     try {
       if (record.defect) throw new CsvFieldError(describeDefect(record.defect, columnNames));
       if (record.fields.length < minimumWidth) {
@@ -337,18 +347,28 @@ export function parseCsvStatement(input: Buffer, options: ParseOptions, layout: 
           return index === undefined ? '' : (record.fields[index] ?? '');
         },
         has: (column) => columnIndex.has(normaliseColumnName(column)),
+        secondary: (column, read) => {
+          try {
+            return read();
+          } catch (error) {
+            if (!(error instanceof CsvFieldError)) throw error;
+            rowWarnings.push({ location, field: column, reason: error.reason, action: 'dropped' });
+            return null;
+          }
+        },
       };
       const entry = layout.readRow(row);
       const accountIndex = registerAccount(entry.account, accounts, accountKeys);
       transactions.push({ ...entry.transaction, accountIndex, location });
       if (entry.balance) balances.push({ ...entry.balance, accountIndex, location });
+      warnings.push(...rowWarnings);
     } catch (error) {
       if (!(error instanceof CsvFieldError)) throw error;
       if (!options.lenient) throw new BankFileError(format, location, error.reason);
       rejected.push({ location, reason: error.reason });
     }
   }
-  return { format, accounts, transactions, balances, rejected };
+  return cleanStatementText({ format, accounts, transactions, balances, rejected, warnings });
 }
 
 /** Names the column of a quoting defect by its header, which is what a user sees in a spreadsheet. */

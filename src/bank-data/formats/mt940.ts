@@ -15,7 +15,14 @@
  * - A ":86:" after the closing balance informs about the statement, not about its last entry.
  * - Statement fragments without ":20:" or ":25:" are read (the account is then unnamed); entries
  *   whose currency cannot be known from a balance, ":34F:" or ":25:" are refused, never guessed.
- * - Impossible dates such as 30 February are refused, never moved to a neighbouring day.
+ * - Impossible dates such as 30 February are never moved to a neighbouring day. An impossible value date
+ *   beside a readable entry (booking) date is dropped with a warning, since the entry date books the
+ *   entry; without one the entry is refused. An impossible entry date beside a value date is dropped
+ *   likewise and the value date books the entry, as when a bank gives no entry date at all.
+ * - Amounts take a decimal comma (SWIFT) or, as old Rabobank exports write them, a decimal point.
+ * - Balances are secondary: a balance that cannot be read is dropped with a warning, never the file.
+ * - Control characters are removed from the text before reading, with a warning naming their line;
+ *   SOH and ETX, the framing of SWIFT transmissions, are removed silently.
  */
 import {
   BankFileError,
@@ -29,8 +36,10 @@ import {
   type ParsedBalance,
   type ParsedStatement,
   type ParsedTransaction,
+  type ParseWarning,
   type RejectedEntry,
 } from '../canonical.js';
+import { cleanStatementText } from './text-hygiene.js';
 import { AmountFormatError, parseAmountToCents } from '../../platform/money.js';
 import { diffDays, isoDateFromParts, type IsoDate } from '../../platform/dates.js';
 import { peekText, readBankText } from './csv-reader.js';
@@ -174,8 +183,15 @@ export class Mt940FieldError extends Error {
 
 export type DebitCreditMark = 'C' | 'D' | 'RC' | 'RD';
 
+/** A secondary part of a ":61:" line that could not be read and was dropped. */
+export interface StatementLineFlaw {
+  field: 'value date' | 'entry date';
+  reason: string;
+}
+
 export interface StatementLine {
-  valueDate: IsoDate;
+  /** Null only when the written value date is impossible and the entry date stands in (see `flaws`). */
+  valueDate: IsoDate | null;
   /** Booking date when the bank gives one (MMDD, its year taken from the value date across New Year). */
   entryDate: IsoDate | null;
   mark: DebitCreditMark;
@@ -187,9 +203,11 @@ export interface StatementLine {
   customerReference: string;
   bankReference: string | null;
   supplementaryDetails: string | null;
+  /** Dropped secondary parts; absent when there are none. */
+  flaws?: StatementLineFlaw[];
 }
 
-const STATEMENT_LINE_HEAD = /^(\d{2})(\d{2})(\d{2})(\d{4}| {4})?(RC|RD|C|D)([A-Z])?\n?(\d[\d,]*)([A-Z][A-Z0-9 ]{3})?/;
+const STATEMENT_LINE_HEAD = /^(\d{2})(\d{2})(\d{2})(\d{4}| {4})?(RC|RD|C|D)([A-Z])?\n?(\d[\d,.]*)([A-Z][A-Z0-9 ]{3})?/;
 /** Dutch banks fill the customer reference with the counterparty's account: an IBAN or an old giro/bank number. */
 const ACCOUNT_LIKE = /^(?:[A-Z]{2}\d{2}[A-Z0-9]{10,30}|P?\d{7,10})$/;
 
@@ -201,12 +219,26 @@ export function parseStatementLine(lines: readonly string[]): StatementLine {
     throw new Mt940FieldError(`the :61: statement line "${firstLineOf(text)}" does not start with a value date (YYMMDD), a debit/credit mark and an amount`);
   }
   const [, yy, mm, dd, entry, mark, fundsCode, amount, typeCode] = head;
-  const valueDate = isoDateFromParts(fullYear(Number(yy)), Number(mm), Number(dd));
-  if (!valueDate) throw new Mt940FieldError(`the value date ${yy}${mm}${dd} of the :61: statement line is not a calendar date`);
+  const flaws: StatementLineFlaw[] = [];
+  const writtenValueDate = isoDateFromParts(fullYear(Number(yy)), Number(mm), Number(dd));
+  const valueDateReason = `the value date ${yy}${mm}${dd} of the :61: statement line is not a calendar date`;
+  const hasEntryDate = entry !== undefined && entry.trim() !== '';
+  if (!writtenValueDate && !hasEntryDate) throw new Mt940FieldError(valueDateReason);
+  let valueDate: IsoDate | null = writtenValueDate;
   let entryDate: IsoDate | null = null;
-  if (entry && entry.trim() !== '') {
-    entryDate = entryDateNear(valueDate, Number(entry.slice(0, 2)), Number(entry.slice(2)));
-    if (!entryDate) throw new Mt940FieldError(`the entry date ${entry} (MMDD) of the :61: statement line is not a calendar date near the value date`);
+  if (hasEntryDate) {
+    const entryMonth = Number(entry.slice(0, 2));
+    const entryDay = Number(entry.slice(2));
+    // An impossible value date still gives the year and, mostly, the month to place the entry date near.
+    entryDate = entryDateNear(writtenValueDate ?? nearestRealDate(fullYear(Number(yy)), Number(mm), Number(dd)), entryMonth, entryDay);
+    const entryReason = `the entry date ${entry} (MMDD) of the :61: statement line is not a calendar date near the value date`;
+    if (!writtenValueDate) {
+      if (!entryDate) throw new Mt940FieldError(`${valueDateReason}, and ${entryReason.replace(/^the /, 'its ')}`);
+      flaws.push({ field: 'value date', reason: `${valueDateReason}; the entry date books the entry` });
+    } else if (!entryDate) {
+      flaws.push({ field: 'entry date', reason: `${entryReason}; the value date books the entry` });
+    }
+    if (!writtenValueDate) valueDate = null;
   }
   const amountCents = readMt940Amount(amount!, ':61: statement line');
 
@@ -240,7 +272,18 @@ export function parseStatementLine(lines: readonly string[]): StatementLine {
     customerReference: customerReference.trim(),
     bankReference: bankReference === '' ? null : bankReference,
     supplementaryDetails: supplementary === '' ? null : supplementary,
+    ...(flaws.length > 0 ? { flaws } : {}),
   };
+}
+
+/** The real date closest to an impossible one in the same year: day clamped to its month, a month outside 1–12 to mid-year. */
+function nearestRealDate(year: number, month: number, day: number): IsoDate {
+  if (month < 1 || month > 12) return isoDateFromParts(year, 7, 1)!;
+  for (let d = Math.min(Math.max(day, 1), 31); d >= 1; d--) {
+    const date = isoDateFromParts(year, month, d);
+    if (date) return date;
+  }
+  return isoDateFromParts(year, month, 1)!;
 }
 
 function firstLineOf(text: string): string {
@@ -269,11 +312,17 @@ function entryDateNear(valueDate: IsoDate, month: number, day: number): IsoDate 
 
 const MAX_ENTRY_DATE_DISTANCE_DAYS = 183;
 
-/** SWIFT amounts: digits with one decimal comma ("1234,5", "380115,"); some banks omit the comma for whole amounts. */
+/**
+ * SWIFT amounts: digits with one decimal comma ("1234,5", "380115,"); some banks omit the comma for whole
+ * amounts, and old Rabobank exports write a decimal point ("000000002145.00"). MT940 has no thousands
+ * separator, so one mark of either kind is the decimal separator; more than one, or both, are refused.
+ */
 function readMt940Amount(raw: string, what: string): number {
-  if ((raw.match(/,/g) ?? []).length > 1) throw new Mt940FieldError(`the amount "${raw}" of the ${what} has more than one decimal comma`);
+  const commas = (raw.match(/,/g) ?? []).length;
+  const points = (raw.match(/\./g) ?? []).length;
+  if (commas + points > 1) throw new Mt940FieldError(`the amount "${raw}" of the ${what} has more than one decimal separator`);
   try {
-    return parseAmountToCents(raw, { decimalSeparator: ',' });
+    return parseAmountToCents(raw, { decimalSeparator: points === 1 ? '.' : ',' });
   } catch (error) {
     if (error instanceof AmountFormatError) throw new Mt940FieldError(`the amount "${raw}" of the ${what} cannot be read: ${error.message.replace(/^invalid amount "[^"]*": /, '')}`);
     throw error;
@@ -290,7 +339,7 @@ export interface BalanceField {
 /** Reads ":60F:", ":62F:", ":64:" and the like: mark, date (YYMMDD), ISO currency, amount. */
 export function parseBalanceField(tag: string, lines: readonly string[]): BalanceField {
   const value = (lines[0] ?? '').trim();
-  const m = /^([DC])(\d{2})(\d{2})(\d{2})(.{3})(\d[\d,]*)$/.exec(value);
+  const m = /^([DC])(\d{2})(\d{2})(\d{2})(.{3})(\d[\d,.]*)$/.exec(value);
   if (!m) throw new Mt940FieldError(`the :${tag}: balance "${value}" is not a debit/credit mark, a date (YYMMDD), a currency and an amount`);
   const [, mark, yy, mm, dd, currency, amount] = m;
   if (!/^[A-Z]{3}$/.test(currency!)) throw new Mt940FieldError(`the :${tag}: balance "${value}" has no ISO currency code after its date (found "${currency}")`);
@@ -303,7 +352,8 @@ export function parseBalanceField(tag: string, lines: readonly string[]): Balanc
 /** ":25:" holds an IBAN, a bank code and account number ("50880050/0194787400888"), or an account number, each possibly followed by the currency. */
 function parseAccountField(lines: readonly string[], servicerBic: string | null): ParsedAccount {
   const raw = (lines[0] ?? '').trim();
-  const suffix = /^(.*\d)\/?([A-Z]{3})$/.exec(raw);
+  // Old Rabobank exports separate the currency with a space ("0800003200000001610722 EUR").
+  const suffix = /^(.*\d)(?:\/| )?([A-Z]{3})$/.exec(raw);
   const withoutCurrency = suffix ? suffix[1]! : raw;
   const iban = normaliseIban(withoutCurrency) ?? normaliseIban(raw);
   return { iban, otherId: iban ? null : raw === '' ? null : raw, currency: suffix ? suffix[2]! : null, ownerName: null, servicerBic };
@@ -326,6 +376,7 @@ const UNNAMED_ACCOUNT_KEY = '(unnamed)';
 
 function parseMt940(input: Buffer, options: ParseOptions = {}): ParsedStatement {
   const text = readBankText(input, 'mt940', options);
+  const warnings: ParseWarning[] = controlCharacterWarnings(text);
   const messages = readMt940Messages(text);
   if (messages.length === 0) {
     throw new BankFileError('mt940', 'line 1', 'no MT940 or MT942 field was found (a statement starts with ":20:" and names its account in ":25:")');
@@ -387,16 +438,39 @@ function parseMt940(input: Buffer, options: ParseOptions = {}): ParsedStatement 
         refuse(item.field, item.error.reason);
       } else if (item.kind === 'balance') {
         const { balance } = item;
-        if (balance instanceof Mt940FieldError) refuse(item.field, balance.reason);
+        if (balance instanceof Mt940FieldError) warnings.push({ location, field: `:${item.field.tag}:`, reason: balance.reason, action: 'dropped' });
         else balances.push({ accountIndex, type: balance.type, rawType: item.field.tag, amountCents: balance.amountCents, currency: balance.currency, date: balance.date, location });
       } else {
-        const transaction = attempt(() => buildTransaction(item.entry, accountIndex, currency, message.messageType, location));
-        if (transaction instanceof Mt940FieldError) refuse(item.field, transaction.reason);
-        else transactions.push(transaction);
+        const built = attempt(() => buildTransaction(item.entry, accountIndex, currency, message.messageType, location));
+        if (built instanceof Mt940FieldError) refuse(item.field, built.reason);
+        else {
+          transactions.push(built.transaction);
+          for (const flaw of built.flaws) warnings.push({ location, field: `:61: ${flaw.field}`, reason: flaw.reason, action: 'dropped' });
+        }
       }
     }
   }
-  return { format: fileFormat, accounts, transactions, balances, rejected };
+  return cleanStatementText({ format: fileFormat, accounts, transactions, balances, rejected, warnings });
+}
+
+/** SWIFT framing, removed without a word: SOH and ETX enclose every message of a transmission. */
+const SWIFT_FRAMING = new Set([0x01, 0x03]);
+
+/** One warning per line that holds control characters other than SWIFT framing; readMt940Messages removes them. */
+function controlCharacterWarnings(text: string): ParseWarning[] {
+  const warnings: ParseWarning[] = [];
+  text.split(/\r\n|\n|\r/).forEach((line, index) => {
+    const found = (line.match(CONTROL_CHARACTERS) ?? []).filter((c) => !SWIFT_FRAMING.has(c.charCodeAt(0)));
+    if (found.length === 0) return;
+    const codes = [...new Set(found.map((c) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`))].join(', ');
+    warnings.push({
+      location: `line ${index + 1}`,
+      field: 'text',
+      reason: `${found.length} control character${found.length === 1 ? '' : 's'} (${codes}) removed`,
+      action: 'cleaned',
+    });
+  });
+  return warnings;
 }
 
 /** Runs a field reader, turning its refusal into a value so fields can be reported in file order. */
@@ -409,8 +483,17 @@ function attempt<T>(read: () => T): T | Mt940FieldError {
   }
 }
 
-function buildTransaction(entry: PendingEntry, accountIndex: number, currency: string | null, messageType: '940' | '942', location: string): ParsedTransaction {
+function buildTransaction(
+  entry: PendingEntry,
+  accountIndex: number,
+  currency: string | null,
+  messageType: '940' | '942',
+  location: string,
+): { transaction: ParsedTransaction; flaws: StatementLineFlaw[] } {
   const line = parseStatementLine(entry.field.lines);
+  const bookingDate = line.entryDate ?? line.valueDate;
+  // parseStatementLine keeps a line only when one of its dates is readable; this guards that promise.
+  if (bookingDate === null) throw new Mt940FieldError('the :61: statement line has neither a readable value date nor entry date');
   if (!currency) {
     throw new Mt940FieldError('the currency of this entry is not stated: the statement has no balance, no :34F: floor limit and no currency after the account in :25:');
   }
@@ -431,12 +514,12 @@ function buildTransaction(entry: PendingEntry, accountIndex: number, currency: s
   const supplementaryIsAccount = supplementary !== null && ACCOUNT_LIKE.test(supplementary);
   const debit = line.mark === 'D' || line.mark === 'RC';
   const amountCents = debit && line.amountCents !== 0 ? -line.amountCents : line.amountCents;
-  return {
+  const transaction: ParsedTransaction = {
     accountIndex,
     sourceId: line.bankReference && line.bankReference.toUpperCase() !== 'NONREF' ? line.bankReference : null,
     // An intraday report is provisional: its entries come back in the end-of-day MT940, which is the booked record.
     status: messageType === '942' ? 'pending' : 'booked',
-    bookingDate: line.entryDate ?? line.valueDate,
+    bookingDate,
     valueDate: line.valueDate,
     amountCents,
     currency,
@@ -455,6 +538,7 @@ function buildTransaction(entry: PendingEntry, accountIndex: number, currency: s
     reversal: line.mark === 'RC' || line.mark === 'RD',
     location,
   };
+  return { transaction, flaws: line.flaws ?? [] };
 }
 
 function detectMt940(input: Buffer, hints: DetectHints = {}): number {

@@ -11,16 +11,20 @@ import {
   type ParsedBalance,
   type ParsedStatement,
   type ParsedTransaction,
+  type ParseWarning,
   type RejectedEntry,
   type TransactionStatus,
+  type WarningAction,
 } from '../canonical.js';
 import { AmountFormatError, parseAmountToCents } from '../../platform/money.js';
+import { cleanStatementText } from './text-hygiene.js';
 
 export class StatementBuilder {
   readonly accounts: ParsedAccount[] = [];
   readonly transactions: ParsedTransaction[] = [];
   readonly balances: ParsedBalance[] = [];
   private readonly rejected: RejectedEntry[] = [];
+  readonly warnings: ParseWarning[] = [];
 
   constructor(private readonly lenient: boolean) {}
 
@@ -61,22 +65,44 @@ export class StatementBuilder {
   }
 
   /**
-   * An entry that is valid in its format but has no place in the canonical model (a balance without a
-   * date, a rejected or information-only entry). It is listed, not thrown, in both modes: refusing a
+   * An entry that is valid in its format but has no place in the canonical model (a rejected or
+   * information-only entry). It is listed, not thrown, in both modes: refusing a
    * correct bank file would lose the rest of it, and dropping the entry silently would hide it.
    */
   skip(location: string, reason: string): void {
     this.rejected.push({ location, reason });
   }
 
+  /** A secondary field that was dropped, repaired or kept in a neutral form; see ParseWarning. */
+  warn(location: string, field: string, reason: string, action: WarningAction): void {
+    this.warnings.push({ location, field, reason, action });
+  }
+
+  /**
+   * Reads a secondary field (a balance, a value date beside a booking date, a bank code). When it is
+   * malformed the value is dropped with a warning in both modes, so the flaw never costs the file.
+   */
+  secondary<T>(field: string, read: () => T): T | null {
+    try {
+      return read();
+    } catch (error) {
+      if (error instanceof BankFileError && error.kind === 'malformed') {
+        this.warn(error.location, field, error.reason, 'dropped');
+        return null;
+      }
+      throw error;
+    }
+  }
+
   build(format: BankFormat): ParsedStatement {
-    return {
+    return cleanStatementText({
       format,
       accounts: this.accounts,
       transactions: this.transactions,
       balances: this.balances,
       rejected: this.rejected,
-    };
+      warnings: this.warnings,
+    });
   }
 }
 
@@ -187,6 +213,21 @@ export function balanceTypeFromIsoCode(code: string): BalanceType {
     default:
       return 'other';
   }
+}
+
+/**
+ * Balance type codes that ISO 20022 (BalanceType12Code, ExternalBalanceType1Code) and UK Open Banking
+ * define, in code and long-name form. Those without a canonical type (INFO, the cleared balances, OPAV)
+ * are type other without a word; any code outside this list is type other with a warning.
+ */
+const KNOWN_BALANCE_CODES = new Set([
+  'CLAV', 'CLBD', 'FWAV', 'INFO', 'ITAV', 'ITBD', 'OPAV', 'OPBD', 'PRCD', 'XPCD', 'ITCL', 'OPCL', 'CLCL',
+  'CLOSINGAVAILABLE', 'CLOSINGBOOKED', 'CLOSINGCLEARED', 'EXPECTED', 'FORWARDAVAILABLE', 'INFORMATION', 'INTERIMAVAILABLE',
+  'INTERIMBOOKED', 'INTERIMCLEARED', 'OPENINGAVAILABLE', 'OPENINGBOOKED', 'OPENINGCLEARED', 'PREVIOUSLYCLOSEDBOOKED',
+]);
+
+export function isKnownBalanceCode(code: string): boolean {
+  return KNOWN_BALANCE_CODES.has(code.replace(/\s+/g, '').toUpperCase());
 }
 
 /** One side of a payment as a file describes it. */

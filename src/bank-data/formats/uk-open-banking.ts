@@ -28,6 +28,7 @@ import { readJsonDocument, type JsonNode } from './json-reader.js';
 import {
   StatementBuilder,
   balanceTypeFromIsoCode,
+  isKnownBalanceCode,
   counterpartyOf,
   debit,
   decimalToCents,
@@ -123,7 +124,10 @@ class UkOpenBankingReader {
 
   readAccountBalance(node: JsonNode): void {
     node.requireObject('a balance');
-    this.builder.balances.push(this.readBalance(node, this.accountIndexOf(node.field('AccountId').string()), null));
+    const accountIndex = this.accountIndexOf(node.field('AccountId').string());
+    // A balance is secondary: a flawed one is dropped with a warning, never the file or its entries.
+    const balance = this.builder.secondary('Balance', () => this.readBalance(node, accountIndex, null));
+    if (balance !== null) this.builder.balances.push(balance);
   }
 
   /** A balance; `dateOfTransaction` dates the running balance a transaction carries (it has no DateTime of its own). */
@@ -132,7 +136,9 @@ class UkOpenBankingReader {
     const { cents, currency } = this.signedAmount(node);
     const rawType = node.field('Type').string();
     const date = this.dateOf(node.field('DateTime')) ?? dateOfTransaction ?? node.field('DateTime').fail('the balance has no DateTime');
-    return { accountIndex, type: balanceTypeFromIsoCode(rawType), rawType, amountCents: cents, currency, date, location: node.location };
+    const type = balanceTypeFromIsoCode(rawType);
+    if (!isKnownBalanceCode(rawType)) this.builder.warn(node.field('Type').location, 'Type', `"${rawType}" is not an ISO 20022 balance type; kept as type other with its own name`, 'kept');
+    return { accountIndex, type, rawType, amountCents: cents, currency, date, location: node.location };
   }
 
   readTransaction(node: JsonNode): void {
@@ -146,7 +152,10 @@ class UkOpenBankingReader {
       return;
     }
     const { cents, currency, direction } = this.signedAmount(node);
-    const valueDate = this.dateOf(node.field('ValueDateTime'));
+    // Beside a booking date the value date is secondary: an impossible one is dropped with a warning.
+    const valueDate = node.field('BookingDateTime').isPresent
+      ? this.builder.secondary('ValueDateTime', () => this.dateOf(node.field('ValueDateTime')))
+      : this.dateOf(node.field('ValueDateTime'));
     const bookingDate = this.dateOf(node.field('BookingDateTime')) ?? valueDate ?? node.field('BookingDateTime').fail('the transaction has neither BookingDateTime nor ValueDateTime');
 
     const party = (role: 'Creditor' | 'Debtor'): PaymentParty => {
@@ -186,7 +195,7 @@ class UkOpenBankingReader {
       location: node.location,
     };
     const runningBalance = node.field('Balance');
-    const balance = runningBalance.isPresent ? this.readBalance(runningBalance, accountIndex, bookingDate) : null;
+    const balance = runningBalance.isPresent ? this.builder.secondary('Balance', () => this.readBalance(runningBalance, accountIndex, bookingDate)) : null;
     this.builder.transactions.push(transaction);
     if (balance !== null) this.builder.balances.push(balance);
   }

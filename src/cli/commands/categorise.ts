@@ -44,6 +44,7 @@ export async function readAnalysisInput(files: readonly string[], options: State
     try {
       const statement = parseBankFile(bytes, { ...(format ? { format } : {}), lenient: options.lenient, hints: { fileName: path.basename(file) } });
       for (const rejected of statement.rejected) io.stderr.write(`${file}: skipped ${rejected.location}: ${rejected.reason}\n`);
+      for (const warning of statement.warnings) io.stderr.write(`${file}: warning ${warning.location} (${warning.field}, ${warning.action}): ${warning.reason}\n`);
       inputs.push(analysisInputFromStatement(statement, { idPrefix: file }));
     } catch (error) {
       if (error instanceof BankFileError) {

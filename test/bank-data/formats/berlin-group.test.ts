@@ -158,25 +158,40 @@ describe('Berlin Group balances and accounts', () => {
     ]);
   });
 
-  it('lists undated balances as skipped in strict mode too, instead of refusing a valid response', () => {
+  it('drops undated balances with a warning in strict mode too, instead of refusing a valid response', () => {
     const statement = parse('balancesExample3_RegularAccount.json');
     expect(statement.balances).toEqual([]);
-    expect(statement.rejected.map((r) => r.location)).toEqual(['/balances/0', '/balances/1', '/balances/2']);
-    expect(statement.rejected[0]!.reason).toMatch(/no referenceDate or lastChangeDateTime/);
+    expect(statement.rejected).toEqual([]);
+    expect(statement.warnings.map((w) => [w.location, w.field, w.action])).toEqual([
+      ['/balances/0', 'referenceDate', 'dropped'],
+      ['/balances/1', 'referenceDate', 'dropped'],
+      ['/balances/2', 'referenceDate', 'dropped'],
+    ]);
+    expect(statement.warnings[0]!.reason).toMatch(/no referenceDate or lastChangeDateTime/);
   });
 
-  it('refuses the card balance example in strict mode: its first balance has no amount', () => {
-    const error = refusal(() => parse('balancesExample_CardAccount.json'));
-    expect(error.location).toBe('/balances/0/balanceAmount');
-    const lenient = parse('balancesExample_CardAccount.json', true);
-    expect(lenient.accounts).toEqual([{ iban: null, otherId: '525412******3241', currency: null, ownerName: null, servicerBic: null }]);
-    expect(lenient.rejected.map((r) => r.location)).toEqual(['/balances/0/balanceAmount', '/balances/1', '/balances/2']);
+  it('reads the card balance example in strict mode, dropping with a warning the balance that has no amount', () => {
+    for (const lenient of [false, true]) {
+      const statement = parse('balancesExample_CardAccount.json', lenient);
+      expect(statement.accounts).toEqual([{ iban: null, otherId: '525412******3241', currency: null, ownerName: null, servicerBic: null }]);
+      expect(statement.rejected).toEqual([]);
+      expect(statement.balances).toEqual([]);
+      expect(statement.warnings.map((w) => [w.location, w.action])).toEqual([
+        ['/balances/0/balanceAmount', 'dropped'],
+        ['/balances/1', 'dropped'],
+        ['/balances/2', 'dropped'],
+      ]);
+    }
   });
 
   it('reads card accounts by masked PAN and reverses the sign of a debit-accounted card balance', () => {
     const details = parse('cardAccountDetailsExample.json');
     expect(details.accounts).toEqual([{ iban: null, otherId: '525412******3241', currency: 'EUR', ownerName: 'Heike Mustermann', servicerBic: null }]);
-    expect(details.rejected.map((r) => r.location)).toEqual(['/cardAccount/balances/0', '/cardAccount/balances/1']);
+    expect(details.rejected).toEqual([]);
+    expect(details.warnings.map((w) => [w.location, w.field])).toEqual([
+      ['/cardAccount/balances/0', 'referenceDate'],
+      ['/cardAccount/balances/1', 'referenceDate'],
+    ]);
     expect(parse('cardAccountListExample1.json').accounts.map((a) => a.otherId)).toEqual(['525412******3241']);
 
     const dated = berlinGroupAdapter.parse(
