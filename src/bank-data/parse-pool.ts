@@ -9,7 +9,7 @@ import type { Config } from '../platform/config.js';
 import { AppError } from '../platform/errors.js';
 import { TaskError, WorkerPool, WorkerTaskFailure } from '../platform/workers/worker-pool.js';
 import { BankFileError, type ParsedStatement, type ParsedTransaction } from './canonical.js';
-import type { ParseBankFileOptions } from './formats/index.js';
+import { checkBankFileBeforeParse, type ParseBankFileOptions } from './formats/index.js';
 import { FileCapError, type CapName } from './formats/prescan.js';
 
 /** Transactions per message from the worker: each part is deserialised in its own turn of the event loop. */
@@ -70,6 +70,11 @@ export class BankFileParser {
    * worker ran out of memory or time.
    */
   async parse(body: Buffer, options: ParseUploadOptions): Promise<ParsedUpload> {
+    const caps = { maxEntries: this.config.maxFileEntries, maxAccounts: this.config.maxFileAccounts, maxTextBytes: this.config.maxFileTextBytes };
+    // Refuse what the bytes alone condemn (too large, unknown format, over a cap) here and now: it costs
+    // milliseconds, while a worker may first have to start and would copy the bytes for nothing.
+    // The worker pre-scans again, which keeps parseBankFile whole for the CLI and other callers.
+    checkBankFileBeforeParse(body, { ...options, maxBytes: this.config.uploadLimitBytes, caps });
     const transactions: ParsedTransaction[] = [];
     const keys: string[] = [];
     const ownsMemory = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
@@ -81,7 +86,7 @@ export class BankFileParser {
           options: {
             ...options,
             maxBytes: this.config.uploadLimitBytes,
-            caps: { maxEntries: this.config.maxFileEntries, maxAccounts: this.config.maxFileAccounts, maxTextBytes: this.config.maxFileTextBytes },
+            caps,
           },
         },
         {

@@ -65,7 +65,8 @@ export const camtAdapter = {
 
   parse(input: Buffer, options: ParseOptions = {}): ParsedStatement {
     const guessedFormat = formatFromNamespace(CAMT_NAMESPACE_IN_TEXT.exec(asciiPrefix(input).replace(/\0/g, ''))?.[0]) ?? 'camt.053';
-    const document = readXmlDocument(input, guessedFormat, { maxBytes: options.maxBytes });
+    let forbiddenRemoved = 0;
+    const document = readXmlDocument(input, guessedFormat, { maxBytes: options.maxBytes, onForbiddenCharactersRemoved: (count) => (forbiddenRemoved = count) });
     const { format, message, recordName } = identifyMessage(document, guessedFormat);
     const reader = new CamtReader(format, new StatementBuilder(options.lenient ?? false), message.textAt('GrpHdr', 'CreDtTm'));
     // Record paths start at the record ("Stmt[0]/Ntry[4]/Amt"): the message element above it is implied.
@@ -74,7 +75,16 @@ export const camtAdapter = {
       throw new BankFileError(format, message.name, `the message holds no ${recordName} element, so there is no account to read`);
     }
     for (const record of records) reader.readRecord(record);
-    return reader.builder.build(format);
+    const statement = reader.builder.build(format);
+    if (forbiddenRemoved > 0) {
+      statement.warnings.unshift({
+        location: 'file',
+        field: 'text',
+        reason: `${forbiddenRemoved} character${forbiddenRemoved === 1 ? '' : 's'} that XML forbids (NUL and other control characters) removed before reading`,
+        action: 'cleaned',
+      });
+    }
+    return statement;
   },
 } satisfies BankFormatAdapter;
 

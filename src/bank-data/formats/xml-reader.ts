@@ -21,7 +21,16 @@ export const DEFAULT_MAX_XML_DEPTH = 64;
 export interface XmlReadOptions {
   maxBytes?: number;
   maxDepth?: number;
+  /**
+   * Told how many characters XML 1.0 forbids (NUL and the other C0 controls but tab, LF and CR) were
+   * removed before parsing. Banks' exports carry them (a NUL inside a name from a fixed-width source);
+   * refusing the whole statement for one would throw away every complete entry beside it.
+   */
+  onForbiddenCharactersRemoved?: (count: number) => void;
 }
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const XML_FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g;
 
 interface XmlElement {
   readonly name: string;
@@ -104,7 +113,13 @@ export function readXmlDocument(input: Buffer, format: BankFormat, options: XmlR
   if (input.byteLength > maxBytes) {
     throw new BankFileError(format, 'file', `the file is ${input.byteLength} bytes; at most ${maxBytes} are accepted`, 'too_large');
   }
-  const text = decodeXmlText(input, format);
+  let text = decodeXmlText(input, format);
+  let removed = 0;
+  text = text.replace(XML_FORBIDDEN_CHARACTERS, () => {
+    removed++;
+    return '';
+  });
+  if (removed > 0) options.onForbiddenCharactersRemoved?.(removed);
   refuseUnsafeConstructs(text, format, maxDepth);
 
   const validation = safely(() => XMLValidator.validate(text, { allowBooleanAttributes: false }));
