@@ -129,7 +129,7 @@ export async function bankDataRoutes(app: AppInstance, deps: AppDeps): Promise<v
           response: {
             200: UploadResultSchema,
             201: UploadResultSchema,
-            ...problemResponses(...AUTHENTICATED_PROBLEMS, 404, 413, 415, 422),
+            ...problemResponses(...AUTHENTICATED_PROBLEMS, 404, 413, 415, 422, 429),
           },
         },
       },
@@ -162,7 +162,7 @@ export async function bankDataRoutes(app: AppInstance, deps: AppDeps): Promise<v
               byteSize: body.byteLength,
               actor: `api_key:${request.auth!.keyId}`,
             },
-            { today: deps.today(), now },
+            { today: deps.today(), now, timeZone: deps.config.tenantTimeZone },
           ),
         );
         reply.status(result.accepted > 0 ? 201 : 200);

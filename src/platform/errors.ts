@@ -26,6 +26,16 @@ export const ERROR_CODES = {
   unsafe_file: { status: 422, title: 'The file contains constructs that are refused for safety' },
   unprocessable_entity: { status: 422, title: 'The request cannot be processed' },
   rate_limited: { status: 429, title: 'Too many requests' },
+  // Hostile or broken input refused at the edge, before any route code runs (src/platform/http/edge.ts).
+  malformed_url: { status: 400, title: 'The URL is not valid' },
+  malformed_request: { status: 400, title: 'The request is not valid HTTP' },
+  invalid_utf8: { status: 400, title: 'The body is not valid UTF-8' },
+  json_too_deep: { status: 400, title: 'The body is nested too deeply' },
+  malformed_compressed_body: { status: 400, title: 'The compressed body cannot be decompressed' },
+  request_timeout: { status: 408, title: 'The request took too long to arrive' },
+  uri_too_long: { status: 414, title: 'The URL is too long' },
+  unsupported_content_encoding: { status: 415, title: 'The content encoding is not supported' },
+  headers_too_large: { status: 431, title: 'The request headers are too large' },
   internal_error: { status: 500, title: 'Internal error' },
   service_unavailable: { status: 503, title: 'The service is not ready' },
 } as const;

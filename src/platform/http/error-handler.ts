@@ -50,8 +50,16 @@ function publicMessage(code: ErrorCode, error: FastifyError): string {
   }
 }
 
-export async function sendProblem(reply: FastifyReply, request: FastifyRequest, error: AppError): Promise<FastifyReply> {
-  const problem = toProblem(error, request.url.split('?')[0], String(request.id));
+/** Retry-After for a 429 whose thrower gave no figure; every 429 must carry one. */
+const DEFAULT_RETRY_AFTER_SECONDS = 60;
+
+export async function sendProblem(reply: FastifyReply, request: FastifyRequest, error: AppError, options: { echoUrl?: boolean } = {}): Promise<FastifyReply> {
+  // A URL that failed to route is not repeated back (it may be hostile or huge).
+  const problem = toProblem(error, options.echoUrl === false ? undefined : request.url.split('?')[0], String(request.id));
+  if (error.status === 429) {
+    const seconds = error.extra.retryAfterSeconds;
+    reply.header('retry-after', String(typeof seconds === 'number' && seconds > 0 ? Math.ceil(seconds) : DEFAULT_RETRY_AFTER_SECONDS));
+  }
   return reply.status(error.status).type('application/problem+json').serializer(JSON.stringify).send(problem);
 }
 
