@@ -9,7 +9,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { PassThrough, pipeline, type Readable, type Transform } from 'node:stream';
+import { PassThrough, type Readable, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, toProblem, type ErrorCode, type FieldError } from '../errors.js';
@@ -160,9 +160,12 @@ export async function decompressRequestBody(request: FastifyRequest, _reply: Fas
   payload.on('data', (chunk: Buffer) => {
     output.receivedEncodedLength += chunk.length;
   });
-  pipeline(payload, decoder(), output, (error) => {
-    if (error && !output.destroyed) output.destroy(new AppError('malformed_compressed_body', `the body is not valid ${coding} data`));
-  });
+  // pipe() rather than pipeline(): pipeline would destroy the output with zlib's own error first, and
+  // the client must get malformed_compressed_body, not an internal error.
+  const decoding = decoder();
+  decoding.on('error', () => output.destroy(new AppError('malformed_compressed_body', `the body is not valid ${coding} data`)));
+  payload.on('error', (error) => output.destroy(error));
+  payload.pipe(decoding).pipe(output);
   return output;
 }
 

@@ -63,7 +63,7 @@ export function problemResponses(...statuses: number[]): Record<number, TSchema>
 export const AUTHENTICATED_PROBLEMS = [400, 401, 403] as const;
 
 /** A plain UUID (the validator's `uuid` format refuses `urn:uuid:` and braces, which the database does not take). */
-export const UuidSchema = Type.String({ format: 'uuid', maxLength: 36 });
+export const UuidSchema = Type.String({ format: 'uuid' });
 export const IsoDateSchema = Type.String({ format: 'date', description: 'ISO 8601 calendar date' });
 export const DateTimeSchema = Type.String({ format: 'date-time' });
 export const CentsSchema = Type.Integer({ description: 'Amount in euro cents' });
