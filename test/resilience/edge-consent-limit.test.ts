@@ -78,7 +78,7 @@ describe('consent upload limit under concurrency', () => {
   });
 
   it('documents 429 with its Retry-After header on the upload route', () => {
-    const document = t.app.swagger() as { paths: Record<string, Record<string, { responses: Record<string, { headers?: Record<string, unknown> }> }>> };
+    const document = t.app.swagger() as unknown as { paths: Record<string, Record<string, { responses: Record<string, { headers?: Record<string, unknown> }> }>> };
     const responses = document.paths['/v1/debtors/{debtorId}/bank-data']!.post!.responses;
     expect(responses['429']?.headers).toHaveProperty('Retry-After');
   });

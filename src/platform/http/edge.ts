@@ -36,23 +36,36 @@ function escapePointer(segment: string): string {
  * Walks with an explicit stack, so a deep document cannot exhaust the call stack.
  */
 export function findUnstorableStrings(root: unknown, part: FieldError['in'], limit = 20): FieldError[] {
+  // Entries keep their parent and key, and a pointer is spelled out only for a bad string: a 20 MB
+  // body has a million values and almost never a bad one.
+  interface Entry {
+    value: unknown;
+    parent: Entry | null;
+    key: string;
+  }
+  const pointerOf = (entry: Entry): string => {
+    const segments: string[] = [];
+    for (let e: Entry | null = entry; e?.parent; e = e.parent) segments.push(escapePointer(e.key));
+    return segments.length === 0 ? '/' : `/${segments.reverse().join('/')}`;
+  };
   const found: FieldError[] = [];
-  const stack: { value: unknown; pointer: string }[] = [{ value: root, pointer: '' }];
+  const stack: Entry[] = [{ value: root, parent: null, key: '' }];
   while (stack.length > 0 && found.length < limit) {
-    const { value, pointer } = stack.pop()!;
+    const entry = stack.pop()!;
+    const value = entry.value;
     if (typeof value === 'string') {
       const problem = unstorableText(value);
-      if (problem) found.push({ in: part, pointer: pointer || '/', message: problem, code: 'unstorable_text' });
+      if (problem) found.push({ in: part, pointer: pointerOf(entry), message: problem, code: 'unstorable_text' });
     } else if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], pointer: `${pointer}/${i}` });
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], parent: entry, key: String(i) });
     } else if (value !== null && typeof value === 'object') {
       const keys = Object.keys(value);
       for (let i = keys.length - 1; i >= 0; i--) {
         const key = keys[i]!;
-        const at = `${pointer}/${escapePointer(key)}`;
+        const child: Entry = { value: (value as Record<string, unknown>)[key], parent: entry, key };
         const keyProblem = unstorableText(key);
-        if (keyProblem) found.push({ in: part, pointer: at, message: `field name ${keyProblem}`, code: 'unstorable_text' });
-        stack.push({ value: (value as Record<string, unknown>)[key], pointer: at });
+        if (keyProblem) found.push({ in: part, pointer: pointerOf(child), message: `field name ${keyProblem}`, code: 'unstorable_text' });
+        stack.push(child);
       }
     }
   }
@@ -63,24 +76,36 @@ export function findUnstorableStrings(root: unknown, part: FieldError['in'], lim
 // JSON bodies
 
 /**
- * How deeply the JSON text nests objects and arrays, stopping as soon as it passes `max`. A linear
- * scan of the text, run before parsing, so nothing downstream ever sees a document deeper than allowed.
+ * Whether the JSON text nests objects and arrays deeper than `max`. A linear scan of the bytes, run
+ * before parsing, so nothing downstream ever sees a deeper document. Works on UTF-8 bytes (the
+ * structural characters never occur inside a multi-byte sequence) and jumps over string contents
+ * with Buffer.indexOf, which is native: most bytes of a body are inside strings.
  */
-export function jsonDepthExceeds(text: string, max: number): boolean {
+export function jsonDepthExceeds(bytes: Buffer, max: number): boolean {
   let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
+  const length = bytes.length;
+  for (let i = 0; i < length; i++) {
+    const c = bytes[i]!;
+    if (c === 0x22) {
+      // The closing quote is the next one not escaped by an odd run of backslashes.
+      let end = bytes.indexOf(0x22, i + 1);
+      while (end !== -1) {
+        let backslashes = 0;
+        while (bytes[end - 1 - backslashes] === 0x5c) backslashes++;
+        if (backslashes % 2 === 0) break;
+        end = bytes.indexOf(0x22, end + 1);
+      }
+      if (end === -1) return false; // unterminated: the parser refuses it
+      i = end;
+    } else if (c === 0x7b || c === 0x5b) {
       if (++depth > max) return true;
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
   return false;
 }
+
+/** Only a \u escape can put NUL or a surrogate into parsed JSON (raw control characters are invalid JSON, and strict UTF-8 has no surrogates). */
+const RISKY_ESCAPE = /\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})/;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -92,6 +117,10 @@ type JsonParser = (request: FastifyRequest, body: string, done: (error: Error | 
  */
 export function makeJsonBodyParser(defaultParser: JsonParser, options: { maxDepth: number }) {
   return (request: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void): void => {
+    if (jsonDepthExceeds(body, options.maxDepth)) {
+      done(new AppError('json_too_deep', `the body nests objects and arrays more than ${options.maxDepth} deep`));
+      return;
+    }
     let text: string;
     try {
       text = utf8.decode(body);
@@ -99,13 +128,10 @@ export function makeJsonBodyParser(defaultParser: JsonParser, options: { maxDept
       done(new AppError('invalid_utf8', 'the body is not valid UTF-8; JSON must be sent as UTF-8'));
       return;
     }
-    if (jsonDepthExceeds(text, options.maxDepth)) {
-      done(new AppError('json_too_deep', `the body nests objects and arrays more than ${options.maxDepth} deep`));
-      return;
-    }
     defaultParser(request, text, (error, value) => {
       if (error) return done(error);
-      const errors = findUnstorableStrings(value, 'body');
+      // The walk finds the pointers; it runs only when the text has an escape that could produce a bad string.
+      const errors = RISKY_ESCAPE.test(text) ? findUnstorableStrings(value, 'body') : [];
       if (errors.length > 0) return done(new AppError('validation_failed', `body ${errors[0]!.pointer}: ${errors[0]!.message}`, { errors }));
       done(null, value);
     });
