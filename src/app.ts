@@ -57,7 +57,8 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
     },
-    return503OnClosing: true,
+    // Fastify's own 503 while closing is plain JSON; the onRequest hook below answers with problem+json.
+    return503OnClosing: false,
     // Debtor link tokens travel in the path and are longer than the default 100-character limit.
     routerOptions: { maxParamLength: 1024 },
     // Fastify's own refusals (bad URL, parameter too long) and the HTTP parser's are problem+json too.
@@ -109,6 +110,16 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
       if (method === 'HEAD') continue;
       routeCatalogue.push({ method, url: route.url, auth: route.config!.auth! });
     }
+  });
+  // Requests that still arrive while the server closes (pipelined, or on a busy keep-alive connection).
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    reply.header('connection', 'close');
+    throw new AppError('service_unavailable', 'the service is shutting down; send the request again');
   });
   app.addHook('onRequest', makeAuthHook(options.database.db));
   app.addHook('onSend', async (request, reply, payload) => {

@@ -163,3 +163,38 @@ describe('edge: URLs, methods, encodings and JSON text', () => {
     expect(JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 400, code: 'malformed_request' });
   });
 });
+
+describe('edge: requests arriving while the server closes', () => {
+  it('answers them with 503 problem+json, not Fastify’s plain JSON', async () => {
+    const t = await createTestApp();
+    try {
+      await t.app.listen({ port: 0, host: '127.0.0.1' });
+      const address = t.app.server.address();
+      if (!address || typeof address === 'string') throw new Error('no port');
+      const body = JSON.stringify({ externalRef: 'during-close' });
+      const head = (length: number) =>
+        `POST /v1/debtors HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${t.tenantA.keys.creditor}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+      const socket = connect(address.port, '127.0.0.1');
+      let data = '';
+      socket.on('data', (chunk) => (data += chunk.toString()));
+      const ended = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      // The first request's headers arrive and its body is held back, so the connection is busy when
+      // the server starts closing; the second request is pipelined behind it.
+      const received = new Promise<void>((resolve) => t.app.server.once('request', () => resolve()));
+      socket.write(head(Buffer.byteLength(body)));
+      await received;
+      const closed = t.app.close();
+      socket.write(`${body}${head(Buffer.byteLength(body))}${body}`);
+      await ended;
+      await closed;
+      const responses = data.split(/(?=HTTP\/1\.1 )/);
+      expect(responses.length, data).toBe(2);
+      expect(responses[0]).toMatch(/^HTTP\/1\.1 (201|503) /);
+      expect(responses[1]).toMatch(/^HTTP\/1\.1 503 /);
+      expect(responses[1]).toMatch(/content-type: application\/problem\+json/i);
+      expect(JSON.parse(responses[1]!.slice(responses[1]!.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 503, code: 'service_unavailable' });
+    } finally {
+      await t.close();
+    }
+  });
+});
