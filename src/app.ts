@@ -10,6 +10,7 @@ import type { DatabaseHandle } from './platform/database/connection.js';
 import { AppError } from './platform/errors.js';
 import { makeAuthHook, assertRouteDeclaresAuth } from './platform/http/auth.js';
 import { makeErrorHandler, sendProblem } from './platform/http/error-handler.js';
+import { clientErrorHandler, decompressRequestBody, frameworkErrorToAppError, makeAllowedMethods, makeJsonBodyParser, refuseUnstorableParameters } from './platform/http/edge.js';
 import { documentRouteSecurity, registerOpenApi } from './platform/http/openapi.js';
 import { FieldErrorSchema, ProblemSchema } from './platform/http/schemas.js';
 import type { AppDeps, AppInstance, RouteCatalogueEntry } from './platform/http/types.js';
@@ -56,9 +57,13 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
     },
-    return503OnClosing: true,
+    // Fastify's own 503 while closing is plain JSON; the onRequest hook below answers with problem+json.
+    return503OnClosing: false,
     // Debtor link tokens travel in the path and are longer than the default 100-character limit.
     routerOptions: { maxParamLength: 1024 },
+    // Fastify's own refusals (bad URL, parameter too long) and the HTTP parser's are problem+json too.
+    frameworkErrors: (error, request, reply) => sendProblem(reply, request, frameworkErrorToAppError(error), { echoUrl: false }),
+    clientErrorHandler,
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -73,13 +78,27 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   // Shared schemas are added once, before any route: Fastify rebuilds a child context's compilers when
   // schemas are added later, which would silently drop the custom validator compiler there.
   const sharedSchemas = [FieldErrorSchema, ProblemSchema, DebtorSchema, ConsentSchema, TransactionSchema, AffordabilityReportSchema];
+  const routeCatalogue: RouteCatalogueEntry[] = [];
+  app.decorate('routeCatalogue', routeCatalogue);
   app.setValidatorCompiler(createValidatorCompiler(sharedSchemas));
   for (const schema of sharedSchemas) app.addSchema(schema);
   app.setErrorHandler(makeErrorHandler({ retryAfterSeconds: config.dbRetryAfterSeconds }));
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, request, new AppError('route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`)));
+  const allowedMethods = makeAllowedMethods(routeCatalogue);
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allowed = allowedMethods(path);
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      return sendProblem(reply, request, new AppError('method_not_allowed', `${request.method} is not allowed here; allowed: ${allowed.join(', ')}`));
+    }
+    return sendProblem(reply, request, new AppError('route_not_found', `no route ${request.method} ${path.slice(0, 200)}`));
+  });
+  // Hostile input at the edge (see edge.ts): compressed bodies, strict JSON text, NUL and lone surrogates.
+  app.addHook('preParsing', decompressRequestBody);
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, makeJsonBodyParser(app.getDefaultJsonParser('error', 'error'), { maxDepth: config.jsonMaxDepth }));
+  app.addHook('preValidation', refuseUnstorableParameters);
 
-  const routeCatalogue: RouteCatalogueEntry[] = [];
-  app.decorate('routeCatalogue', routeCatalogue);
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) {
       route.config = { ...route.config, auth: 'public' };
@@ -91,6 +110,16 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
       if (method === 'HEAD') continue;
       routeCatalogue.push({ method, url: route.url, auth: route.config!.auth! });
     }
+  });
+  // Requests that still arrive while the server closes (pipelined, or on a busy keep-alive connection).
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    reply.header('connection', 'close');
+    throw new AppError('service_unavailable', 'the service is shutting down; send the request again');
   });
   app.addHook('onRequest', makeAuthHook(options.database.db));
   app.addHook('onSend', async (request, reply, payload) => {

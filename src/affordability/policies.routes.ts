@@ -3,25 +3,47 @@
  * suppliers, its own collection agency) and overrides of the dated norms. Admins change them; every
  * report then says which norms a tenant overrode.
  */
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import { AUTHENTICATED_PROBLEMS, DateTimeSchema, IsoDateSchema, problemResponses } from '../platform/http/schemas.js';
 import { tenantOf, type AppDeps, type AppInstance } from '../platform/http/types.js';
 import { AppError } from '../platform/errors.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import { CategorisationRuleSchema, parseRules, RuleSetError, type CategorisationRule } from '../analytics/categorisation/rule-set.schema.js';
 import { getTenantPolicy, putTenantPolicy } from '../tenants/tenant-policy.service.js';
-import { normsAt, NormsError, type NormOverrides } from './norms/norms.js';
+import { AssessmentPolicyEntrySchema, BeslagvrijeVoetEntrySchema, BijstandNormEntrySchema, HousingRaiseEntrySchema, MinimumLivingCostsEntrySchema, normsAt, NormsError, type NormOverrides } from './norms/norms.js';
 
-const DatedOverrides = (description: string) =>
-  Type.Optional(Type.Array(Type.Object({ validFrom: IsoDateSchema }, { additionalProperties: true }), { maxItems: 50, description }));
+/** Bounds on what a norm override may hold: it is stored and read into every report of the tenant. */
+const OVERRIDE_TEXT_MAX = 2000;
+const OVERRIDE_LIST_MAX = 100;
+
+/**
+ * An override entry: the table's entry schema made closed and partial all the way down (a tenant
+ * changes only what it names), with every string and list bounded. Only validFrom is required.
+ */
+function closedPartial(schema: TSchema): TSchema {
+  const s = schema as TSchema & { type?: string; properties?: Record<string, TSchema>; items?: TSchema; maxLength?: number; maxItems?: number; minItems?: number };
+  if (s.type === 'object' && s.properties) {
+    const properties = Object.fromEntries(Object.entries(s.properties).map(([key, value]) => [key, Type.Optional(closedPartial(value))]));
+    return Type.Object(properties, { additionalProperties: false });
+  }
+  if (s.type === 'array' && s.items) return Type.Array(closedPartial(s.items), { ...(s.minItems === undefined ? {} : { minItems: s.minItems }), maxItems: Math.min(s.maxItems ?? OVERRIDE_LIST_MAX, OVERRIDE_LIST_MAX) });
+  if (s.type === 'string') return { ...s, maxLength: Math.min(s.maxLength ?? OVERRIDE_TEXT_MAX, OVERRIDE_TEXT_MAX) } as TSchema;
+  return s;
+}
+
+const DatedOverrides = (entry: TSchema, description: string) => {
+  const partial = closedPartial(entry) as TSchema & { properties: Record<string, TSchema> };
+  const item = Type.Object({ ...partial.properties, validFrom: IsoDateSchema }, { additionalProperties: false });
+  return Type.Optional(Type.Array(item, { maxItems: 50, description }));
+};
 
 const NormOverridesSchema = Type.Object(
   {
-    bijstandNorms: DatedOverrides('Bijstand norms by household type, in cents'),
-    beslagvrijeVoet: DatedOverrides('Protected-income parameters'),
-    housingRaise: DatedOverrides('Housing-cost raise of the protected amount: the share of housing in the norm and the maximum raises, in cents'),
-    minimumLivingCosts: DatedOverrides('Minimum variable living costs used when data is thin'),
-    assessmentPolicy: DatedOverrides('Assessment settings (months assessed, percentiles, thresholds)'),
+    bijstandNorms: DatedOverrides(BijstandNormEntrySchema, 'Bijstand norms by household type, in cents'),
+    beslagvrijeVoet: DatedOverrides(BeslagvrijeVoetEntrySchema, 'Protected-income parameters'),
+    housingRaise: DatedOverrides(HousingRaiseEntrySchema, 'Housing-cost raise of the protected amount: the share of housing in the norm and the maximum raises, in cents'),
+    minimumLivingCosts: DatedOverrides(MinimumLivingCostsEntrySchema, 'Minimum variable living costs used when data is thin'),
+    assessmentPolicy: DatedOverrides(AssessmentPolicyEntrySchema, 'Assessment settings (months assessed, percentiles, thresholds)'),
   },
   { additionalProperties: false },
 );

@@ -160,7 +160,7 @@ export async function bankDataRoutes(app: AppInstance, deps: AppDeps): Promise<v
           response: {
             200: UploadResultSchema,
             201: UploadResultSchema,
-            ...problemResponses(...AUTHENTICATED_PROBLEMS, 404, 413, 415, 422),
+            ...problemResponses(...AUTHENTICATED_PROBLEMS, 404, 413, 415, 422, 429),
           },
         },
       },
@@ -194,7 +194,7 @@ export async function bankDataRoutes(app: AppInstance, deps: AppDeps): Promise<v
               byteSize: parsed.byteSize,
               actor: `api_key:${request.auth!.keyId}`,
             },
-            { today: deps.today(), now },
+            { today: deps.today(), now, timeZone: deps.config.tenantTimeZone },
           ),
         );
         reply.status(result.accepted > 0 ? 201 : 200);

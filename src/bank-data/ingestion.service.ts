@@ -19,8 +19,9 @@ import { sql } from 'kysely';
 import type { Db } from '../platform/database/connection.js';
 import type { IsoDate } from '../platform/dates.js';
 import { AppError } from '../platform/errors.js';
+import { DEFAULT_TENANT_TIME_ZONE } from '../platform/config.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
-import { requireConsent, uploadsToday } from '../consent/consent.service.js';
+import { requireConsent, takeUploadSlot } from '../consent/consent.service.js';
 import type { BankFormat, ParseWarning, ParsedAccount, ParsedStatement, ParsedTransaction, RejectedEntry } from './canonical.js';
 
 export interface IngestInput {
@@ -96,7 +97,7 @@ function contentHash(t: ParsedTransaction): string {
     .slice(0, 32);
 }
 
-export async function ingestStatement(db: Db, input: IngestInput, context: { today: IsoDate; now: Date }): Promise<IngestResult> {
+export async function ingestStatement(db: Db, input: IngestInput, context: { today: IsoDate; now: Date; timeZone?: string }): Promise<IngestResult> {
   const { statement, tenantId, debtorId } = input;
   const needs: ('balances' | 'transactions')[] = [];
   if (statement.transactions.length > 0) needs.push('transactions');
@@ -105,9 +106,7 @@ export async function ingestStatement(db: Db, input: IngestInput, context: { tod
     throw new AppError('unprocessable_file', 'the file holds no accounts, transactions or balances');
   }
   const consent = await requireConsent(db, tenantId, debtorId, { access: needs.length > 0 ? needs : ['accounts'], ...(input.consentId ? { consentId: input.consentId } : {}) }, context);
-  if ((await uploadsToday(db, tenantId, consent.id, context.today)) >= consent.frequency_per_day) {
-    throw new AppError('rate_limited', `the consent allows ${consent.frequency_per_day} uploads a day; try again tomorrow`);
-  }
+  await takeUploadSlot(db, consent, { now: context.now, timeZone: context.timeZone ?? DEFAULT_TENANT_TIME_ZONE });
 
   const uploadId = randomUUID();
   const accountIds = await upsertAccounts(db, tenantId, debtorId, consent.id, statement.accounts);

@@ -4,11 +4,11 @@
  * obtained under it is erased in the same transaction, leaving an audit entry without personal data.
  */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db } from '../platform/database/connection.js';
 import { addDays, diffDays, type IsoDate } from '../platform/dates.js';
 import { AppError, notFound } from '../platform/errors.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
+import { secondsUntilNextDay, zonedDay } from '../platform/time-zone.js';
 import { getDebtor } from '../debtors/debtor.service.js';
 import type { ConsentEvidence, ConsentPurpose, ConsentRow, ConsentStatus } from './consent.table.js';
 import { signLinkToken, type LinkTokenPayload } from './link-token.js';
@@ -272,14 +272,38 @@ export async function requireConsent(
   throw new AppError('consent_required', `no valid consent of this debtor covers ${needs.access.join(' and ')}${needs.purposes ? ` for ${needs.purposes.join(' or ')}` : ''}`);
 }
 
-/** How many uploads were made under a consent today: Berlin Group's frequencyPerDay caps them. */
-export async function uploadsToday(db: Db, tenantId: string, consentId: string, today: IsoDate): Promise<number> {
+/**
+ * Takes one of the consent's uploads for today (Berlin Group frequencyPerDay) or refuses with 429.
+ *
+ * Call it inside the upload's transaction. It locks the consent row, so parallel uploads under one
+ * consent queue here and each counts the uploads committed before it: N parallel uploads accept at
+ * most the limit. The slot is the upload's own bank_uploads row, written later in the same
+ * transaction, so an upload that fails and rolls back frees its slot. The day is the tenant's day in
+ * `timeZone`; the 429 says how many seconds remain until it ends.
+ */
+export async function takeUploadSlot(db: Db, consent: ConsentRow, context: { now: Date; timeZone: string }): Promise<void> {
+  const locked = await db
+    .selectFrom('consents')
+    .select(['status', 'frequency_per_day'])
+    .where('tenant_id', '=', consent.tenant_id)
+    .where('id', '=', consent.id)
+    .forUpdate()
+    .executeTakeFirst();
+  // Revoked while this upload waited for the lock: its data was erased, so nothing may be stored now.
+  if (!locked || locked.status !== 'valid') throw new AppError('consent_required', 'the consent ended while this upload was waiting; request a new one');
+  const day = zonedDay(context.now, context.timeZone);
   const row = await db
     .selectFrom('bank_uploads')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('tenant_id', '=', tenantId)
-    .where('consent_id', '=', consentId)
-    .where(sql`created_at::date`, '=', today)
+    .where('tenant_id', '=', consent.tenant_id)
+    .where('consent_id', '=', consent.id)
+    .where('created_at', '>=', day.start)
+    .where('created_at', '<', day.end)
     .executeTakeFirstOrThrow();
-  return Number(row.n);
+  if (Number(row.n) >= locked.frequency_per_day) {
+    const retryAfterSeconds = secondsUntilNextDay(context.now, context.timeZone);
+    throw new AppError('rate_limited', `the consent allows ${locked.frequency_per_day} uploads a day and today's (${day.date}, ${context.timeZone}) are used; try again tomorrow`, {
+      retryAfterSeconds,
+    });
+  }
 }

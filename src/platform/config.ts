@@ -6,6 +6,9 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import path from 'node:path';
 
+/** The tenants' time zone unless configured (TENANT_TIME_ZONE). */
+export const DEFAULT_TENANT_TIME_ZONE = 'Europe/Amsterdam';
+
 export const ConfigSchema = Type.Object({
   port: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   host: Type.String({ minLength: 1, default: '127.0.0.1' }),
@@ -54,6 +57,10 @@ export const ConfigSchema = Type.Object({
   readinessTimeoutMs: Type.Integer({ minimum: 1, default: 2_000 }),
   /** Seconds sent in Retry-After with 503 answers when the database is away or busy. */
   dbRetryAfterSeconds: Type.Integer({ minimum: 1, default: 5 }),
+  /** IANA time zone of the tenants' day: per-day limits (consent frequencyPerDay) reset at its midnight. */
+  tenantTimeZone: Type.String({ minLength: 1, default: DEFAULT_TENANT_TIME_ZONE }),
+  /** JSON request bodies nested deeper than this (objects and arrays) are refused with 400. */
+  jsonMaxDepth: Type.Integer({ minimum: 2, maximum: 1000, default: 32 }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -89,6 +96,8 @@ const ENV_NAMES: Record<keyof Config, string> = {
   dbPoolMax: 'DB_POOL_MAX',
   readinessTimeoutMs: 'READINESS_TIMEOUT_MS',
   dbRetryAfterSeconds: 'DB_RETRY_AFTER_SECONDS',
+  tenantTimeZone: 'TENANT_TIME_ZONE',
+  jsonMaxDepth: 'JSON_MAX_DEPTH',
 };
 
 export const CONFIG_ENV_NAMES = ENV_NAMES;
@@ -111,5 +120,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     });
     throw new ConfigError(problems);
   }
+  if (!isTimeZone(converted.tenantTimeZone)) throw new ConfigError([`${ENV_NAMES.tenantTimeZone}: not an IANA time zone (got ${JSON.stringify(converted.tenantTimeZone)})`]);
   return { ...converted, dataDir: path.resolve(converted.dataDir) };
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }

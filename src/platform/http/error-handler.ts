@@ -9,7 +9,7 @@ import { toFieldErrors } from './validation.js';
 import { databaseAppError, RetryableUnavailableError } from '../database/database-errors.js';
 
 /** Retry-After for database trouble when the app does not configure it (see makeErrorHandler). */
-const DEFAULT_RETRY_AFTER_SECONDS = 5;
+const DEFAULT_DATABASE_RETRY_AFTER_SECONDS = 5;
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
@@ -26,7 +26,7 @@ const PARTS: Record<string, FieldError['in']> = { body: 'body', querystring: 'qu
 export function toAppError(error: FastifyError | Error, options: { retryAfterSeconds?: number } = {}): AppError {
   if (error instanceof AppError) return error;
   // Database away or busy: 503 with Retry-After, not 500 (see database/database-errors.ts).
-  const database = databaseAppError(error, options.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS);
+  const database = databaseAppError(error, options.retryAfterSeconds ?? DEFAULT_DATABASE_RETRY_AFTER_SECONDS);
   if (database) return database;
   const fastifyError = error as FastifyError & { validation?: ErrorObject[]; validationContext?: string };
   if (fastifyError.validation) {
@@ -57,8 +57,16 @@ function publicMessage(code: ErrorCode, error: FastifyError): string {
   }
 }
 
-export async function sendProblem(reply: FastifyReply, request: FastifyRequest, error: AppError): Promise<FastifyReply> {
-  const problem = toProblem(error, request.url.split('?')[0], String(request.id));
+/** Retry-After for a 429 whose thrower gave no figure; every 429 must carry one. */
+const DEFAULT_RATE_LIMIT_RETRY_AFTER_SECONDS = 60;
+
+export async function sendProblem(reply: FastifyReply, request: FastifyRequest, error: AppError, options: { echoUrl?: boolean } = {}): Promise<FastifyReply> {
+  // A URL that failed to route is not repeated back (it may be hostile or huge).
+  const problem = toProblem(error, options.echoUrl === false ? undefined : request.url.split('?')[0], String(request.id));
+  if (error.status === 429) {
+    const seconds = error.extra.retryAfterSeconds;
+    reply.header('retry-after', String(typeof seconds === 'number' && seconds > 0 ? Math.ceil(seconds) : DEFAULT_RATE_LIMIT_RETRY_AFTER_SECONDS));
+  }
   if (error instanceof RetryableUnavailableError) reply.header('retry-after', String(error.retryAfterSeconds));
   return reply.status(error.status).type('application/problem+json').serializer(JSON.stringify).send(problem);
 }

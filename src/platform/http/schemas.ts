@@ -37,7 +37,13 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   413: 'Body too large',
   415: 'Unsupported content type or file format',
   422: 'Well-formed but unprocessable',
+  429: 'Too many requests; `Retry-After` says how many seconds to wait',
   503: 'The database is unavailable or busy (database_unavailable, database_busy) or the service is not ready; retry after the seconds in the Retry-After header',
+};
+
+/** Response headers that come with a problem status. */
+const PROBLEM_HEADERS: Record<number, Record<string, object>> = {
+  429: { 'Retry-After': { type: 'integer', minimum: 1, description: 'Seconds until the limit resets (for daily limits: the next day in the tenant’s time zone)' } },
 };
 
 /** Problem responses for the given statuses, declared as application/problem+json. */
@@ -47,6 +53,7 @@ export function problemResponses(...statuses: number[]): Record<number, TSchema>
     out[status] = Type.Unsafe({
       description: PROBLEM_DESCRIPTIONS[status] ?? 'Problem',
       content: { 'application/problem+json': { schema: Type.Ref('Problem') } },
+      ...(PROBLEM_HEADERS[status] ? { headers: PROBLEM_HEADERS[status] } : {}),
     });
   }
   return out;
@@ -55,6 +62,7 @@ export function problemResponses(...statuses: number[]): Record<number, TSchema>
 /** The statuses every authenticated route can answer with: the key is checked in the database, hence 503. */
 export const AUTHENTICATED_PROBLEMS = [400, 401, 403, 503] as const;
 
+/** A plain UUID (the validator's `uuid` format refuses `urn:uuid:` and braces, which the database does not take). */
 export const UuidSchema = Type.String({ format: 'uuid' });
 export const IsoDateSchema = Type.String({ format: 'date', description: 'ISO 8601 calendar date' });
 export const DateTimeSchema = Type.String({ format: 'date-time' });

@@ -12,6 +12,8 @@ import type { FieldError } from '../errors.js';
 // ajv-formats is CommonJS with a default export.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
+const PLAIN_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function makeAjv(coerce: boolean): Ajv {
   const ajv = new Ajv({
     allErrors: true,
@@ -25,6 +27,8 @@ function makeAjv(coerce: boolean): Ajv {
   addFormats(ajv);
   // ajv's "date" format accepts 2026-02-30 in non-full mode; a day that does not exist is refused.
   ajv.addFormat('date', { type: 'string', validate: isIsoDate });
+  // ajv's "uuid" also accepts "urn:uuid:…", which PostgreSQL's uuid type refuses (a 500 from a path id).
+  ajv.addFormat('uuid', { type: 'string', validate: (value: string) => PLAIN_UUID.test(value) });
   return ajv;
 }
 
