@@ -23,6 +23,7 @@ import { privacyRoutes } from './privacy/privacy.routes.js';
 import { dataPointRoutes } from './data-points/data-points.routes.js';
 import { AffordabilityReportSchema, affordabilityRoutes } from './affordability/affordability.routes.js';
 import { policyRoutes } from './affordability/policies.routes.js';
+import { correctionRoutes } from './categorisation-corrections/corrections.routes.js';
 import { SERVICE_VERSION } from './version.js';
 
 export interface BuildAppOptions {
@@ -109,6 +110,7 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   await dataPointRoutes(app, deps);
   await affordabilityRoutes(app, deps);
   await policyRoutes(app, deps);
+  await correctionRoutes(app, deps);
   await privacyRoutes(app, deps);
   return app;
 }

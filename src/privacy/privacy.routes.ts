@@ -5,6 +5,7 @@ import { DebtorParamsSchema } from '../debtors/debtors.routes.js';
 import { ConsentSchema } from '../consent/consent.routes.js';
 import { AccountSchema, BalanceSchema, TransactionSchema } from '../bank-data/bank-data.routes.js';
 import { eraseDebtor, exportDebtor } from './privacy.service.js';
+import { CorrectionSchema } from '../categorisation-corrections/corrections.routes.js';
 import type { DataPointEvent } from '../data-points/data-point.schema.js';
 
 export async function privacyRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
@@ -27,6 +28,7 @@ export async function privacyRoutes(app: AppInstance, deps: AppDeps): Promise<vo
             transactions: Type.Array(TransactionSchema),
             balances: Type.Array(BalanceSchema),
             dataPoints: Type.Array(Type.Unsafe<DataPointEvent>({ type: 'object' })),
+            categoryCorrections: Type.Array(CorrectionSchema),
           }),
           ...problemResponses(...AUTHENTICATED_PROBLEMS, 404),
         },

@@ -9,6 +9,7 @@ import { listConsents, type Consent } from '../consent/consent.service.js';
 import { listDataPoints } from '../data-points/data-point.service.js';
 import type { DataPointEvent } from '../data-points/data-point.schema.js';
 import { listAccounts, listBalances, listTransactions, type StoredAccount, type StoredBalance, type StoredTransaction } from '../bank-data/bank-data.queries.js';
+import { exportDebtorCorrections, type Correction } from '../categorisation-corrections/corrections.service.js';
 
 export interface DebtorExport {
   exportedAt: string;
@@ -18,6 +19,7 @@ export interface DebtorExport {
   transactions: StoredTransaction[];
   balances: StoredBalance[];
   dataPoints: DataPointEvent[];
+  categoryCorrections: Correction[];
 }
 
 export async function exportDebtor(db: Db, tenantId: string, debtorId: string, now: Date): Promise<DebtorExport> {
@@ -30,6 +32,7 @@ export async function exportDebtor(db: Db, tenantId: string, debtorId: string, n
     transactions: await listTransactions(db, tenantId, debtorId),
     balances: await listBalances(db, tenantId, debtorId),
     dataPoints: await listDataPoints(db, tenantId, debtorId),
+    categoryCorrections: await exportDebtorCorrections(db, tenantId, debtorId),
   };
 }
 
@@ -37,7 +40,7 @@ export async function exportDebtor(db: Db, tenantId: string, debtorId: string, n
 export async function eraseDebtor(db: Db, tenantId: string, debtorId: string, actor: string): Promise<Record<string, number>> {
   await getDebtor(db, tenantId, debtorId);
   const counts: Record<string, number> = {};
-  for (const table of ['bank_transactions', 'bank_balances', 'bank_accounts', 'bank_uploads', 'consents', 'data_point_events'] as const) {
+  for (const table of ['category_corrections', 'bank_transactions', 'bank_balances', 'bank_accounts', 'bank_uploads', 'consents', 'data_point_events'] as const) {
     const result = await db.deleteFrom(table).where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId).executeTakeFirst();
     counts[table] = Number(result.numDeletedRows);
   }
