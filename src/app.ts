@@ -23,7 +23,7 @@ import { privacyRoutes } from './privacy/privacy.routes.js';
 import { dataPointRoutes } from './data-points/data-points.routes.js';
 import { AffordabilityReportSchema, affordabilityRoutes } from './affordability/affordability.routes.js';
 import { policyRoutes } from './affordability/policies.routes.js';
-import { correctionRoutes } from './categorisation-corrections/corrections.routes.js';
+import { CategoryIdSchemaDefinition, CorrectionSchemaDefinition, LearnedRuleSchemaDefinition, correctionRoutes } from './categorisation-corrections/corrections.routes.js';
 import { SERVICE_VERSION } from './version.js';
 
 export interface BuildAppOptions {
@@ -73,7 +73,7 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   app.decorateRequest('auth', null);
   // Shared schemas are added once, before any route: Fastify rebuilds a child context's compilers when
   // schemas are added later, which would silently drop the custom validator compiler there.
-  const sharedSchemas = [FieldErrorSchema, ProblemSchema, DebtorSchema, ConsentSchema, TransactionSchema, AffordabilityReportSchema];
+  const sharedSchemas = [FieldErrorSchema, ProblemSchema, DebtorSchema, ConsentSchema, TransactionSchema, AffordabilityReportSchema, CategoryIdSchemaDefinition, CorrectionSchemaDefinition, LearnedRuleSchemaDefinition];
   app.setValidatorCompiler(createValidatorCompiler(sharedSchemas));
   for (const schema of sharedSchemas) app.addSchema(schema);
   app.setErrorHandler(errorHandler);

@@ -43,7 +43,7 @@ export async function policyRoutes(app: AppInstance, deps: AppDeps): Promise<voi
           200: Type.Object({
             rules: Type.Array(CategorisationRuleSchema),
             ...PolicyMeta,
-            learnedRules: Type.Array(LearnedRulesResponseSchema.items, { description: 'Learned from corrections, with their origin; remove one with DELETE /v1/policies/learned-categorisation-rules/{ruleId}' }),
+            learnedRules: Type.Array(LearnedRulesResponseSchema.items as typeof LearnedRulesResponseSchema.items, { description: 'Learned from corrections, with their origin; remove one with DELETE /v1/policies/learned-categorisation-rules/{ruleId}' }),
           }),
           ...problemResponses(...AUTHENTICATED_PROBLEMS),
         },

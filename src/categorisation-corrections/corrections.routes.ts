@@ -6,7 +6,7 @@
 import { Type } from '@sinclair/typebox';
 import { AUTHENTICATED_PROBLEMS, DateTimeSchema, problemResponses, StringEnum, UuidSchema } from '../platform/http/schemas.js';
 import { tenantOf, type AppDeps, type AppInstance } from '../platform/http/types.js';
-import { CATEGORY_IDS } from '../analytics/taxonomy.js';
+import { CATEGORY_IDS, type CategoryId } from '../analytics/taxonomy.js';
 import { AffordabilityEngine } from '../affordability/affordability.service.js';
 import { APPLIES_TO, RULE_DIRECTIONS } from './corrections.table.js';
 import {
@@ -19,7 +19,9 @@ import {
   type DebtorCategoriser,
 } from './corrections.service.js';
 
-const CategoryIdSchema = StringEnum(CATEGORY_IDS, { description: 'A category of the taxonomy' });
+/** Shared once (see app.ts), so the 30-odd taxonomy ids appear once in openapi.yaml. */
+export const CategoryIdSchemaDefinition = Type.Unsafe<CategoryId>({ $id: 'CategoryId', type: 'string', enum: [...CATEGORY_IDS], description: 'A category of the transaction taxonomy' });
+const CategoryIdSchema = Type.Ref('CategoryId') as unknown as typeof CategoryIdSchemaDefinition;
 
 const TransactionParamsSchema = Type.Object({
   debtorId: UuidSchema,
@@ -32,7 +34,7 @@ const CategorisationSchema = Type.Object({
   confidence: Type.Number({ minimum: 0, maximum: 1 }),
 });
 
-export const CorrectionSchema = Type.Object({
+export const CorrectionSchemaDefinition = Type.Object({
   id: UuidSchema,
   debtorId: UuidSchema,
   transactionId: Type.String(),
@@ -43,9 +45,10 @@ export const CorrectionSchema = Type.Object({
   learnedRuleId: Type.Union([UuidSchema, Type.Null()], { description: 'The learned rule this correction made or confirmed; null for a one-off' }),
   actor: Type.String({ description: 'Who corrected: "api_key:<key id>"' }),
   createdAt: DateTimeSchema,
-});
+}, { $id: 'CategoryCorrection' });
+export const CorrectionSchema = Type.Ref('CategoryCorrection') as unknown as typeof CorrectionSchemaDefinition;
 
-const LearnedRuleSchema = Type.Object({
+export const LearnedRuleSchemaDefinition = Type.Object({
   id: UuidSchema,
   ruleId: Type.String({ description: 'What categorisations decided by this rule name as ruleId' }),
   match: Type.Union([Type.Object({ counterpartyIban: Type.String() }), Type.Object({ counterpartyName: Type.String({ description: 'Normalised name; matches names that start with it' }) })]),
@@ -56,7 +59,8 @@ const LearnedRuleSchema = Type.Object({
     actor: Type.String(),
     learnedAt: DateTimeSchema,
   }),
-});
+}, { $id: 'LearnedCategorisationRule' });
+const LearnedRuleSchema = Type.Ref('LearnedCategorisationRule') as unknown as typeof LearnedRuleSchemaDefinition;
 
 export const LearnedRulesResponseSchema = Type.Array(LearnedRuleSchema);
 
