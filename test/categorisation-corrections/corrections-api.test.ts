@@ -283,4 +283,19 @@ describe('category corrections through the API', () => {
     const erased = await t.database.db.selectFrom('audit_log').select('details').where('tenant_id', '=', t.tenantA.id).where('action', '=', 'debtor.erased').executeTakeFirstOrThrow();
     expect(erased.details).toMatchObject({ category_corrections: exported.categoryCorrections.length });
   });
+  it('loses a transaction’s correction when its bank data is erased at the end of the consent', async () => {
+    const debtor = loadedA[2]!;
+    const tx = (await allTransactions(debtor.debtorId)).find((x) => x.amountCents < 0 && x.counterpartyIban)!;
+    const made = (await creditorA().put(categoryUrl(debtor.debtorId, tx.id), { category: 'expense.other' })).json();
+    expect(made.changed).toBe(true);
+    const ended = await creditorA().del(`/v1/consents/${debtor.consentId}`);
+    expect(ended.statusCode, ended.body).toBeLessThan(300);
+    const left = await t.database.db.selectFrom('category_corrections').select('id').where('tenant_id', '=', t.tenantA.id).where('debtor_id', '=', debtor.debtorId).execute();
+    expect(left).toEqual([]);
+    expect((await creditorA().get(`/v1/debtors/${debtor.debtorId}/category-corrections`)).json().items).toEqual([]);
+    const rule = (await creditorA().get('/v1/policies/learned-categorisation-rules')).json().rules.find((r: { id: string }) => r.id === made.rule.id);
+    expect(rule.origin.correctionId).toBeNull();
+    // Without a consent there is nothing to correct.
+    expect((await creditorA().put(categoryUrl(debtor.debtorId, tx.id), { category: 'expense.other' })).statusCode).toBe(403);
+  });
 });
