@@ -167,9 +167,11 @@ export async function correctCategory(db: Db, categoriseDebtor: DebtorCategorise
     let ruleStatus: 'created' | 'replaced' | 'unchanged' = 'unchanged';
     if (key) {
       if (!currentRule) {
+        // A correction of another line of the same counterparty may have taught it meanwhile: the newer wins.
         rule = await trx
           .insertInto('learned_categorisation_rules')
           .values({ tenant_id: tenantId, id: randomUUID(), match_kind: key.kind, match_value: key.value, direction: ruleDirection, category, correction_id: correctionId, actor })
+          .onConflict((oc) => oc.columns(['tenant_id', 'match_kind', 'match_value', 'direction']).doUpdateSet({ category, correction_id: correctionId, actor, learned_at: new Date() }))
           .returningAll()
           .executeTakeFirstOrThrow();
         ruleStatus = 'created';

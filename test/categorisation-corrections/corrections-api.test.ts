@@ -222,6 +222,24 @@ describe('category corrections through the API', () => {
     expect((await creditorA().get(`/v1/debtors/${debtorId}/category-corrections`)).json().items).toEqual([]);
   });
 
+  it('makes one correction and one rule when the same lesson arrives twice at once', async () => {
+    const debtorId = loadedA[0]!.debtorId;
+    const { iban, members } = await findCounterparty(debtorId, ['fixed_essential', 'variable_essential', 'discretionary']);
+    const [first, second] = members;
+    const results = await Promise.all([
+      creditorA().put(categoryUrl(debtorId, first!.id), { category: 'expense.subscriptions' }),
+      creditorA().put(categoryUrl(debtorId, first!.id), { category: 'expense.subscriptions' }),
+      analystA().put(categoryUrl(debtorId, second!.id), { category: 'expense.subscriptions' }),
+    ]);
+    for (const res of results) expect(res.statusCode, res.body).toBe(200);
+    expect(results.filter((r) => r.json().changed)).toHaveLength(2);
+    const rules = ((await creditorA().get('/v1/policies/learned-categorisation-rules')).json().rules as { id: string; match: { counterpartyIban?: string } }[]).filter((r) => r.match.counterpartyIban === iban);
+    expect(rules).toHaveLength(1);
+    const corrections = (await creditorA().get(`/v1/debtors/${debtorId}/category-corrections`)).json().items as { transactionId: string }[];
+    expect(corrections.map((c) => c.transactionId).sort()).toEqual([first!.id, second!.id].sort());
+    expect((await creditorA().del(`/v1/policies/learned-categorisation-rules/${rules[0]!.id}`)).json()).toEqual({ correctionsRemoved: 2 });
+  });
+
   it('refuses what is not a correction, with the field that is wrong', async () => {
     const debtorId = loadedA[0]!.debtorId;
     const txs = await allTransactions(debtorId);
