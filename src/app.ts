@@ -24,6 +24,7 @@ import { privacyRoutes } from './privacy/privacy.routes.js';
 import { dataPointRoutes } from './data-points/data-points.routes.js';
 import { AffordabilityReportSchema, affordabilityRoutes } from './affordability/affordability.routes.js';
 import { policyRoutes } from './affordability/policies.routes.js';
+import { CategoryIdSchemaDefinition, CorrectionSchemaDefinition, LearnedRuleSchemaDefinition, correctionRoutes } from './categorisation-corrections/corrections.routes.js';
 import { SERVICE_VERSION } from './version.js';
 
 export interface BuildAppOptions {
@@ -77,7 +78,7 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   app.decorateRequest('auth', null);
   // Shared schemas are added once, before any route: Fastify rebuilds a child context's compilers when
   // schemas are added later, which would silently drop the custom validator compiler there.
-  const sharedSchemas = [FieldErrorSchema, ProblemSchema, DebtorSchema, ConsentSchema, TransactionSchema, AffordabilityReportSchema];
+  const sharedSchemas = [FieldErrorSchema, ProblemSchema, DebtorSchema, ConsentSchema, TransactionSchema, AffordabilityReportSchema, CategoryIdSchemaDefinition, CorrectionSchemaDefinition, LearnedRuleSchemaDefinition];
   const routeCatalogue: RouteCatalogueEntry[] = [];
   app.decorate('routeCatalogue', routeCatalogue);
   app.setValidatorCompiler(createValidatorCompiler(sharedSchemas));
@@ -138,6 +139,7 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   await dataPointRoutes(app, deps);
   await affordabilityRoutes(app, deps);
   await policyRoutes(app, deps);
+  await correctionRoutes(app, deps);
   await privacyRoutes(app, deps);
   return app;
 }

@@ -1,7 +1,8 @@
 /**
  * The affordability report for a stored debtor: loads the debtor's consented bank data and the
  * tenant's policies from the database and hands them to the pure assessment. Compiled categorisation
- * rules are cached per tenant and rebuilt only when the tenant's rules change.
+ * rules are cached per tenant and rebuilt only when the tenant's rules (its own or those learned from
+ * corrections) change. A stored debtor's transaction-level corrections win over every rule.
  */
 import type { Db } from '../platform/database/connection.js';
 import { addMonths, type IsoDate } from '../platform/dates.js';
@@ -9,11 +10,12 @@ import { AppError } from '../platform/errors.js';
 import { requireConsent } from '../consent/consent.service.js';
 import { getDebtor } from '../debtors/debtor.service.js';
 import type { AnalysisBalance, AnalysisTransaction } from '../analytics/analysis-input.js';
-import { compileRuleSet, type CompiledRuleSet } from '../analytics/categorisation/categorise.js';
+import { categorise, compileRuleSet, type Categorisation, type CategorisedTransaction, type CompiledRuleSet } from '../analytics/categorisation/categorise.js';
 import { DEFAULT_RULE_SET } from '../analytics/categorisation/default-rules.js';
 import type { CategorisationRule } from '../analytics/categorisation/rule-set.schema.js';
 import type { BalanceType } from '../bank-data/canonical.js';
 import { getTenantPolicy } from '../tenants/tenant-policy.service.js';
+import { applyCorrections, correctionsOfDebtor, learnedRulesStamp, listLearnedRules, mergeTenantRules } from '../categorisation-corrections/corrections.queries.js';
 import { assessAffordability } from './assess-affordability.js';
 import type { HouseholdGiven } from './household.js';
 import { normsAt, NormsError, type NormOverrides } from './norms/norms.js';
@@ -21,17 +23,32 @@ import type { AffordabilityReport } from './report.types.js';
 
 /** History loaded before asOf: twelve assessed months plus room for stream detection to see a pattern. */
 const HISTORY_MONTHS = 15;
+/** Bounds that hold every stored booking date (a date column cannot hold year 0). */
+const ALL_DATES = { from: '0001-01-01', to: '9999-12-31' } as const;
 
 export class AffordabilityEngine {
-  private readonly compiledRules = new Map<string, { version: number; compiled: CompiledRuleSet }>();
+  private readonly compiledRules = new Map<string, { stamp: string; compiled: CompiledRuleSet }>();
 
   async rulesFor(db: Db, tenantId: string): Promise<CompiledRuleSet> {
-    const policy = await getTenantPolicy<CategorisationRule[]>(db, tenantId, 'categorisation_rules', []);
+    const [policy, learned] = await Promise.all([getTenantPolicy<CategorisationRule[]>(db, tenantId, 'categorisation_rules', []), listLearnedRules(db, tenantId)]);
+    const stamp = `${policy.version}|${learnedRulesStamp(learned)}`;
     const cached = this.compiledRules.get(tenantId);
-    if (cached && cached.version === policy.version) return cached.compiled;
-    const compiled = compileRuleSet(DEFAULT_RULE_SET, policy.document);
-    this.compiledRules.set(tenantId, { version: policy.version, compiled });
+    if (cached && cached.stamp === stamp) return cached.compiled;
+    const compiled = compileRuleSet(DEFAULT_RULE_SET, mergeTenantRules(learned, policy.document));
+    this.compiledRules.set(tenantId, { stamp, compiled });
     return compiled;
+  }
+
+  /**
+   * Every stored transaction of the debtor with the category that reports use: its own correction,
+   * else the tenant's rules (learned ones first), else the defaults. Reads under a valid consent.
+   */
+  async categoriseStored(db: Db, tenantId: string, debtorId: string, options: { today: IsoDate }): Promise<CategorisedTransaction[]> {
+    await getDebtor(db, tenantId, debtorId);
+    await requireConsent(db, tenantId, debtorId, { access: ['transactions'] }, { today: options.today });
+    const [data, rules, corrections] = await Promise.all([loadAnalysisData(db, tenantId, debtorId, ALL_DATES.from, ALL_DATES.to), this.rulesFor(db, tenantId), correctionsOfDebtor(db, tenantId, debtorId)]);
+    const categorised = categorise(data.transactions, { rules, ownIbans: data.ownIbans, accountHolderNames: data.accountHolderNames });
+    return applyCorrections(categorised, corrections);
   }
 
   async normOverrides(db: Db, tenantId: string): Promise<NormOverrides> {
@@ -49,7 +66,7 @@ export class AffordabilityEngine {
   }
 
   private assessWith(
-    input: { transactions: AnalysisTransaction[]; balances: AnalysisBalance[]; ownIbans: string[]; accountHolderNames: string[]; asOf: IsoDate; household?: HouseholdGiven },
+    input: { transactions: AnalysisTransaction[]; balances: AnalysisBalance[]; ownIbans: string[]; accountHolderNames: string[]; asOf: IsoDate; household?: HouseholdGiven; categoryCorrections?: ReadonlyMap<string, Categorisation> },
     rules: CompiledRuleSet,
     overrides: NormOverrides,
   ): AffordabilityReport {
@@ -68,13 +85,14 @@ export class AffordabilityEngine {
     const debtor = await getDebtor(db, tenantId, debtorId);
     await requireConsent(db, tenantId, debtorId, { access: ['transactions'], purposes: ['affordability_assessment', 'repayment_plan'] }, { today: options.today });
     // Independent reads run side by side on the pool: the report's latency is the slowest, not the sum.
-    const [data, rules, overrides] = await Promise.all([
+    const [data, rules, overrides, categoryCorrections] = await Promise.all([
       loadAnalysisData(db, tenantId, debtorId, addMonths(options.asOf, -HISTORY_MONTHS), options.asOf),
       this.rulesFor(db, tenantId),
       this.normOverrides(db, tenantId),
+      correctionsOfDebtor(db, tenantId, debtorId),
     ]);
     const household = options.household ?? (debtor.household?.composition ? { composition: debtor.household.composition, ...(debtor.household.pensionAge !== undefined ? { pensionAge: debtor.household.pensionAge } : {}) } : undefined);
-    return this.assessWith({ ...data, asOf: options.asOf, ...(household ? { household } : {}) }, rules, overrides);
+    return this.assessWith({ ...data, asOf: options.asOf, categoryCorrections, ...(household ? { household } : {}) }, rules, overrides);
   }
 }
 

@@ -4,7 +4,8 @@
  * a plain-language explanation. Pure: no database, no clock (asOf is given), no framework.
  */
 import type { AnalysisBalance, AnalysisTransaction } from '../analytics/analysis-input.js';
-import { categorise, type CategorisedTransaction, type CompiledRuleSet } from '../analytics/categorisation/categorise.js';
+import { categorise, type Categorisation, type CategorisedTransaction, type CompiledRuleSet } from '../analytics/categorisation/categorise.js';
+import { applyCorrections } from '../categorisation-corrections/corrections.queries.js';
 import type { CategorisationRule, RuleSet } from '../analytics/categorisation/rule-set.schema.js';
 import { detectIncomeDays } from '../analytics/income-days.js';
 import { detectRecurringStreams } from '../analytics/streams/detect-streams.js';
@@ -27,6 +28,8 @@ export interface AssessAffordabilityInput {
   norms: NormSet;
   rules: RuleSet | CompiledRuleSet;
   tenantOverrides?: readonly CategorisationRule[];
+  /** Categories people set on single transactions, by transaction id: they win over every rule. */
+  categoryCorrections?: ReadonlyMap<string, Categorisation>;
 }
 
 function monthStart(month: string): IsoDate {
@@ -108,6 +111,8 @@ export function assessAffordability(input: AssessAffordabilityInput): Affordabil
     accountHolderNames: input.accountHolderNames,
     tenantOverrides: input.tenantOverrides,
   });
+  // A person's correction of a transaction wins over every rule.
+  applyCorrections(categorised, input.categoryCorrections);
   const booked = categorised.filter((t) => t.status === 'booked' && t.bookingDate <= asOf);
   const firstDataDate = booked.reduce<IsoDate | null>((min, t) => (min == null || t.bookingDate < min ? t.bookingDate : min), null);
   const lastTx = booked.reduce<CategorisedTransaction | null>((max, t) => (max == null || t.bookingDate > max.bookingDate ? t : max), null);

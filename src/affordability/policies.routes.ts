@@ -11,6 +11,8 @@ import { recordAudit } from '../platform/audit/audit.repository.js';
 import { CategorisationRuleSchema, parseRules, RuleSetError, type CategorisationRule } from '../analytics/categorisation/rule-set.schema.js';
 import { getTenantPolicy, putTenantPolicy } from '../tenants/tenant-policy.service.js';
 import { AssessmentPolicyEntrySchema, BeslagvrijeVoetEntrySchema, BijstandNormEntrySchema, HousingRaiseEntrySchema, MinimumLivingCostsEntrySchema, normsAt, NormsError, type NormOverrides } from './norms/norms.js';
+import { listTenantLearnedRules } from '../categorisation-corrections/corrections.service.js';
+import { LearnedRulesResponseSchema } from '../categorisation-corrections/corrections.routes.js';
 
 /** Bounds on what a norm override may hold: it is stored and read into every report of the tenant. */
 const OVERRIDE_TEXT_MAX = 2000;
@@ -59,13 +61,20 @@ export async function policyRoutes(app: AppInstance, deps: AppDeps): Promise<voi
       config: { auth: { roles: ['creditor', 'analyst', 'admin'] } },
       schema: {
         tags: ['policies'],
-        summary: 'The tenant’s own categorisation rules (they win over the default rules)',
-        response: { 200: Type.Object({ rules: Type.Array(CategorisationRuleSchema), ...PolicyMeta }), ...problemResponses(...AUTHENTICATED_PROBLEMS) },
+        summary: 'The tenant’s own categorisation rules (they win over the default rules), and the rules it learned from corrections (they win over both)',
+        response: {
+          200: Type.Object({
+            rules: Type.Array(CategorisationRuleSchema),
+            ...PolicyMeta,
+            learnedRules: Type.Array(LearnedRulesResponseSchema.items as typeof LearnedRulesResponseSchema.items, { description: 'Learned from corrections, with their origin; remove one with DELETE /v1/policies/learned-categorisation-rules/{ruleId}' }),
+          }),
+          ...problemResponses(...AUTHENTICATED_PROBLEMS),
+        },
       },
     },
     async (request) => {
-      const policy = await getTenantPolicy<CategorisationRule[]>(db, tenantOf(request), 'categorisation_rules', []);
-      return { rules: policy.document, version: policy.version, updatedAt: policy.updatedAt };
+      const [policy, learnedRules] = await Promise.all([getTenantPolicy<CategorisationRule[]>(db, tenantOf(request), 'categorisation_rules', []), listTenantLearnedRules(db, tenantOf(request))]);
+      return { rules: policy.document, version: policy.version, updatedAt: policy.updatedAt, learnedRules };
     },
   );
 

@@ -7,6 +7,7 @@ import { DebtorParamsSchema } from '../debtors/debtors.routes.js';
 import { ConsentSchema } from '../consent/consent.routes.js';
 import { AccountSchema, BalanceSchema, TransactionSchema } from '../bank-data/bank-data.routes.js';
 import { eraseDebtor, openDebtorExport, type DebtorExportStream } from './privacy.service.js';
+import { CorrectionSchema } from '../categorisation-corrections/corrections.routes.js';
 import type { DataPointEvent } from '../data-points/data-point.schema.js';
 
 // additionalProperties: without it the serializer writes each stored event as {}.
@@ -35,6 +36,7 @@ export async function privacyRoutes(app: AppInstance, deps: AppDeps): Promise<vo
             transactions: Type.Array(TransactionSchema),
             balances: Type.Array(BalanceSchema),
             dataPoints: Type.Array(DataPointItemSchema),
+            categoryCorrections: Type.Array(CorrectionSchema),
           }),
           ...problemResponses(...AUTHENTICATED_PROBLEMS, 404),
         },
@@ -79,6 +81,7 @@ async function* exportDocument(exported: DebtorExportStream, reply: FastifyReply
     ['transactions', exported.transactions, Type.Ref('Transaction')],
     ['balances', exported.balances, BalanceSchema],
     ['dataPoints', exported.dataPoints, DataPointItemSchema],
+    ['categoryCorrections', exported.categoryCorrections, CorrectionSchema],
   ];
   for (const [name, batches, schema] of sections) {
     const serialize = serializer(schema);

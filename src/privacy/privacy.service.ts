@@ -9,6 +9,7 @@ import { listConsents, type Consent } from '../consent/consent.service.js';
 import { listDataPointsAfter } from '../data-points/data-point.service.js';
 import type { DataPointEvent } from '../data-points/data-point.schema.js';
 import { listAccounts, listBalances, listTransactions, type StoredAccount, type StoredBalance, type StoredTransaction } from '../bank-data/bank-data.queries.js';
+import { exportDebtorCorrections, type Correction } from '../categorisation-corrections/corrections.service.js';
 
 /** Rows per query while exporting: memory stays flat however much is held on the debtor. */
 export const EXPORT_BATCH_ROWS = 1000;
@@ -27,6 +28,7 @@ export interface DebtorExportStream {
   transactions: () => AsyncIterable<StoredTransaction[]>;
   balances: () => AsyncIterable<StoredBalance[]>;
   dataPoints: () => AsyncIterable<DataPointEvent[]>;
+  categoryCorrections: () => AsyncIterable<Correction[]>;
 }
 
 /** Opens the export; throws not_found before anything is written when the debtor is unknown. */
@@ -73,6 +75,10 @@ export async function openDebtorExport(db: Db, tenantId: string, debtorId: strin
         after = batch[batch.length - 1]!.position;
       }
     },
+    // Corrections are made by hand, a few per debtor: one read.
+    async *categoryCorrections() {
+      yield await exportDebtorCorrections(db, tenantId, debtorId);
+    },
   };
 }
 
@@ -80,7 +86,7 @@ export async function openDebtorExport(db: Db, tenantId: string, debtorId: strin
 export async function eraseDebtor(db: Db, tenantId: string, debtorId: string, actor: string): Promise<Record<string, number>> {
   await getDebtor(db, tenantId, debtorId);
   const counts: Record<string, number> = {};
-  for (const table of ['bank_transactions', 'bank_balances', 'bank_accounts', 'bank_uploads', 'consents', 'data_point_events'] as const) {
+  for (const table of ['category_corrections', 'bank_transactions', 'bank_balances', 'bank_accounts', 'bank_uploads', 'consents', 'data_point_events'] as const) {
     const result = await db.deleteFrom(table).where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId).executeTakeFirst();
     counts[table] = Number(result.numDeletedRows);
   }

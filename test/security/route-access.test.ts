@@ -19,6 +19,10 @@ interface RouteCase {
   crossTenant: 'not-found' | { ownOnly: (r: SeededResources) => string[] } | 'public' | 'token';
 }
 
+/** A transaction of tenant A's seeded debtor with a counterparty correction, and the rule it taught (set in beforeAll). */
+const correctionSeed = { transactionId: '', ruleId: '' };
+const categoryUrl = (r: SeededResources) => `/v1/debtors/${r.debtorId}/transactions/${correctionSeed.transactionId}/category`;
+
 const CASES: Record<string, RouteCase> = {
   'GET /healthz': { request: () => ({ url: '/healthz' }), crossTenant: 'public' },
   'GET /readyz': { request: () => ({ url: '/readyz' }), crossTenant: 'public' },
@@ -78,6 +82,19 @@ const CASES: Record<string, RouteCase> = {
   },
   'GET /v1/policies/norm-overrides': { request: () => ({ url: '/v1/policies/norm-overrides' }), crossTenant: { ownOnly: () => ['2026-07-01'] } },
   'PUT /v1/policies/norm-overrides': { request: () => ({ method: 'PUT', url: '/v1/policies/norm-overrides', payload: { overrides: {} } }), crossTenant: { ownOnly: () => [] } },
+  'PUT /v1/debtors/:debtorId/transactions/:transactionId/category': {
+    // "uncategorised" fits money in and out alike; a one-off, so the seeded rule stays for the DELETE case.
+    request: (r) => ({ method: 'PUT', url: categoryUrl(r), payload: { category: 'uncategorised', appliesTo: 'transaction' } }),
+    crossTenant: 'not-found',
+  },
+  'GET /v1/debtors/:debtorId/transactions/:transactionId/category': { request: (r) => ({ url: categoryUrl(r) }), crossTenant: 'not-found' },
+  'DELETE /v1/debtors/:debtorId/transactions/:transactionId/category': { request: (r) => ({ method: 'DELETE', url: categoryUrl(r) }), crossTenant: 'not-found' },
+  'GET /v1/debtors/:debtorId/category-corrections': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}/category-corrections` }), crossTenant: 'not-found' },
+  'GET /v1/policies/learned-categorisation-rules': { request: () => ({ url: '/v1/policies/learned-categorisation-rules' }), crossTenant: { ownOnly: () => [correctionSeed.ruleId] } },
+  'DELETE /v1/policies/learned-categorisation-rules/:ruleId': {
+    request: () => ({ method: 'DELETE', url: `/v1/policies/learned-categorisation-rules/${correctionSeed.ruleId}` }),
+    crossTenant: 'not-found',
+  },
   'GET /v1/debtors/:debtorId/export': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}/export` }), crossTenant: 'not-found' },
   'DELETE /v1/debtors/:debtorId': { request: (r) => ({ method: 'DELETE', url: `/v1/debtors/${r.spareDebtorId}` }), crossTenant: 'not-found' },
 };
@@ -88,6 +105,11 @@ describe('access to every route', () => {
   beforeAll(async () => {
     t = await createTestApp();
     seeded = await seedTenantResources(t);
+    const transactions = await t.app.inject({ url: `/v1/debtors/${seeded.debtorId}/transactions`, headers: bearer(t.tenantA.keys.creditor) });
+    correctionSeed.transactionId = transactions.json().items[0].id;
+    const corrected = await t.app.inject({ method: 'PUT', url: categoryUrl(seeded), headers: bearer(t.tenantA.keys.creditor), payload: { category: 'uncategorised' } });
+    if (corrected.statusCode !== 200) throw new Error(`seed correction failed: ${corrected.body}`);
+    correctionSeed.ruleId = corrected.json().rule.id;
   });
   afterAll(async () => t.close());
 

@@ -13,12 +13,13 @@ import type { ConsentTables } from '../../consent/consent.table.js';
 import type { BankDataTables } from '../../bank-data/bank-data.table.js';
 import type { DataPointTables } from '../../data-points/data-point.table.js';
 import type { TenantPolicyTables } from '../../tenants/tenant-policy.table.js';
+import type { CorrectionTables } from '../../categorisation-corrections/corrections.table.js';
 
 export interface ServiceSettingTable {
   key: string;
   value: string;
 }
 
-export interface Database extends TenantTables, AuditTables, DebtorTables, ConsentTables, BankDataTables, DataPointTables, TenantPolicyTables {
+export interface Database extends TenantTables, AuditTables, DebtorTables, ConsentTables, BankDataTables, DataPointTables, TenantPolicyTables, CorrectionTables {
   service_settings: ServiceSettingTable;
 }
