@@ -77,7 +77,7 @@ describe('categorise: Dutch household reality', () => {
     ['gambling payout', { bookingDate: '2025-01-10', amountCents: 5_000, counterpartyName: 'Unibet' }, 'income.other'],
     ['collector', { bookingDate: '2025-01-10', amountCents: -5_000, counterpartyName: 'Intrum Nederland B.V.', remittanceUnstructured: 'inzake Eneco dossier 123' }, 'expense.collection'],
     ['bailiff by word', { bookingDate: '2025-01-10', amountCents: -8_000, counterpartyName: 'Van der Berg', remittanceUnstructured: 'Gerechtsdeurwaarder dossier 88' }, 'expense.collection'],
-    ['CJIB fine', { bookingDate: '2025-01-10', amountCents: -9_000, counterpartyName: 'CJIB' }, 'expense.collection'],
+    ['CJIB fine', { bookingDate: '2025-01-10', amountCents: -9_000, counterpartyName: 'CJIB' }, 'expense.fine'],
     ['a normal direct debit is not a collector', { bookingDate: '2025-01-10', amountCents: -5_000, counterpartyName: 'Fietsclub', remittanceUnstructured: 'SEPA Incasso algemeen doorlopend Incassant: NL12ZZZ' }, 'expense.other'],
     ['childcare', { bookingDate: '2025-01-10', amountCents: -90_000, counterpartyName: 'Partou Kinderopvang' }, 'expense.childcare'],
     ['municipal taxes', { bookingDate: '2025-03-01', amountCents: -4_500, counterpartyName: 'Gemeente Utrecht', remittanceUnstructured: 'Aanslag gemeentelijke belastingen' }, 'expense.local_taxes'],
