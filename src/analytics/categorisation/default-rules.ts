@@ -132,6 +132,9 @@ export const DEFAULT_RULE_SET: RuleSet = {
     out: { category: 'expense.other', confidence: 0.2, ruleId: 'fallback.money-out' },
     zero: { category: 'uncategorised', confidence: 0, ruleId: 'fallback.zero-amount' },
   },
+  // The learned fallback (text-classifier.ts, model.json) speaks only where no rule did, and only when
+  // it is at least this sure; below it the fallback by sign stays (see test/analytics/plain-language-accuracy.test.ts).
+  learnedFallback: { ruleId: 'model', minConfidence: 0.6 },
   recurringIncome: {
     ruleId: 'salary.recurring-employer',
     category: 'income.salary',
