@@ -475,8 +475,8 @@ export function categorise(transactions: readonly AnalysisTransaction[], options
 
 /**
  * Lines still on the fallback by sign after the rules and the salary inference get the learned
- * model's answer when it is sure enough. Names and remittances repeat (the same shop, the same
- * monthly text), so each distinct text is scored once per call.
+ * model's answer on their remittance when it is sure enough; a line with only a name keeps the
+ * fallback. Remittances repeat (the same monthly text), so each is scored once per call.
  */
 function applyLearnedFallback(result: CategorisedTransaction[], ruleSet: RuleSet, classifier: CompiledTextClassifier, learned: NonNullable<RuleSet['learnedFallback']>): void {
   const fallbackIds = new Set([ruleSet.fallback.in.ruleId, ruleSet.fallback.out.ruleId]);
@@ -484,13 +484,14 @@ function applyLearnedFallback(result: CategorisedTransaction[], ruleSet: RuleSet
   for (const tx of result) {
     if (!fallbackIds.has(tx.ruleId)) continue;
     const remittance = [tx.remittanceUnstructured, tx.remittanceStructured].filter((r) => r != null && r !== '').join(' ');
-    const key = `${tx.amountCents > 0 ? '+' : '-'}\u0000${tx.counterpartyName ?? ''}\u0000${remittance}`;
+    if (remittance === '') continue;
+    const key = `${tx.amountCents > 0 ? '+' : '-'}${remittance}`;
     let prediction = memo.get(key);
     if (prediction === undefined && !memo.has(key)) {
-      prediction = classifier.predict(tx.counterpartyName, remittance, tx.amountCents);
+      prediction = classifier.predict(remittance, tx.amountCents);
       memo.set(key, prediction);
     }
-    if (!prediction || prediction.confidence < learned.minConfidence) continue;
+    if (!prediction || prediction.confidence < learned.minConfidence || prediction.knownShare < learned.minKnownShare) continue;
     tx.category = prediction.category;
     tx.ruleId = learned.ruleId;
     tx.confidence = Math.round(prediction.confidence * 1000) / 1000;

@@ -90,6 +90,8 @@ export const RecurringIncomeInferenceSchema = Type.Object({
 export const LearnedFallbackSchema = Type.Object({
   ruleId: Type.String({ minLength: 1 }),
   minConfidence: Type.Number({ minimum: 0, maximum: 1 }),
+  /** Least share of the remittance's features the model must know: text it never saw the like of (references, test lines) stays "other". */
+  minKnownShare: Type.Number({ minimum: 0, maximum: 1 }),
 });
 
 export const RuleSetSchema = Type.Object(

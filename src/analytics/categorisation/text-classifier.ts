@@ -20,6 +20,12 @@ export interface TextClassifierModel {
   format: 1;
   /** Laplace smoothing added to every count. */
   alpha: number;
+  /**
+   * Confidence is the softmax of the mean log-likelihood per known feature times this: naive Bayes
+   * counts the overlapping n-grams of one word as independent evidence and is then sure of nearly
+   * everything; the mean says how strongly the features point, not how many there are.
+   */
+  temperature: number;
   categories: CategoryId[];
   /** Total feature count per category (same order as `categories`). */
   totals: number[];
@@ -42,25 +48,22 @@ const MIN_GRAM = 3;
 const MAX_GRAM = 5;
 
 /**
- * The features of a text: each word (with "w:"), and the 3- to 5-letter grams of each word padded
- * with "_" at both ends (so "huur" gives "_hu", "huu", "uur", "ur_", ...). Words with digits are
- * references, dates and amounts: left out, they only tie a line to its own training example.
- * Name words carry "n:" so a name and a remittance word are told apart.
+ * The features of a remittance: each word (with "w:"), and the 3- to 5-letter grams of each word
+ * padded with "_" at both ends (so "huur" gives "_hu", "huu", "uur", "ur_", ...). Words with digits
+ * are references, dates and amounts: left out, they only tie a line to its own training example.
+ * The counterparty name is not read: names the rules do not know are mostly people and small firms,
+ * and the model would learn "P de Wit" from whichever category a simulated P de Wit happened to pay.
  */
-export function textFeatures(counterpartyName: string | null, remittance: string | null): string[] {
+export function textFeatures(remittance: string | null): string[] {
   const features: string[] = [];
-  const add = (words: readonly string[], prefix: string) => {
-    for (const word of words) {
-      if (/\d/.test(word) || word.length < 2) continue;
-      features.push(`${prefix}w:${word}`);
-      const padded = `_${word}_`;
-      for (let n = MIN_GRAM; n <= MAX_GRAM; n += 1) {
-        for (let i = 0; i + n <= padded.length; i += 1) features.push(padded.slice(i, i + n));
-      }
+  for (const word of tokenise(remittance)) {
+    if (/\d/.test(word) || word.length < 2) continue;
+    features.push(`w:${word}`);
+    const padded = `_${word}_`;
+    for (let n = MIN_GRAM; n <= MAX_GRAM; n += 1) {
+      for (let i = 0; i + n <= padded.length; i += 1) features.push(padded.slice(i, i + n));
     }
-  };
-  add(tokenise(counterpartyName), 'n');
-  add(tokenise(remittance), '');
+  }
   return features;
 }
 
@@ -72,7 +75,7 @@ function allowedFor(sign: number, category: CategoryId): boolean {
 }
 
 /** Trains the model from labelled lines; the same lines in the same order give the same model. */
-export function trainTextClassifier(examples: readonly LabelledText[], options: { alpha: number; sources: string[]; minFeatureCount: number }): TextClassifierModel {
+export function trainTextClassifier(examples: readonly LabelledText[], options: { alpha: number; temperature: number; sources: string[]; minFeatureCount: number }): TextClassifierModel {
   const categories = [...new Set(examples.map((e) => e.category))].sort();
   const index = new Map(categories.map((c, i) => [c, i]));
   const perFeature = new Map<string, Map<number, number>>();
@@ -82,7 +85,7 @@ export function trainTextClassifier(examples: readonly LabelledText[], options: 
     const c = index.get(example.category)!;
     const weight = example.weight ?? 1;
     byCategory[example.category] = (byCategory[example.category] ?? 0) + 1;
-    for (const feature of textFeatures(example.counterpartyName, example.remittance)) {
+    for (const feature of textFeatures(example.remittance)) {
       let row = perFeature.get(feature);
       if (!row) perFeature.set(feature, (row = new Map()));
       row.set(c, (row.get(c) ?? 0) + weight);
@@ -103,18 +106,20 @@ export function trainTextClassifier(examples: readonly LabelledText[], options: 
     counts[feature] = flat;
   }
   const sortedByCategory = Object.fromEntries(Object.entries(byCategory).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return { format: 1, alpha: options.alpha, categories, totals, counts, trainedOn: { examples: examples.length, byCategory: sortedByCategory, sources: options.sources } };
+  return { format: 1, alpha: options.alpha, temperature: options.temperature, categories, totals, counts, trainedOn: { examples: examples.length, byCategory: sortedByCategory, sources: options.sources } };
 }
 
 export interface TextPrediction {
   category: CategoryId;
-  /** Posterior probability of the category among those the sign allows (0–1). */
+  /** Tempered posterior of the category among those the sign allows (0–1). */
   confidence: number;
+  /** Share of the text's features the model knows (0–1): a text mostly of unknown words is no text it has learned about. */
+  knownShare: number;
 }
 
 /** A model prepared for scoring: log terms worked out once. */
 export interface CompiledTextClassifier {
-  predict(counterpartyName: string | null, remittance: string | null, amountCents: number): TextPrediction | null;
+  predict(remittance: string | null, amountCents: number): TextPrediction | null;
 }
 
 export function compileTextClassifier(model: TextClassifierModel): CompiledTextClassifier {
@@ -140,12 +145,13 @@ export function compileTextClassifier(model: TextClassifierModel): CompiledTextC
   const scores = new Float64Array(k);
 
   return {
-    predict(counterpartyName, remittance, amountCents) {
+    predict(remittance, amountCents) {
       if (amountCents === 0) return null;
       const allowed = amountCents > 0 ? allowedIn : allowedOut;
       let known = 0;
       scores.fill(0);
-      for (const feature of textFeatures(counterpartyName, remittance)) {
+      const features = textFeatures(remittance);
+      for (const feature of features) {
         const row = rows.get(feature);
         // Features the model never saw carry the same smoothed mass for every category... nearly:
         // the denominators differ, but counting unknown features would let text length alone pick
@@ -167,8 +173,9 @@ export function compileTextClassifier(model: TextClassifierModel): CompiledTextC
       }
       if (best < 0) return null;
       let sum = 0;
-      for (let c = 0; c < k; c += 1) if (allowed[c]) sum += Math.exp(scores[c]! - max);
-      return { category: model.categories[best]!, confidence: 1 / sum };
+      const scale = model.temperature / known;
+      for (let c = 0; c < k; c += 1) if (allowed[c]) sum += Math.exp((scores[c]! - max) * scale);
+      return { category: model.categories[best]!, confidence: 1 / sum, knownShare: known / features.length };
     },
   };
 }
