@@ -44,20 +44,35 @@ export interface LabelledText {
   weight?: number;
 }
 
+/**
+ * Words every kind of payment carries (payment boilerplate, months, small words): they say nothing
+ * about what a payment is for, and the simulated lines would teach the model that "betaling" means
+ * whatever template happened to use it.
+ */
+const STOP_WORDS = new Set([
+  'betaling', 'betalingen', 'betaald', 'betalen', 'factuur', 'factuurnr', 'termijn', 'termijnen', 'incasso', 'sepa', 'omschrijving', 'kenmerk',
+  'referentie', 'reference', 'periode', 'nr', 'nummer', 'klantnr', 'klantnummer', 'contractnr', 'polisnr', 'bestelling', 'overboeking', 'naam',
+  'iban', 'bic', 'machtiging', 'incassant', 'id', 'doorlopend', 'algemeen', 'datum', 'via', 'pas', 'pasnr', 'transactie',
+  'de', 'het', 'een', 'en', 'van', 'voor', 'naar', 'met', 'op', 'aan', 'in', 'te', 'of', 'per', 'the', 'and', 'for', 'to',
+  'jan', 'januari', 'feb', 'febr', 'februari', 'mrt', 'maart', 'apr', 'april', 'mei', 'jun', 'juni', 'jul', 'juli', 'aug', 'augustus',
+  'sep', 'sept', 'september', 'okt', 'oktober', 'nov', 'november', 'dec', 'december', 'week', 'maand', 'kwartaal', 'jaar',
+]);
+
 const MIN_GRAM = 3;
 const MAX_GRAM = 5;
 
 /**
  * The features of a remittance: each word (with "w:"), and the 3- to 5-letter grams of each word
  * padded with "_" at both ends (so "huur" gives "_hu", "huu", "uur", "ur_", ...). Words with digits
- * are references, dates and amounts: left out, they only tie a line to its own training example.
+ * are references, dates and amounts: left out, they only tie a line to its own training example;
+ * so are STOP_WORDS.
  * The counterparty name is not read: names the rules do not know are mostly people and small firms,
  * and the model would learn "P de Wit" from whichever category a simulated P de Wit happened to pay.
  */
 export function textFeatures(remittance: string | null): string[] {
   const features: string[] = [];
   for (const word of tokenise(remittance)) {
-    if (/\d/.test(word) || word.length < 2) continue;
+    if (/\d/.test(word) || word.length < 2 || STOP_WORDS.has(word)) continue;
     features.push(`w:${word}`);
     const padded = `_${word}_`;
     for (let n = MIN_GRAM; n <= MAX_GRAM; n += 1) {
