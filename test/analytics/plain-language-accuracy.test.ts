@@ -14,12 +14,13 @@ import { asTransaction, plainLanguageLines } from './plain-language-lines.js';
 import { DEBTOR_IBAN } from './transaction-builder.js';
 
 const heldOut = plainLanguageLines('heldout');
+const blind = plainLanguageLines('blind');
 const training = plainLanguageLines('training');
 const KNOWN_COMPANY_IBANS = new Set(['NL86INGB0002445588']);
 
-function run(textClassifier: null | undefined) {
-  const result = categorise(heldOut.map(asTransaction), { rules: DEFAULT_RULE_SET, ownIbans: [DEBTOR_IBAN], accountHolderNames: ['J de Vries'], ...(textClassifier === null ? { textClassifier } : {}) });
-  return { result, report: accuracyReport(result.map((r, i) => ({ truth: heldOut[i]!.expectedCategory, predicted: r.category }))) };
+function run(textClassifier: null | undefined, lines = heldOut) {
+  const result = categorise(lines.map(asTransaction), { rules: DEFAULT_RULE_SET, ownIbans: [DEBTOR_IBAN], accountHolderNames: ['J de Vries'], ...(textClassifier === null ? { textClassifier } : {}) });
+  return { result, report: accuracyReport(result.map((r, i) => ({ truth: lines[i]!.expectedCategory, predicted: r.category }))) };
 }
 
 describe('the held-out plain-language set', () => {
@@ -36,7 +37,7 @@ describe('the held-out plain-language set', () => {
   it('shares no line with the training set', () => {
     const key = (l: { counterpartyName: string | null; description: string }) => `${l.counterpartyName ?? ''}|${l.description}`.toLowerCase().replace(/[^a-z]+/g, ' ').trim();
     const trainingKeys = new Set(training.map(key));
-    expect(heldOut.filter((l) => trainingKeys.has(key(l))).map((l) => l.id)).toEqual([]);
+    expect([...heldOut, ...blind].filter((l) => trainingKeys.has(key(l))).map((l) => l.id)).toEqual([]);
   });
 
   it('is categorised at least 95 % right with rules and the learned fallback (rules alone reported beside it)', () => {
@@ -57,5 +58,21 @@ describe('the held-out plain-language set', () => {
     for (const kind of ['zorgtoeslag', 'huurtoeslag', 'kindgebonden_budget', 'kinderopvangtoeslag']) {
       expect(allowances.filter((l) => l.expectedAllowanceKind === kind).length, kind).toBeGreaterThanOrEqual(5);
     }
+  });
+});
+
+/**
+ * The blind set (plain-language-blind.json) was written after the rules and the model and measured
+ * once without changing either; the held-out set above was written first, but its misses were seen
+ * while the vocabulary was written, so this one is the less flattering check.
+ */
+describe('the blind plain-language set', () => {
+  it('is categorised at least 90 % right with rules and the learned fallback', () => {
+    expect(blind.length).toBeGreaterThanOrEqual(85);
+    const rulesOnly = run(null, blind);
+    const withModel = run(undefined, blind);
+    console.log(formatAccuracyReport('blind plain language, rules only', rulesOnly.report));
+    console.log(formatAccuracyReport('blind plain language, rules + learned fallback', withModel.report));
+    expect(withModel.report.accuracy).toBeGreaterThanOrEqual(0.9);
   });
 });

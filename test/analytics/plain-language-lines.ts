@@ -20,7 +20,7 @@ export interface PlainLanguageLine {
 
 const fixtureDir = join(import.meta.dirname, '..', 'fixtures', 'analytics');
 
-export function plainLanguageLines(set: 'heldout' | 'training'): PlainLanguageLine[] {
+export function plainLanguageLines(set: 'heldout' | 'blind' | 'training'): PlainLanguageLine[] {
   return (JSON.parse(readFileSync(join(fixtureDir, `plain-language-${set}.json`), 'utf8')) as { lines: PlainLanguageLine[] }).lines;
 }
 
