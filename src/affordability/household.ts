@@ -4,6 +4,7 @@
  * childcare payments mean children; a joint account holder name ("J Jansen en M de Vries") means a
  * partner; an AOW payment means pension age. The report says which it used and why.
  */
+import { allowanceKindOf, CHILD_ALLOWANCE_KINDS } from '../analytics/allowance-kind.js';
 import type { CategorisedTransaction } from '../analytics/categorisation/categorise.js';
 import { tokenise } from '../analytics/counterparty-name.js';
 import type { HouseholdType } from './norms/norms.js';
@@ -42,11 +43,16 @@ export function determineHousehold(
 ): HouseholdAssessment {
   const evidence: HouseholdEvidence[] = [];
   const ids = (predicate: (t: CategorisedTransaction) => boolean) => transactions.filter(predicate).map((t) => t.id);
-  const remittanceOf = (t: CategorisedTransaction) => `${t.remittanceUnstructured ?? ''} ${t.remittanceStructured ?? ''}`.toLowerCase();
 
   const childBenefit = ids((t) => t.category === 'income.child_benefit');
   if (childBenefit.length > 0) evidence.push({ code: 'child_benefit', transactionIds: childBenefit, text: { nl: 'Er komt kinderbijslag binnen.', en: 'Child benefit is paid in.' } });
-  const childAllowance = ids((t) => t.category === 'income.allowance' && /kindgebonden|kinderopvangtoeslag/.test(remittanceOf(t)));
+  // Kindgebonden budget and kinderopvangtoeslag are paid only for children; zorgtoeslag and huurtoeslag are not (allowance-kind.ts reads
+  // the Belastingdienst's wording and abbreviations: KGB, KOT, ZT, HT).
+  const childAllowance = ids((t) => {
+    if (t.category !== 'income.allowance' || t.amountCents <= 0) return false;
+    const kind = allowanceKindOf(t.remittanceUnstructured, t.remittanceStructured);
+    return kind != null && CHILD_ALLOWANCE_KINDS.has(kind);
+  });
   if (childAllowance.length > 0) evidence.push({ code: 'child_allowance', transactionIds: childAllowance, text: { nl: 'Er komt kindgebonden budget of kinderopvangtoeslag binnen.', en: 'A child-related allowance is paid in.' } });
   const childcare = ids((t) => t.category === 'expense.childcare');
   if (childcare.length > 0) evidence.push({ code: 'childcare', transactionIds: childcare, text: { nl: 'Er wordt betaald voor kinderopvang.', en: 'Childcare is paid for.' } });

@@ -11,6 +11,13 @@
  * - transfer.loan_payout: money a lender (payday or consumer credit) pays out; it raises the balance
  *   but is borrowed, so counting it as income would make a household in trouble look richer.
  *
+ * - expense.tax, expense.allowance_repayment, expense.fine, expense.student_loan: money owed to the
+ *   state (income or vehicle tax, allowances paid back to Dienst Toeslagen, CJIB fines, DUO student
+ *   loans). Priority creditors and early signals of trouble, so each has its own id rather than
+ *   "other" (see PRIORITY_CREDITOR_CATEGORIES).
+ * - income.allowance covers every toeslag; which one it is (zorgtoeslag, huurtoeslag, kindgebonden
+ *   budget, kinderopvangtoeslag) is its `kind` (allowance-kind.ts): the household inference reads it.
+ *
  * Ids are stable: rules, the simulator's ground truth, stored categorisations and reports all use them.
  */
 export const CATEGORIES = {
@@ -34,6 +41,12 @@ export const CATEGORIES = {
   'expense.telecom': { direction: 'out', group: 'fixed_essential', label: { en: 'Telecom and internet', nl: 'Telefoon en internet' } },
   'expense.childcare': { direction: 'out', group: 'fixed_essential', label: { en: 'Childcare', nl: 'Kinderopvang' } },
   'expense.local_taxes': { direction: 'out', group: 'fixed_essential', label: { en: 'Municipal and water-board taxes', nl: 'Gemeentelijke belastingen' } },
+  'expense.healthcare': { direction: 'out', group: 'variable_essential', label: { en: 'Healthcare costs (deductible, dentist, pharmacy)', nl: 'Zorgkosten (eigen risico, tandarts, apotheek)' } },
+  'expense.education': { direction: 'out', group: 'fixed_essential', label: { en: 'Education and study costs', nl: 'Onderwijs en studie' } },
+  'expense.tax': { direction: 'out', group: 'fixed_essential', label: { en: 'Income or vehicle tax', nl: 'Inkomsten- of motorrijtuigenbelasting' } },
+  'expense.allowance_repayment': { direction: 'out', group: 'debt_service', label: { en: 'Allowance repayment', nl: 'Terugvordering toeslagen' } },
+  'expense.fine': { direction: 'out', group: 'debt_service', label: { en: 'Fine (CJIB)', nl: 'Boete (CJIB)' } },
+  'expense.student_loan': { direction: 'out', group: 'debt_service', label: { en: 'Student loan (DUO)', nl: 'Studieschuld (DUO)' } },
   'expense.groceries': { direction: 'out', group: 'variable_essential', label: { en: 'Groceries', nl: 'Boodschappen' } },
   'expense.transport': { direction: 'out', group: 'variable_essential', label: { en: 'Transport', nl: 'Vervoer' } },
   'expense.subscriptions': { direction: 'out', group: 'discretionary', label: { en: 'Subscriptions', nl: 'Abonnementen' } },
@@ -53,6 +66,12 @@ export const CATEGORIES = {
 export type CategoryId = keyof typeof CATEGORIES;
 export type CategoryGroup = (typeof CATEGORIES)[CategoryId]['group'];
 export const CATEGORY_IDS = Object.keys(CATEGORIES) as CategoryId[];
+
+/** Creditors the state or a utility is: paid first, and arrears with them are an early signal. */
+export const PRIORITY_CREDITOR_CATEGORIES: readonly CategoryId[] = [
+  'expense.housing', 'expense.energy', 'expense.water', 'expense.health_insurance', 'expense.local_taxes',
+  'expense.tax', 'expense.allowance_repayment', 'expense.fine', 'expense.student_loan',
+];
 
 export function isCategoryId(value: string): value is CategoryId {
   return Object.prototype.hasOwnProperty.call(CATEGORIES, value);

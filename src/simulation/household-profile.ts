@@ -398,7 +398,7 @@ function obligation(
     housing: 'expense.housing',
     water: 'expense.water',
     health_insurance: 'expense.health_insurance',
-    health_deductible: 'expense.health_insurance',
+    health_deductible: 'expense.healthcare',
     other_insurance: 'expense.insurance_other',
     internet: 'expense.telecom',
     mobile: 'expense.telecom',

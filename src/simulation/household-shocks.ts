@@ -216,6 +216,8 @@ function addHealthDeductible(ctx: EngineContext, day: number): void {
   const obligation: ObligationState = makeObligation({
     ...insurance,
     kind: 'health_deductible',
+    // The deductible pays for care already had: healthcare, though the insurer collects it.
+    category: 'expense.healthcare',
     amountCents: wholeCents(WORLD.costs.healthDeductibleCents / 3),
     remaining: 3,
     unpaidCents: 0,
@@ -290,7 +292,7 @@ function separate(ctx: EngineContext, day: number): void {
 }
 
 /** A one-off bill, paid on its day from the balance, savings or a loan, or later (see the engine's scheduled payments). */
-function scheduleOneOff(ctx: EngineContext, dueDay: number, payeeName: string, amount: number, category: 'expense.shopping' | 'expense.other' | 'expense.transport' | 'expense.housing', reference: string): void {
+function scheduleOneOff(ctx: EngineContext, dueDay: number, payeeName: string, amount: number, category: 'expense.shopping' | 'expense.other' | 'expense.transport' | 'expense.housing' | 'expense.healthcare', reference: string): void {
   ctx.state.scheduledPayments.push({ payee: counterpartyNamed(payeeName), category, amountCents: amount, dueDay, reference, failedSinceDay: -1, oneOff: true });
 }
 
@@ -299,7 +301,7 @@ function unexpectedExpense(ctx: EngineContext, day: number): void {
   const random = state.random;
   const amount = Math.min(300_000, roundToStep(random.logNormal(30_000, 0.8), 100));
   const payeeName = random.pick(UNEXPECTED_EXPENSE_PAYEES);
-  const category = /Autobedrijf|Fietsenmaker/.test(payeeName) ? 'expense.transport' : /Coolblue|MediaMarkt/.test(payeeName) ? 'expense.shopping' : 'expense.other';
+  const category = /Autobedrijf|Fietsenmaker/.test(payeeName) ? 'expense.transport' : /Coolblue|MediaMarkt/.test(payeeName) ? 'expense.shopping' : /Tandarts/.test(payeeName) ? 'expense.healthcare' : 'expense.other';
   rec?.shock(day, { kind: 'unexpected_expense', amountCents: amount });
   scheduleOneOff(ctx, day + random.int(0, 20), payeeName, amount, category, `Factuur ${payeeName}`);
 }

@@ -11,6 +11,8 @@ import { normaliseIban } from '../../bank-data/canonical.js';
 import type { AnalysisTransaction } from '../analysis-input.js';
 import { TERMINAL_PREFIX_TOKENS, WordPositions, counterpartyNameTokens, hasLegalForm, normaliseCounterpartyName, samePersonName, tokenise } from '../counterparty-name.js';
 import type { CategoryId } from '../taxonomy.js';
+import { defaultTextClassifier } from './default-model.js';
+import type { CompiledTextClassifier } from './text-classifier.js';
 import { RuleSetError, type CategorisationRule, type RuleCondition, type RuleSet } from './rule-set.schema.js';
 
 export interface Categorisation {
@@ -28,6 +30,11 @@ export interface CategoriseOptions {
   accountHolderNames?: readonly string[];
   /** A tenant's own rules; when one matches it wins over every default rule. */
   tenantOverrides?: readonly CategorisationRule[];
+  /**
+   * The learned fallback for lines no rule decides (used when the rule set has `learnedFallback`).
+   * Left out: the committed model; null: none (rules only).
+   */
+  textClassifier?: CompiledTextClassifier | null;
 }
 
 type PhraseField = 'counterparty' | 'remittance' | 'text' | 'name';
@@ -460,7 +467,35 @@ export function categorise(transactions: readonly AnalysisTransaction[], options
     }
   }
   inferRecurringIncome(result, compiled.ruleSet);
+  const learned = compiled.ruleSet.learnedFallback;
+  const classifier = options.textClassifier === undefined ? (learned ? defaultTextClassifier() : null) : options.textClassifier;
+  if (learned && classifier) applyLearnedFallback(result, compiled.ruleSet, classifier, learned);
   return result;
+}
+
+/**
+ * Lines still on the fallback by sign after the rules and the salary inference get the learned
+ * model's answer on their remittance when it is sure enough; a line with only a name keeps the
+ * fallback. Remittances repeat (the same monthly text), so each is scored once per call.
+ */
+function applyLearnedFallback(result: CategorisedTransaction[], ruleSet: RuleSet, classifier: CompiledTextClassifier, learned: NonNullable<RuleSet['learnedFallback']>): void {
+  const fallbackIds = new Set([ruleSet.fallback.in.ruleId, ruleSet.fallback.out.ruleId]);
+  const memo = new Map<string, ReturnType<CompiledTextClassifier['predict']>>();
+  for (const tx of result) {
+    if (!fallbackIds.has(tx.ruleId)) continue;
+    const remittance = [tx.remittanceUnstructured, tx.remittanceStructured].filter((r) => r != null && r !== '').join(' ');
+    if (remittance === '') continue;
+    const key = `${tx.amountCents > 0 ? '+' : '-'}${remittance}`;
+    let prediction = memo.get(key);
+    if (prediction === undefined && !memo.has(key)) {
+      prediction = classifier.predict(remittance, tx.amountCents);
+      memo.set(key, prediction);
+    }
+    if (!prediction || prediction.confidence < learned.minConfidence || prediction.knownShare < learned.minKnownShare) continue;
+    tx.category = prediction.category;
+    tx.ruleId = learned.ruleId;
+    tx.confidence = Math.round(prediction.confidence * 1000) / 1000;
+  }
 }
 
 /** A bank or a savings product as counterparty ("ING Bank", "Oranje Spaarrekening") is no one's name to learn. */

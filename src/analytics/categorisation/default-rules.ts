@@ -89,7 +89,7 @@ const CREDIT_PROVIDERS = [
 ];
 const CREDIT_CARDS = ['international card services', '^ics', 'icscards', 'american express', '^amex', 'creditcard*'];
 const COLLECTORS = [
-  '^intrum', 'flanderijn', '^ggn', 'lindorff', 'cannock*', 'vesting finance', '^cjib', 'centraal justitieel incassobureau',
+  '^intrum', 'flanderijn', '^ggn', 'lindorff', 'cannock*', 'vesting finance',
   'deurwaarder*', 'gerechtsdeurwaarder*', 'incassobureau*', 'incasso bureau', 'incassokosten', '^hoist', '^ultimoo', '^straetus',
   '^coeo', '^eos', '^lowell', 'pra group', '^syncasso', '^lavg', 'van arkel', 'agin pike', 'iqcollect', 'invorderingskosten', 'aanmaningskosten',
   'dwangbevel*', 'beslaglegging', 'derdenbeslag',
@@ -119,7 +119,7 @@ const SHOPS = [
 ];
 
 export const DEFAULT_RULE_SET: RuleSet = {
-  version: '2025.1',
+  version: '2026.1',
   validFrom: '2025-01-01',
   source: [
     'ISO 20022 ExternalReturnReason1Code and bank transaction codes (PMNT-CCRD-CWDL cash withdrawal; PMNT-RDDT-UPDD/RRTN/PRDD returned debits; PMNT-RCDT-SALA payroll).',
@@ -132,6 +132,9 @@ export const DEFAULT_RULE_SET: RuleSet = {
     out: { category: 'expense.other', confidence: 0.2, ruleId: 'fallback.money-out' },
     zero: { category: 'uncategorised', confidence: 0, ruleId: 'fallback.zero-amount' },
   },
+  // The learned fallback (text-classifier.ts, model.json) speaks only where no rule did, and only when
+  // it is at least this sure; below it the fallback by sign stays (see test/analytics/plain-language-accuracy.test.ts).
+  learnedFallback: { ruleId: 'model', minConfidence: 0.6, minKnownShare: 0.7 },
   recurringIncome: {
     ruleId: 'salary.recurring-employer',
     category: 'income.salary',
@@ -157,12 +160,12 @@ export const DEFAULT_RULE_SET: RuleSet = {
     { id: 'own-account.savings-words', category: 'transfer.own_account', confidence: 0.85, priority: 900, when: { text: ['spaarrekening*', 'eigen rekening', 'spaardeposito', 'bonusrente*', 'direct sparen', 'naar spaar*', 'van spaar*', 'rabo spaar*', 'internet sparen', 'oranje spaar*', 'spaarpot*', 'kinderspaarrekening', 'interne overboeking', 'gezamenlijke rekening', 'en of rekening', 'compte commun', 'joint account', 'own account'] } },
 
     // Allowances: Belastingdienst Toeslagen pays each allowance as its own credit, named in the remittance.
-    { id: 'allowance.belastingdienst-named', category: 'income.allowance', confidence: 0.98, priority: 850, when: { direction: 'in', counterparty: ['belastingdienst*', 'dienst toeslagen', 'toeslagen'], text: ['zorgtoeslag', 'huurtoeslag', 'kinderopvangtoeslag', 'kindgebonden budget', 'toeslag*', 'voorschot'] } },
+    { id: 'allowance.belastingdienst-named', category: 'income.allowance', confidence: 0.98, priority: 850, when: { direction: 'in', counterparty: ['belastingdienst*', 'dienst toeslagen', 'toeslagen'], text: ['zorgtoeslag', 'huurtoeslag', 'kinderopvangtoeslag', 'kindgebonden budget', 'kind gebonden budget', 'kindgebonden*', 'toeslag*', 'voorschot', 'nabetaling', 'zt', 'ht', 'kgb', 'kot'] } },
     { id: 'allowance.toeslagen', category: 'income.allowance', confidence: 0.95, priority: 840, when: { direction: 'in', counterparty: ['belastingdienst toeslagen', 'dienst toeslagen', '^toeslagen'] } },
     { id: 'allowance.words', category: 'income.allowance', confidence: 0.9, priority: 760, when: { direction: 'in', text: ['zorgtoeslag', 'huurtoeslag', 'kinderopvangtoeslag', 'kindgebonden budget', 'voorschot toeslag*'] } },
     { id: 'tax.refund', category: 'income.refund', confidence: 0.85, priority: 700, when: { direction: 'in', counterparty: ['belastingdienst*', 'rijksbelastingen'] } },
-    { id: 'tax.allowance-repayment', category: 'expense.debt_repayment', confidence: 0.9, priority: 760, when: { direction: 'out', counterparty: ['belastingdienst*', 'dienst toeslagen', 'toeslagen'], text: ['terugvordering', 'betalingsregeling', 'terugbetaling toeslag*', 'terugbetalen', 'invordering'] } },
-    { id: 'tax.national', category: 'expense.other', confidence: 0.8, priority: 700, when: { direction: 'out', counterparty: ['belastingdienst*', 'rijksbelastingen'] } },
+    { id: 'tax.allowance-repayment', category: 'expense.allowance_repayment', confidence: 0.9, priority: 760, when: { direction: 'out', counterparty: ['belastingdienst*', 'dienst toeslagen', 'toeslagen'], text: ['terugvordering', 'betalingsregeling', 'terugbetaling toeslag*', 'terugbetalen', 'invordering'] } },
+    { id: 'tax.national', category: 'expense.tax', confidence: 0.8, priority: 700, when: { direction: 'out', counterparty: ['belastingdienst*', 'rijksbelastingen'] } },
 
     // Benefits and pensions.
     { id: 'benefit.svb-child', category: 'income.child_benefit', confidence: 0.98, priority: 820, when: { direction: 'in', counterparty: ['^svb', 'sociale verzekeringsbank'], text: ['kinderbijslag', 'kb'] } },
@@ -178,7 +181,7 @@ export const DEFAULT_RULE_SET: RuleSet = {
     { id: 'pension.fund', category: 'income.pension', confidence: 0.95, priority: 780, when: { direction: 'in', counterparty: ['^abp', 'pensioenfonds*', '^pfzw', '^pmt', '^pme', 'bpfbouw', 'bpf bouw', '^pggm', '^apg', 'mn services', 'pensioenuitvoering*', 'pensioen*'] } },
     { id: 'pension.words', category: 'income.pension', confidence: 0.8, priority: 440, when: { direction: 'in', remittance: ['pensioen*', 'ouderdomspensioen'] } },
     { id: 'student-finance.duo', category: 'income.other', confidence: 0.85, priority: 700, when: { direction: 'in', counterparty: ['^duo', 'dienst uitvoering onderwijs'] } },
-    { id: 'student-debt.duo', category: 'expense.debt_repayment', confidence: 0.9, priority: 700, when: { direction: 'out', counterparty: ['^duo', 'dienst uitvoering onderwijs'] } },
+    { id: 'student-debt.duo', category: 'expense.student_loan', confidence: 0.9, priority: 700, when: { direction: 'out', counterparty: ['^duo', 'dienst uitvoering onderwijs'] } },
 
     // Salary: words in the remittance, payroll bureaus and temp agencies; unnamed employers by their rhythm (recurringIncome).
     // "Salaris" in the remittance beats the payer's name: municipalities and supermarkets are employers too.
@@ -191,7 +194,7 @@ export const DEFAULT_RULE_SET: RuleSet = {
     // Collectors and bailiffs before creditors: a collector's remittance often names the original creditor.
     { id: 'collection.named', category: 'expense.collection', confidence: 0.95, priority: 690, when: { direction: 'out', counterparty: COLLECTORS } },
     { id: 'collection.name-word', category: 'expense.collection', confidence: 0.85, priority: 680, when: { direction: 'out', name: ['incasso*', 'invordering*'] } },
-    { id: 'collection.words', category: 'expense.collection', confidence: 0.85, priority: 670, when: { direction: 'out', text: ['deurwaarder*', 'gerechtsdeurwaarder*', 'incassobureau*', 'incassokosten', 'dwangbevel*', 'beslaglegging', 'derdenbeslag', 'cjib'] } },
+    { id: 'collection.words', category: 'expense.collection', confidence: 0.85, priority: 670, when: { direction: 'out', text: ['deurwaarder*', 'gerechtsdeurwaarder*', 'incassobureau*', 'incassokosten', 'dwangbevel*', 'beslaglegging', 'derdenbeslag'] } },
 
     // Debt: payday and consumer credit, BNPL, credit cards, debt arrangements.
     { id: 'debt.arrangement', category: 'expense.debt_repayment', confidence: 0.9, priority: 700, when: { direction: 'out', counterparty: ['kredietbank*', 'stadsbank*', 'schuldhulp*', 'schuldregeling*', 'budgetbeheer*'] } },
@@ -214,8 +217,10 @@ export const DEFAULT_RULE_SET: RuleSet = {
     { id: 'energy.words', category: 'expense.energy', confidence: 0.75, priority: 400, when: { direction: 'out', text: ['energie*', 'stroom', 'gas en licht', 'elektriciteit', 'termijnbedrag energie', 'gas bill', 'electricity', 'energy bill'] } },
     { id: 'water.company', category: 'expense.water', confidence: 0.93, priority: 620, when: { direction: 'out', counterparty: WATER } },
     { id: 'health.insurer', category: 'expense.health_insurance', confidence: 0.93, priority: 625, when: { direction: 'out', counterparty: HEALTH_INSURERS } },
-    { id: 'health.words', category: 'expense.health_insurance', confidence: 0.85, priority: 450, when: { direction: 'out', text: ['zorgverzekering*', 'basisverzekering', 'zorgpremie', 'premie zorg*', 'eigen risico', 'ziektekostenverzekering*'] } },
-    { id: 'health.multi-line-insurer', category: 'expense.health_insurance', confidence: 0.85, priority: 630, when: { direction: 'out', counterparty: MULTI_LINE_INSURERS, text: ['zorgverzekering*', 'basisverzekering', 'zorgpremie', 'zorg', 'aanvullende verzekering', 'eigen risico'] } },
+    { id: 'health.words', category: 'expense.health_insurance', confidence: 0.85, priority: 450, when: { direction: 'out', text: ['zorgverz*', 'basisverzekering', 'zorgpremie', 'premie zorg*', 'ziektekostenverzekering*', 'premie ziektekosten', 'aanvullende verzekering', 'aanvullend verzekerd', 'aanvullende zorg*', 'tandartsverzekering', 'aanvullende tandarts*', 'zorgpolis'] } },
+    { id: 'health.multi-line-insurer', category: 'expense.health_insurance', confidence: 0.85, priority: 630, when: { direction: 'out', counterparty: MULTI_LINE_INSURERS, text: ['zorgverzekering*', 'basisverzekering', 'zorgpremie', 'zorg', 'aanvullende verzekering'] } },
+    // The deductible pays for care already had: healthcare, though the insurer collects it.
+    { id: 'health.deductible', category: 'expense.healthcare', confidence: 0.88, priority: 632, when: { direction: 'out', counterparty: [...HEALTH_INSURERS, ...MULTI_LINE_INSURERS], text: ['eigen risico', 'eigenrisico', 'verplicht eigen risico', 'vrijwillig eigen risico'] } },
     { id: 'insurance.other', category: 'expense.insurance_other', confidence: 0.85, priority: 600, when: { direction: 'out', counterparty: OTHER_INSURERS } },
     { id: 'insurance.words', category: 'expense.insurance_other', confidence: 0.6, priority: 200, when: { direction: 'out', text: ['verzekering*', 'polis*', 'inboedelverzekering', 'aansprakelijkheidsverzekering', 'uitvaartverzekering'] } },
     { id: 'utility.refund', category: 'income.refund', confidence: 0.8, priority: 610, when: { direction: 'in', counterparty: [...ENERGY, ...WATER, ...HEALTH_INSURERS, ...OTHER_INSURERS, ...TELECOM, ...HOUSING_PROVIDERS] } },
@@ -253,13 +258,60 @@ export const DEFAULT_RULE_SET: RuleSet = {
     { id: 'groceries.supermarket', category: 'expense.groceries', confidence: 0.93, priority: 580, when: { direction: 'out', counterparty: SUPERMARKETS } },
     { id: 'groceries.refund', category: 'income.refund', confidence: 0.75, priority: 570, when: { direction: 'in', counterparty: SUPERMARKETS } },
     { id: 'transport.named', category: 'expense.transport', confidence: 0.9, priority: 580, when: { direction: 'out', counterparty: TRANSPORT } },
-    { id: 'transport.words', category: 'expense.transport', confidence: 0.7, priority: 350, when: { direction: 'out', text: ['ov chipkaart', 'treinkaartje', 'benzine', 'brandstof', 'tanken', 'parkeerkosten', 'wegenbelasting', 'motorrijtuigenbelasting', 'apk'] } },
+    { id: 'transport.words', category: 'expense.transport', confidence: 0.7, priority: 350, when: { direction: 'out', text: ['ov chipkaart', 'treinkaartje', 'benzine', 'brandstof', 'tanken', 'parkeerkosten', 'apk'] } },
     { id: 'subscriptions.named', category: 'expense.subscriptions', confidence: 0.88, priority: 570, when: { direction: 'out', counterparty: SUBSCRIPTIONS } },
     { id: 'subscriptions.words', category: 'expense.subscriptions', confidence: 0.55, priority: 150, when: { direction: 'out', remittance: ['abonnement*', 'abonnr', 'contributie', 'lidmaatschap*'] } },
     { id: 'shopping.named', category: 'expense.shopping', confidence: 0.85, priority: 550, when: { direction: 'out', counterparty: SHOPS } },
     { id: 'shopping.refund', category: 'income.refund', confidence: 0.75, priority: 545, when: { direction: 'in', counterparty: SHOPS } },
     { id: 'shopping.holiday-words', category: 'expense.shopping', confidence: 0.6, priority: 250, when: { direction: 'out', remittance: ['vakantie*', 'boeking*', 'reservering*', 'hotel*'] } },
     { id: 'shopping.paypal', category: 'expense.shopping', confidence: 0.6, priority: 300, when: { direction: 'out', counterparty: ['^paypal'] } },
+
+    // Plain-language vocabulary: what people and institutions write when no name settles it ("Huur mei",
+    // "Gas en licht", "Aflossing studieschuld"). Named institutions above still win; among these words
+    // the more specific kind wins (a "tandartsverzekering" is insurance, a "tandarts" healthcare).
+    // Everyday words are read in the remittance only: in a name they mislead ("Fietsclub" is no bike
+    // shop, "Zorg Plus Thuiszorg" no pharmacy); words that only an institution writes read both.
+    { id: 'vocab.fine', category: 'expense.fine', confidence: 0.9, priority: 735, when: { direction: 'out', text: ['cjib', 'centraal justitieel incassobureau', 'verkeersboete*', 'boete*', 'bekeuring*', 'strafbeschikking*', 'wahv', 'flitspaal', 'snelheidsovertreding', 'parkeerboete*', 'transactievoorstel', 'boetebedrag', 'verkeersovertreding*', 'justitieel incasso*'] } },
+    { id: 'vocab.allowance-repayment', category: 'expense.allowance_repayment', confidence: 0.88, priority: 765, when: { direction: 'out', text: ['zorgtoeslag', 'huurtoeslag', 'kinderopvangtoeslag', 'kindgebonden budget', 'kind gebonden budget', 'toeslag*', 'toeslagen', 'dienst toeslagen', 'toeslagnummer', 'terugvordering toeslag*'] } },
+    { id: 'vocab.allowance-repayment-abbreviation', category: 'expense.allowance_repayment', confidence: 0.8, priority: 764, when: { direction: 'out', remittance: ['zt', 'ht', 'kgb', 'kot'], remittancePattern: '\\b(?:terug\\w*|regeling|termijn|toeslag\\w*|vordering)\\b' } },
+    { id: 'vocab.allowance', category: 'income.allowance', confidence: 0.9, priority: 770, when: { direction: 'in', text: ['zorgtoesl*', 'huurtoesl*', 'kinderopvangtoesl*', 'kinderopvang toeslag', 'kindgebonden*', 'kind gebonden budget', 'toeslagnummer'] } },
+    { id: 'vocab.allowance-abbreviation', category: 'income.allowance', confidence: 0.85, priority: 769, when: { direction: 'in', remittance: ['zt', 'ht', 'kgb', 'kot'], remittancePattern: '\\b(?:voorschot|nabetaling|toeslag\\w*|20\\d\\d)\\b' } },
+    { id: 'vocab.tax', category: 'expense.tax', confidence: 0.88, priority: 705, when: { direction: 'out', text: ['inkomstenbelasting', 'motorrijtuigenbelasting', 'wegenbelasting', 'voorlopige aanslag*', 'navordering*', 'naheffing*', 'zvw bijdrage', 'inkomensafhankelijke bijdrage*', 'rijksbelasting*', 'belastingdienst', 'aanslag inkomsten*', 'erfbelasting', 'schenkbelasting'] } },
+    // Abbreviations only in the remittance: as name words they are someone's initials.
+    { id: 'vocab.tax-abbreviation', category: 'expense.tax', confidence: 0.82, priority: 704, when: { direction: 'out', remittance: ['aanslag ib', 'ib', 'mrb', 'bpm', 'box 3'] } },
+    { id: 'vocab.student-loan', category: 'expense.student_loan', confidence: 0.88, priority: 706, when: { direction: 'out', text: ['studieschuld*', 'studielening*', 'studiefinanciering*', 'studie lening', 'studie schuld', 'duo', 'dienst uitvoering onderwijs', 'terugbetaling studie*'] } },
+    { id: 'vocab.student-finance', category: 'income.other', confidence: 0.8, priority: 700, when: { direction: 'in', text: ['studiefinanciering*', 'duo', 'studiebeurs', 'aanvullende beurs', 'basisbeurs', 'studievoorschot'] } },
+    { id: 'vocab.education', category: 'expense.education', confidence: 0.8, priority: 445, when: { direction: 'out', remittance: ['ouderbijdrage*', 'schoolboek*', 'boekenpakket*', 'collegegeld*', 'lesgeld*', 'schoolreis*', 'schoolkamp*', 'cursusgeld*', 'cursus*', 'bijles*', 'huiswerkbegeleiding*', 'studieboek*', 'schoolkosten', 'schoolgeld', 'examengeld*', 'opleiding*', 'basisschool', 'schoolspullen', 'leermiddelen', 'excursie school', 'tentamen*', 'scholing*', 'studiekosten'] } },
+    { id: 'vocab.healthcare', category: 'expense.healthcare', confidence: 0.82, priority: 446, when: { direction: 'out', remittance: ['eigen risico', 'tandarts*', 'apotheek*', 'apotheker', 'fysiotherap*', 'fysio', 'medicijn*', 'medicatie', 'huisarts*', 'opticien*', 'brillenglazen', 'bril', 'contactlenzen', 'lenzen', 'mondhygien*', 'orthodont*', 'logopedie', 'psycholoog', 'podotherap*', 'eigen bijdrage wmo', 'wmo', 'eigen bijdrage zorg', 'eigen bijdrage medicijnen', 'hoortoestel*', 'ziekenvervoer', 'zorgkosten', 'ziektekosten'] } },
+    { id: 'vocab.healthcare-provider', category: 'expense.healthcare', confidence: 0.85, priority: 446, when: { direction: 'out', name: ['tandarts*', 'tandartspraktijk*', 'apotheek*', 'huisarts*', 'huisartsenpraktijk*', 'fysiotherap*', 'opticien*', 'mondzorg*', 'orthodont*', 'mondhygien*', 'podotherap*', 'logopedi*', 'psycholo*', 'kliniek*'] } },
+    { id: 'vocab.health-insurance-before-care', category: 'expense.health_insurance', confidence: 0.85, priority: 447, when: { direction: 'out', remittance: ['tandartsverzekering', 'aanvullende tandarts*', 'aanvullende verzekering', 'premie ziektekosten', 'zorgverz*'] } },
+    { id: 'vocab.insurance', category: 'expense.insurance_other', confidence: 0.8, priority: 420, when: { direction: 'out', remittance: ['aansprakelijkheid*', 'avp', 'inboedel*', 'opstal*', 'autoverzekering', 'allrisk*', 'all risk', 'casco', 'wa verzekering', 'wa casco', 'uitvaart*', 'rechtsbijstand*', 'reisverzekering*', 'doorlopende reis*', 'brommerverzekering', 'scooterverzekering', 'motorverzekering', 'fietsverzekering', 'woonverzekering', 'woonhuisverzekering', 'overlijdensrisico*', 'levensverzekering', 'ongevallenverzekering', 'pakketpolis', 'caravanverzekering', 'bootverzekering', 'dierenverzekering', 'huisdierverzekering', 'arbeidsongeschiktheid*', 'aov', 'glasverzekering', 'schadeverzekering*', 'verzekeringspremie', 'premie verzekering*', 'verzekering*', 'verz'] } },
+    { id: 'vocab.housing', category: 'expense.housing', confidence: 0.8, priority: 440, when: { direction: 'out', remittance: ['huur*', 'kamerhuur', 'hypotheek*', 'hypotheeklasten', 'hypotheekrente', 'woonlasten', 'servicekosten', 'vve*', 'huurtermijn', 'huurpenningen', 'erfpacht*'] } },
+    { id: 'vocab.transport-hire', category: 'expense.transport', confidence: 0.75, priority: 448, when: { direction: 'out', remittance: ['deelauto', 'huurauto', 'autohuur', 'auto huur', 'huurfiets', 'leasefiets', 'leaseauto', 'private lease', 'fietshuur'] } },
+    { id: 'vocab.debt-arrears', category: 'expense.debt_repayment', confidence: 0.75, priority: 449, when: { direction: 'out', remittance: ['achterstand*', 'regeling achterstand', 'schuldhulp*', 'budgetbeheer*', 'schuldsanering', 'wsnp', 'boedelrekening', 'afdracht schuld*', 'maandafdracht', 'lening familie', 'lening oom', 'lening tante', 'lening vader', 'lening moeder', 'geleend geld'] } },
+    { id: 'vocab.collection', category: 'expense.collection', confidence: 0.75, priority: 425, when: { direction: 'out', remittance: ['dossier*', 'incasso dossier*', 'incasso termijn', 'termijn incasso', 'vonnis', 'aanmaning*', 'deurwaarderskosten'] } },
+    { id: 'vocab.bnpl', category: 'expense.bnpl', confidence: 0.8, priority: 432, when: { direction: 'out', remittance: ['in 3 termijnen', 'in drie termijnen', 'gespreid betalen', 'later betalen', 'pay later', 'achteraf betaal*', 'buy now pay later', 'in3'] } },
+    { id: 'vocab.credit', category: 'expense.credit', confidence: 0.78, priority: 431, when: { direction: 'out', remittance: ['autofinanciering', 'financiering*', 'krediet*', 'persoonlijke lening', 'doorlopend krediet', 'kredietlimiet', 'flitslening', 'kredietcard'] } },
+    { id: 'vocab.gambling', category: 'expense.gambling', confidence: 0.8, priority: 430, when: { direction: 'out', remittance: ['loten', 'lot', 'loterij*', 'maandlot', 'weddenschap*', 'sportweddenschap*', 'poker*', 'gok*', 'casino*', 'inzet', 'kansspel*', 'bingo', 'kraslot*', 'krasloot', 'lotto'] } },
+    { id: 'vocab.energy', category: 'expense.energy', confidence: 0.78, priority: 405, when: { direction: 'out', remittance: ['gas', 'licht', 'elektra', 'stroom*', 'energie*', 'elektriciteit*', 'warmte*', 'stadsverwarming', 'netbeheer*', 'blokverwarming', 'gasrekening', 'energierekening'] } },
+    { id: 'vocab.water', category: 'expense.water', confidence: 0.8, priority: 410, when: { direction: 'out', remittance: ['water*', 'drinkwater*'] } },
+    { id: 'vocab.local-taxes', category: 'expense.local_taxes', confidence: 0.82, priority: 452, when: { direction: 'out', remittance: ['afvalheffing', 'afvalstof*', 'hondenbelasting', 'gemeentelijke heffingen', 'gemeentelijke belasting*', 'gemeentebelasting*', 'onroerende zaakbelasting', 'onroerende zaak belasting', 'belastingaanslag gemeente', 'aanslagbiljet gemeente*', 'gemeentelijke*', 'riool*', 'precariobelasting', 'toeristenbelasting', 'waterschap*', 'zuiveringsheffing', 'watersysteemheffing', 'reinigingsheffing', 'heffingen'] } },
+    { id: 'vocab.telecom', category: 'expense.telecom', confidence: 0.78, priority: 385, when: { direction: 'out', remittance: ['telefoon*', 'telefonie', 'gsm', 'beltegoed', 'opwaarder*', 'prepaid', 'internet*', 'kabelabonnement', 'kabel tv', 'tv abonnement', 'televisie*', 'mobiele data', 'databundel', 'mobiel*', 'sim*', 'bellen', 'glasvezel', 'wifi', 'vaste lijn', 'telefoonlijn'] } },
+    { id: 'vocab.childcare', category: 'expense.childcare', confidence: 0.8, priority: 441, when: { direction: 'out', remittance: ['kinderopvang*', 'gastouder*', 'dagopvang', 'peuteropvang', 'voorschoolse opvang', 'naschoolse opvang', 'opvang*', 'kinderdagverblijf*', 'bso', 'tso', 'oppas*', 'peuterspeelzaal*', 'kdv'] } },
+    { id: 'vocab.subscriptions', category: 'expense.subscriptions', confidence: 0.7, priority: 360, when: { direction: 'out', remittance: ['contributie*', 'jaarcontributie', 'lidmaatschap*', 'krant*', 'dagblad*', 'tijdschrift*', 'streaming*', 'muziekstreaming', 'fitness*', 'sportschool*', 'vakbond*', 'bibliotheek', 'vereniging*', 'abonnement*', 'tennisclub', 'voetbalclub'] } },
+    { id: 'vocab.transport', category: 'expense.transport', confidence: 0.72, priority: 386, when: { direction: 'out', remittance: ['ov', 'ov abonnement', 'treinabonnement', 'trein*', 'buskaart*', 'tram', 'metro', 'fiets*', 'auto', 'garage*', 'grote beurt', 'onderhoudsbeurt', 'banden', 'winterbanden', 'autoonderhoud', 'autoreparatie', 'tanken', 'benzine', 'diesel', 'brandstof', 'laadpaal*', 'laadpas', 'taxi*', 'parkeren', 'parkeerkosten', 'tol', 'kilometerheffing', 'wegenwacht', 'ritprijs'] } },
+    { id: 'vocab.groceries', category: 'expense.groceries', confidence: 0.75, priority: 340, when: { direction: 'out', remittance: ['boodschappen*', 'weekboodschappen', 'boodsch', 'bakker*', 'slager*', 'groente*', 'groenteboer', 'fruit', 'markt', 'visboer', 'kaas*', 'brood', 'luiers', 'supermarkt*', 'eten en drinken', 'levensmiddelen', 'dagboodschappen', 'toko'] } },
+    { id: 'vocab.shopping', category: 'expense.shopping', confidence: 0.65, priority: 300, when: { direction: 'out', remittance: ['kleding*', 'kleren', 'schoenen', 'kapper*', 'wasmachine', 'koelkast', 'stofzuiger', 'meubel*', 'cadeau*', 'kado*', 'verjaardagscadeau', 'tuin*', 'potgrond', 'planten', 'verf', 'behang', 'bioscoop*', 'kringloop*', 'witgoed', 'restaurant*', 'uit eten', 'huisje', 'speelgoed', 'elektronica', 'laptop', 'tafel*', 'matras', 'dagje uit', 'pretpark', 'museum*', 'concert*'] } },
+    { id: 'vocab.cash', category: 'expense.cash', confidence: 0.85, priority: 681, when: { direction: 'out', remittance: ['contant*', 'geld opname', 'geld opnemen', 'opname balie', 'opgenomen', 'kasopname'] } },
+    { id: 'vocab.savings', category: 'expense.savings', confidence: 0.7, priority: 381, when: { direction: 'out', remittance: ['sparen', 'spaargeld', 'buffer', 'opzij', 'beleggingsrekening', 'inleg*', 'spaarplan'] } },
+    { id: 'vocab.uwv', category: 'income.benefit_uwv', confidence: 0.85, priority: 455, when: { direction: 'in', text: ['uwv', 'wajong*', 'ziektewet*', 'toeslagenwet', 'werkloosheid*', 'werkloosheidsuitkering', 'uitkering werkloosheid'] } },
+    { id: 'vocab.uwv-abbreviation', category: 'income.benefit_uwv', confidence: 0.82, priority: 454, when: { direction: 'in', remittance: ['ww', 'ww uitk*', 'wia', 'wga', 'iva', 'iva uitkering', 'wao', 'waz'] } },
+    { id: 'vocab.svb', category: 'income.benefit_svb', confidence: 0.88, priority: 785, when: { direction: 'in', remittance: ['aow', 'aow uitkering', 'aowuitkering', 'anw', 'anw uitkering', 'anwuitkering', 'nabestaandenuitkering', 'ouderdomsuitkering', 'nabestaandenwet'] } },
+    { id: 'vocab.pension', category: 'income.pension', confidence: 0.8, priority: 441, when: { direction: 'in', remittance: ['nabestaandenpensioen', 'partnerpensioen', 'ouderdomspensioen', 'wezenpensioen', 'pensioenuitkering', 'pensioen*', 'lijfrente*'] } },
+    { id: 'vocab.municipal', category: 'income.benefit_municipal', confidence: 0.85, priority: 461, when: { direction: 'in', remittance: ['gemeentelijke uitkering', 'uitkering gemeente', 'inkomenstoeslag', 'individuele inkomenstoeslag', 'meedoenregeling', 'minimaregeling', 'bijzondere bijstand', 'bijstand*', 'participatiewet', 'pw uitkering', 'pw uitk*', 'sociale dienst', 'ioaw', 'ioaz', 'levensonderhoud', 'gemeente uitkering', 'energietoeslag', 'kindpakket'] } },
+    { id: 'vocab.salary-hours', category: 'income.salary', confidence: 0.75, priority: 445, when: { direction: 'in', remittance: ['uitbetaling uren', 'gewerkte uren', 'uurloon', 'loonstrook', 'weekloon', 'maandloon'] } },
+    { id: 'vocab.refund', category: 'income.refund', confidence: 0.7, priority: 301, when: { direction: 'in', remittance: ['declaratie*', 'vergoeding*', 'terugbetaald', 'retour', 'borg', 'teruggestort', 'restitutie*', 'teruggaaf*', 'teruggave*', 'schadevergoeding'] } },
+    { id: 'vocab.interest-on-savings', category: 'income.other', confidence: 0.8, priority: 905, when: { direction: 'in', remittance: ['rente spaar*', 'spaarrente', 'rente op spaar*', 'rentebijschrijving'] } },
 
     // Money in that is neither pay nor a benefit.
     { id: 'refund.words', category: 'income.refund', confidence: 0.75, priority: 300, when: { direction: 'in', text: ['terugbetaling', 'restitutie', 'refund', 'retour*', 'creditnota', 'terugstorting', 'teruggaaf', 'teruggave', 'kwijtschelding', 'cashback', 'schadevergoeding', 'schade uitkering'] } },

@@ -83,6 +83,17 @@ export const RecurringIncomeInferenceSchema = Type.Object({
   requireCompanyName: Type.Boolean(),
 });
 
+/**
+ * The learned fallback (text-classifier.ts) for lines no rule decides: its answer is taken when its
+ * confidence reaches minConfidence, else the fallback by sign stays.
+ */
+export const LearnedFallbackSchema = Type.Object({
+  ruleId: Type.String({ minLength: 1 }),
+  minConfidence: Type.Number({ minimum: 0, maximum: 1 }),
+  /** Least share of the remittance's features the model must know: text it never saw the like of (references, test lines) stays "other". */
+  minKnownShare: Type.Number({ minimum: 0, maximum: 1 }),
+});
+
 export const RuleSetSchema = Type.Object(
   {
     version: Type.String(),
@@ -91,6 +102,7 @@ export const RuleSetSchema = Type.Object(
     rules: Type.Array(CategorisationRuleSchema),
     fallback: Type.Object({ in: FallbackSchema, out: FallbackSchema, zero: FallbackSchema }),
     recurringIncome: Type.Optional(RecurringIncomeInferenceSchema),
+    learnedFallback: Type.Optional(LearnedFallbackSchema),
   },
   { additionalProperties: false },
 );
