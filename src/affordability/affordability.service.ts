@@ -82,8 +82,14 @@ export class AffordabilityEngine {
 
   /** The report for a stored debtor, from bank data held under a valid consent for this purpose. */
   async assessStored(db: Db, tenantId: string, debtorId: string, options: { asOf: IsoDate; today: IsoDate; household?: HouseholdGiven }): Promise<AffordabilityReport> {
-    const debtor = await getDebtor(db, tenantId, debtorId);
-    await requireConsent(db, tenantId, debtorId, { access: ['transactions'], purposes: ['affordability_assessment', 'repayment_plan'] }, { today: options.today });
+    // The debtor and the consent are read side by side; an unknown debtor still answers 404 before any consent problem.
+    const [debtorRead, consentRead] = await Promise.allSettled([
+      getDebtor(db, tenantId, debtorId),
+      requireConsent(db, tenantId, debtorId, { access: ['transactions'], purposes: ['affordability_assessment', 'repayment_plan'] }, { today: options.today }),
+    ]);
+    if (debtorRead.status === 'rejected') throw debtorRead.reason;
+    if (consentRead.status === 'rejected') throw consentRead.reason;
+    const debtor = debtorRead.value;
     // Independent reads run side by side on the pool: the report's latency is the slowest, not the sum.
     const [data, rules, overrides, categoryCorrections] = await Promise.all([
       loadAnalysisData(db, tenantId, debtorId, addMonths(options.asOf, -HISTORY_MONTHS), options.asOf),
