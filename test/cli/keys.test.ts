@@ -17,7 +17,8 @@ function capture() {
   return { io: { stdout, stderr }, out: () => out, err: () => err };
 }
 
-describe('draagkracht keys (embedded database)', () => {
+// Each case starts the CLI twice, each a cold PGlite start (5–10 s on a busy 2-core machine): a wider timeout than the suite's.
+describe('draagkracht keys (embedded database)', { timeout: 90_000 }, () => {
   let dir: string;
   const saved = { ...process.env };
   beforeAll(async () => {
