@@ -4,12 +4,15 @@
  * Bank files arrive from outside, so the reader refuses before parsing what XML parsers have been
  * exploited with: DOCTYPE and ENTITY declarations (external entities read local files; nested
  * entities expand a few bytes into gigabytes, "billion laughs"), absurd nesting, oversized input.
- * fast-xml-parser then runs with entity processing off; the five predefined entities and numeric
- * character references are decoded here, and nothing else is. Every value stays a string, so
- * "0.10" never becomes a float and an account number never loses its leading zeros.
+ * fast-xml-parser's validator then checks well-formedness (its messages name line and column), and a
+ * scanner here builds a compact tree from the validated text: the five predefined entities and numeric
+ * character references are decoded, nothing else is. Every value stays a string, so "0.10" never becomes
+ * a float and an account number never loses its leading zeros. The tree costs about 2.5x the file's
+ * size (heap and typed arrays) where fast-xml-parser's ordered tree plus wrappers cost over 10x; see
+ * bench/xml-reader.ts.
  */
 import iconv from 'iconv-lite';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLValidator } from 'fast-xml-parser';
 import { BankFileError, type BankFormat } from '../canonical.js';
 import { asciiPrefix, decodeUtf8, describePosition, hasUtf8Bom } from './text-decoding.js';
 
@@ -32,57 +35,153 @@ export interface XmlReadOptions {
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const XML_FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g;
 
-interface XmlElement {
-  readonly name: string;
-  readonly namespace: string | null;
-  readonly attributes: ReadonlyMap<string, string>;
-  readonly text: string;
-  readonly children: readonly XmlElement[];
+/**
+ * The document as parallel arrays rather than an object per element: a camt.053 has about 25 elements per
+ * entry, and an object, a Map and a children array each cost the heap ten times the file's size. Element i
+ * is described by the i-th slot of each array; children are linked first-child/next-sibling; names and
+ * namespaces are numbers into shared tables. Most texts are not copied at all: they stay a range of the
+ * decoded source, which the tree keeps, and become a string only when asked for.
+ */
+class XmlTree {
+  /** Interned local names of elements and attributes. */
+  readonly names: string[] = [];
+  readonly nameIds = new Map<string, number>();
+  /** Namespace URIs; -1 in `namespace` is no namespace. */
+  readonly namespaces: string[] = [];
+  private readonly namespaceIds = new Map<string, number>();
+  readonly name: Int32Array;
+  readonly namespace: Int32Array;
+  readonly firstChild: Int32Array;
+  readonly nextSibling: Int32Array;
+  /** A range of `source` (trimmed, free of references) when textStart ≥ 0; the string texts[textEnd] when TEXT_STORED; '' when NO_TEXT. */
+  readonly textStart: Int32Array;
+  readonly textEnd: Int32Array;
+  readonly texts: string[] = [];
+  /** Attributes of element i are attributeNames/Values[attributeStart[i] .. attributeStart[i] + attributeCount[i]). */
+  readonly attributeStart: Int32Array;
+  readonly attributeCount: Int32Array;
+  readonly attributeNames: number[] = [];
+  readonly attributeValues: string[] = [];
+  count = 0;
+
+  constructor(
+    readonly source: string,
+    capacity: number,
+  ) {
+    this.name = new Int32Array(capacity);
+    this.namespace = new Int32Array(capacity);
+    this.firstChild = new Int32Array(capacity).fill(-1);
+    this.nextSibling = new Int32Array(capacity).fill(-1);
+    this.textStart = new Int32Array(capacity);
+    this.textEnd = new Int32Array(capacity);
+    this.attributeStart = new Int32Array(capacity);
+    this.attributeCount = new Int32Array(capacity);
+  }
+
+  nameId(name: string): number {
+    let id = this.nameIds.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      this.names.push(name);
+      this.nameIds.set(name, id);
+    }
+    return id;
+  }
+
+  namespaceId(uri: string | undefined): number {
+    if (uri === undefined) return -1;
+    let id = this.namespaceIds.get(uri);
+    if (id === undefined) {
+      id = this.namespaces.length;
+      this.namespaces.push(uri);
+      this.namespaceIds.set(uri, id);
+    }
+    return id;
+  }
+
+  text(element: number): string {
+    const start = this.textStart[element]!;
+    if (start >= 0) return this.source.slice(start, this.textEnd[element]);
+    return start === TEXT_STORED ? this.texts[this.textEnd[element]!]! : '';
+  }
 }
+
+const NO_TEXT = -1;
+const TEXT_STORED = -2;
 
 /**
  * An element together with the path that names it in errors ("Stmt[0]/Ntry[4]/Amt").
  * Repeated elements are reached through `children`, which numbers them; `child` takes the first.
  */
 export class XmlNode {
-  constructor(
-    private readonly element: XmlElement,
+  private constructor(
+    private readonly tree: XmlTree,
+    private readonly element: number,
     readonly path: string,
   ) {}
 
+  /** @internal */
+  static root(tree: XmlTree, element: number): XmlNode {
+    return new XmlNode(tree, element, '');
+  }
+
   get name(): string {
-    return this.element.name;
+    return this.tree.names[this.tree.name[this.element]!]!;
   }
 
   get namespace(): string | null {
-    return this.element.namespace;
+    const id = this.tree.namespace[this.element]!;
+    return id === -1 ? null : this.tree.namespaces[id]!;
   }
 
   /** The element's own text, trimmed; empty when it has none. */
   get text(): string {
-    return this.element.text;
+    return this.tree.text(this.element);
   }
 
   attribute(name: string): string | null {
-    return this.element.attributes.get(name) ?? null;
+    const tree = this.tree;
+    const id = tree.nameIds.get(name);
+    if (id === undefined) return null;
+    const start = tree.attributeStart[this.element]!;
+    // The last of two same-named attributes (a:x and b:x) wins, as it did when they were put in a Map.
+    for (let a = start + tree.attributeCount[this.element]! - 1; a >= start; a--) {
+      if (tree.attributeNames[a] === id) return tree.attributeValues[a]!;
+    }
+    return null;
   }
 
   /** The same element under another path, so record-level paths can start at "Stmt[0]". */
   withPath(path: string): XmlNode {
-    return new XmlNode(this.element, path);
+    return new XmlNode(this.tree, this.element, path);
   }
 
   child(name: string): XmlNode | null {
-    const found = this.element.children.find((c) => c.name === name);
-    return found ? new XmlNode(found, this.join(name)) : null;
+    const tree = this.tree;
+    const id = tree.nameIds.get(name);
+    if (id === undefined) return null;
+    for (let c = tree.firstChild[this.element]!; c !== -1; c = tree.nextSibling[c]!) {
+      if (tree.name[c] === id) return new XmlNode(tree, c, this.join(name));
+    }
+    return null;
   }
 
   children(name: string): XmlNode[] {
-    return this.element.children.filter((c) => c.name === name).map((c, i) => new XmlNode(c, this.join(`${name}[${i}]`)));
+    const tree = this.tree;
+    const found: XmlNode[] = [];
+    const id = tree.nameIds.get(name);
+    if (id === undefined) return found;
+    for (let c = tree.firstChild[this.element]!; c !== -1; c = tree.nextSibling[c]!) {
+      if (tree.name[c] === id) found.push(new XmlNode(tree, c, this.join(`${name}[${found.length}]`)));
+    }
+    return found;
   }
 
   get childNames(): string[] {
-    return this.element.children.map((c) => c.name);
+    const tree = this.tree;
+    const names: string[] = [];
+    for (let c = tree.firstChild[this.element]!; c !== -1; c = tree.nextSibling[c]!) names.push(tree.names[tree.name[c]!]!);
+    return names;
   }
 
   /** Follows first children by name: node.find('Tp', 'CdOrPrtry', 'Cd'). */
@@ -93,7 +192,9 @@ export class XmlNode {
   /** Text at a path of first children, or null when the element is missing or empty. */
   textAt(...names: string[]): string | null {
     const node = this.find(...names);
-    return node === null || node.text === '' ? null : node.text;
+    if (node === null) return null;
+    const text = node.text;
+    return text === '' ? null : text;
   }
 
   /** The path a missing child would have, for errors about absent elements. */
@@ -129,35 +230,14 @@ export function readXmlDocument(input: Buffer, format: BankFormat, options: XmlR
     throw new BankFileError(format, location, `the XML is not well-formed: ${err?.msg ?? 'the parser gave up'}`);
   }
 
-  const parser = new XMLParser({
-    preserveOrder: true,
-    ignoreAttributes: false,
-    attributeNamePrefix: '',
-    removeNSPrefix: false,
-    parseTagValue: false,
-    parseAttributeValue: false,
-    processEntities: false,
-    htmlEntities: false,
-    // Trimmed after text and CDATA pieces are joined, so the space between them survives.
-    trimValues: false,
-    ignoreDeclaration: true,
-    ignorePiTags: true,
-    cdataPropName: CDATA,
-    commentPropName: false,
-    maxNestedTags: maxDepth + 2,
-  });
-  let ordered: unknown;
-  try {
-    ordered = parser.parse(text);
-  } catch (error) {
-    throw new BankFileError(format, 'file', `the XML could not be read: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const reader: ElementReader = { format, maxDepth, locate: (fragment) => describePosition(text, Math.max(text.indexOf(fragment), 0)) };
-  const roots = toElements(ordered, new Map(), reader, 1);
+  const reader: ElementReader = { format, maxDepth, locate: (fragment) => describePosition(text, Math.max(text.indexOf(fragment), 0)), firstBadReference: null };
+  // Line breaks are normalised to LF, as XML prescribes and fast-xml-parser's tree had them; errors still
+  // locate fragments in the text as received.
+  const { tree, roots } = buildTree(text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text, reader);
   if (roots.length !== 1) {
     throw new BankFileError(format, 'file', roots.length === 0 ? 'the document has no root element' : 'the document has more than one root element');
   }
-  return new XmlNode(roots[0]!, '');
+  return XmlNode.root(tree, roots[0]!);
 }
 
 function safely<T>(run: () => T): T | 'threw' {
@@ -255,77 +335,275 @@ function endOf(text: string, terminator: string, from: number): number {
   return at === -1 ? text.length : at + terminator.length;
 }
 
-const CDATA = '#cdata';
-const TEXT = '#text';
-const ATTRIBUTES = ':@';
-
 interface ElementReader {
   format: BankFormat;
   maxDepth: number;
   /** Where a piece of raw text first occurs, for errors found after parsing ("line 12, column 7"). */
   locate(fragment: string): string;
+  firstBadReference: { element: number; kind: number; error: BankFileError } | null;
 }
 
-const NO_ATTRIBUTES: ReadonlyMap<string, string> = new Map();
+const GT = 0x3e;
+const SLASH = 0x2f;
+const BANG = 0x21;
+const QUESTION = 0x3f;
+const EQUALS = 0x3d;
+const DOUBLE_QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
 
-/** fast-xml-parser's ordered output → XmlElement, resolving namespaces and decoding references. */
-function toElements(nodes: unknown, scope: ReadonlyMap<string, string>, reader: ElementReader, depth: number): XmlElement[] {
-  if (!Array.isArray(nodes)) return [];
-  const elements: XmlElement[] = [];
-  for (const node of nodes) {
-    if (typeof node !== 'object' || node === null) continue;
-    const qualifiedName = Object.keys(node).find((key) => key !== ATTRIBUTES && key !== TEXT && key !== CDATA);
-    if (qualifiedName === undefined) continue;
-    if (depth > reader.maxDepth) throw new BankFileError(reader.format, 'file', `elements nested deeper than ${reader.maxDepth} levels are refused`, 'unsafe');
-    const rawAttributes = (node as Record<string, unknown>)[ATTRIBUTES];
-    const attributeEntries = typeof rawAttributes === 'object' && rawAttributes !== null ? Object.entries(rawAttributes) : [];
-    // Most elements declare no namespace and carry no attribute: they share their parent's scope and one
-    // empty map, as a camt file has about 25 elements per entry and a Map each costs hundreds of MB.
-    let localScope = scope;
-    for (const [attrName, attrValue] of attributeEntries) {
+/** What String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator), so ranges trim as strings did. */
+function isTrimmed(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+function isXmlSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+/** An upper bound of the number of elements: the '<' that open neither an end tag, a comment, CDATA nor a PI. */
+function countStartTags(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('<'); i !== -1; i = text.indexOf('<', i + 1)) {
+    const next = text.charCodeAt(i + 1);
+    if (next !== SLASH && next !== BANG && next !== QUESTION) count++;
+  }
+  return count;
+}
+
+/**
+ * Text of the element being read, gathered piece by piece (text between child elements, CDATA sections).
+ * Whitespace pieces before the first and after the last non-blank piece vanish in the final trim, so they
+ * are only kept (in `gap`) until a non-blank piece follows; a single plain piece stays a range of the source.
+ */
+interface OpenElement {
+  element: number;
+  lastChild: number;
+  scope: ReadonlyMap<string, string>;
+  /** The first non-blank piece as a source range (its end not yet trimmed), while it is the only one and holds no reference. */
+  rangeStart: number;
+  rangeEnd: number;
+  /** The text from the first non-blank piece on, once it is more than one plain range. */
+  joined: string | null;
+  /** Blank pieces since the last non-blank one. */
+  gap: string;
+}
+
+/**
+ * Builds the tree from text XMLValidator has already found well-formed (and refuseUnsafeConstructs free of
+ * declarations and deep nesting), so this scanner needs no error reporting of its own beyond references.
+ * Namespaces are resolved and the five predefined entities and numeric references decoded as it goes.
+ */
+function buildTree(text: string, reader: ElementReader): { tree: XmlTree; roots: number[] } {
+  const tree = new XmlTree(text, countStartTags(text));
+  const roots: number[] = [];
+  const open: OpenElement[] = [];
+  const rootScope: ReadonlyMap<string, string> = new Map();
+  const length = text.length;
+  let i = 0;
+
+  const addPiece = (top: OpenElement, start: number, end: number, literal: boolean): void => {
+    let first = start;
+    while (first < end && isTrimmed(text.charCodeAt(first))) first++;
+    if (first === end) {
+      if (top.rangeStart !== NO_TEXT || top.joined !== null) top.gap += text.slice(start, end);
+      return;
+    }
+    const raw = text.slice(start, end);
+    const piece = literal ? raw : decodeOrNote(raw, reader, top.element, TEXT_REFERENCE);
+    if (top.rangeStart === NO_TEXT && top.joined === null) {
+      if (!literal && piece === raw) {
+        top.rangeStart = first;
+        top.rangeEnd = end;
+      } else {
+        top.joined = piece;
+      }
+    } else {
+      const before = top.joined ?? text.slice(top.rangeStart, top.rangeEnd);
+      top.joined = before + top.gap + piece;
+      top.rangeStart = NO_TEXT;
+    }
+    top.gap = '';
+  };
+
+  while (i < length) {
+    const lt = text.indexOf('<', i);
+    const textEnd = lt === -1 ? length : lt;
+    if (textEnd > i && open.length > 0) addPiece(open[open.length - 1]!, i, textEnd, false);
+    if (lt === -1) break;
+    const next = text.charCodeAt(lt + 1);
+    if (next === BANG) {
+      if (text.startsWith('<![CDATA[', lt)) {
+        const close = text.indexOf(']]>', lt + 9);
+        const end = close === -1 ? length : close;
+        if (open.length > 0) addPiece(open[open.length - 1]!, lt + 9, end, true);
+        i = close === -1 ? length : close + 3;
+      } else if (text.startsWith('<!--', lt)) {
+        i = endOf(text, '-->', lt + 4);
+      } else {
+        i = endOf(text, '>', lt + 2);
+      }
+      continue;
+    }
+    if (next === QUESTION) {
+      i = endOf(text, '?>', lt + 2);
+      continue;
+    }
+    if (next === SLASH) {
+      const top = open.pop();
+      if (top !== undefined) closeElement(tree, top);
+      i = endOf(text, '>', lt + 2);
+      continue;
+    }
+    i = readStartTag(text, lt, tree, open, roots, rootScope, reader);
+  }
+  // Well-formed text closes every element; this only guards against a validator that let one slip.
+  while (open.length > 0) closeElement(tree, open.pop()!);
+  if (reader.firstBadReference !== null) throw reader.firstBadReference.error;
+  return { tree, roots };
+}
+
+const ATTRIBUTE_REFERENCE = 0;
+const TEXT_REFERENCE = 1;
+
+/**
+ * Decodes references; a bad one is noted rather than thrown, and the first in the order the tree used to be
+ * built (element by element in document order, an element's attributes, then its text, then its children)
+ * is thrown once the document is read, so a file with several bad references names the same one as before.
+ */
+function decodeOrNote(raw: string, reader: ElementReader, element: number, kind: number): string {
+  try {
+    return decodeReferences(raw, reader);
+  } catch (error) {
+    if (!(error instanceof BankFileError)) throw error;
+    const noted = reader.firstBadReference;
+    if (noted === null || element < noted.element || (element === noted.element && kind < noted.kind)) reader.firstBadReference = { element, kind, error };
+    return '';
+  }
+}
+
+function closeElement(tree: XmlTree, top: OpenElement): void {
+  const element = top.element;
+  if (top.joined !== null) {
+    const trimmed = top.joined.trim();
+    if (trimmed === '') {
+      tree.textStart[element] = NO_TEXT;
+    } else {
+      tree.textStart[element] = TEXT_STORED;
+      tree.textEnd[element] = tree.texts.length;
+      tree.texts.push(trimmed);
+    }
+  } else if (top.rangeStart !== NO_TEXT) {
+    // The range starts at a non-blank character, so trimming its end stops before passing its start.
+    let end = top.rangeEnd;
+    while (isTrimmed(tree.source.charCodeAt(end - 1))) end--;
+    tree.textStart[element] = top.rangeStart;
+    tree.textEnd[element] = end;
+  } else {
+    tree.textStart[element] = NO_TEXT;
+  }
+}
+
+/** Reads `<name attr="v" ...>` or `<name/>` at `lt`, adds the element, and returns the offset after it. */
+function readStartTag(
+  text: string,
+  lt: number,
+  tree: XmlTree,
+  open: OpenElement[],
+  roots: number[],
+  rootScope: ReadonlyMap<string, string>,
+  reader: ElementReader,
+): number {
+  const length = text.length;
+  let j = lt + 1;
+  while (j < length) {
+    const c = text.charCodeAt(j);
+    if (c === GT || c === SLASH || isXmlSpace(c)) break;
+    j++;
+  }
+  const qualifiedName = text.slice(lt + 1, j);
+  // Attributes: name = "value" pairs up to '>' or '/>'; XMLValidator has refused any other shape.
+  let rawAttributes: [string, string][] | null = null;
+  let selfClosing = false;
+  while (j < length) {
+    const c = text.charCodeAt(j);
+    if (c === GT) {
+      j++;
+      break;
+    }
+    if (c === SLASH) {
+      selfClosing = true;
+      j++;
+      continue;
+    }
+    if (isXmlSpace(c)) {
+      j++;
+      continue;
+    }
+    const nameStart = j;
+    while (j < length) {
+      const d = text.charCodeAt(j);
+      if (d === EQUALS || d === GT || d === SLASH || isXmlSpace(d)) break;
+      j++;
+    }
+    const attrName = text.slice(nameStart, j);
+    while (j < length && isXmlSpace(text.charCodeAt(j))) j++;
+    let value = '';
+    if (text.charCodeAt(j) === EQUALS) {
+      j++;
+      while (j < length && isXmlSpace(text.charCodeAt(j))) j++;
+      const quote = text.charCodeAt(j);
+      if (quote === DOUBLE_QUOTE || quote === SINGLE_QUOTE) {
+        const close = text.indexOf(quote === DOUBLE_QUOTE ? '"' : "'", j + 1);
+        const end = close === -1 ? length : close;
+        value = text.slice(j + 1, end);
+        j = end + 1;
+      }
+    }
+    (rawAttributes ??= []).push([attrName, value]);
+  }
+
+  const parent = open.length > 0 ? open[open.length - 1]! : null;
+  const depth = open.length + 1;
+  if (depth > reader.maxDepth) throw new BankFileError(reader.format, 'file', `elements nested deeper than ${reader.maxDepth} levels are refused`, 'unsafe');
+  const scope = parent === null ? rootScope : parent.scope;
+  // Most elements declare no namespace and carry no attribute: they share their parent's scope.
+  let localScope = scope;
+  const element = tree.count++;
+  tree.attributeStart[element] = tree.attributeNames.length;
+  if (rawAttributes !== null) {
+    for (const [attrName, attrValue] of rawAttributes) {
       if (attrName !== 'xmlns' && !attrName.startsWith('xmlns:')) continue;
       if (localScope === scope) localScope = new Map(scope);
-      (localScope as Map<string, string>).set(attrName === 'xmlns' ? '' : attrName.slice(6), String(attrValue));
+      (localScope as Map<string, string>).set(attrName === 'xmlns' ? '' : attrName.slice(6), attrValue);
     }
-    const [prefix, localName] = splitQualifiedName(qualifiedName);
-    const attributes = attributeEntries.length === 0 ? NO_ATTRIBUTES : new Map<string, string>();
-    for (const [attrName, attrValue] of attributeEntries) {
+    for (const [attrName, attrValue] of rawAttributes) {
       if (attrName === 'xmlns' || attrName.startsWith('xmlns:')) continue;
-      (attributes as Map<string, string>).set(splitQualifiedName(attrName)[1], decodeReferences(String(attrValue), reader));
+      tree.attributeNames.push(tree.nameId(splitQualifiedName(attrName)[1]));
+      tree.attributeValues.push(decodeOrNote(attrValue, reader, element, ATTRIBUTE_REFERENCE));
     }
-    const content = (node as Record<string, unknown>)[qualifiedName];
-    elements.push({
-      name: localName,
-      namespace: localScope.get(prefix) ?? null,
-      attributes,
-      text: textOf(content, reader),
-      children: toElements(content, localScope, reader, depth + 1),
-    });
   }
-  return elements;
+  tree.attributeCount[element] = tree.attributeNames.length - tree.attributeStart[element]!;
+  const [prefix, localName] = splitQualifiedName(qualifiedName);
+  tree.name[element] = tree.nameId(localName);
+  tree.namespace[element] = tree.namespaceId(localScope.get(prefix));
+  tree.textStart[element] = NO_TEXT;
+
+  if (parent === null) {
+    roots.push(element);
+  } else {
+    if (parent.lastChild === -1) tree.firstChild[parent.element] = element;
+    else tree.nextSibling[parent.lastChild] = element;
+    parent.lastChild = element;
+  }
+  if (!selfClosing) open.push({ element, lastChild: -1, scope: localScope, rangeStart: NO_TEXT, rangeEnd: NO_TEXT, joined: null, gap: '' });
+  return j;
 }
 
 function splitQualifiedName(name: string): [prefix: string, local: string] {
   const colon = name.indexOf(':');
   return colon === -1 ? ['', name] : [name.slice(0, colon), name.slice(colon + 1)];
-}
-
-function textOf(content: unknown, reader: ElementReader): string {
-  if (!Array.isArray(content)) return '';
-  let text = '';
-  for (const part of content) {
-    if (typeof part !== 'object' || part === null) continue;
-    const record = part as Record<string, unknown>;
-    if (TEXT in record) text += decodeReferences(String(record[TEXT]), reader);
-    else if (CDATA in record) text += cdataText(record[CDATA]);
-  }
-  return text.trim();
-}
-
-/** CDATA content is literal: no references are decoded inside it. */
-function cdataText(cdata: unknown): string {
-  if (!Array.isArray(cdata)) return '';
-  return cdata.map((piece) => (typeof piece === 'object' && piece !== null && TEXT in piece ? String((piece as Record<string, unknown>)[TEXT]) : '')).join('');
 }
 
 const PREDEFINED_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
