@@ -121,6 +121,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new ConfigError(problems);
   }
   if (!isTimeZone(converted.tenantTimeZone)) throw new ConfigError([`${ENV_NAMES.tenantTimeZone}: not an IANA time zone (got ${JSON.stringify(converted.tenantTimeZone)})`]);
+  // A parse holds the decoded file as one string. V8 ends the whole process, not only the worker, when a
+  // single allocation exceeds what the worker's heap may still grow by, so the heap must dwarf the largest file.
+  if (converted.parseWorkerMemoryMb * 1024 * 1024 < 2 * converted.uploadLimitBytes) {
+    throw new ConfigError([`${ENV_NAMES.parseWorkerMemoryMb}: must be at least twice ${ENV_NAMES.uploadLimitBytes} (${Math.ceil((2 * converted.uploadLimitBytes) / (1024 * 1024))} MB for the current upload limit)`]);
+  }
   return { ...converted, dataDir: path.resolve(converted.dataDir) };
 }
 

@@ -16,6 +16,11 @@ describe('config', () => {
     expect(loadConfig({ PORT: '8080', DEMO: 'false', BODY_LIMIT_BYTES: '2048' })).toMatchObject({ port: 8080, demo: false, bodyLimitBytes: 2048 });
   });
 
+  it('refuses a parse-worker heap smaller than twice the upload limit, naming both settings', () => {
+    expect(() => loadConfig({ PARSE_WORKER_MEMORY_MB: '64', UPLOAD_LIMIT_BYTES: String(50 * 1024 * 1024) })).toThrow(/PARSE_WORKER_MEMORY_MB.*UPLOAD_LIMIT_BYTES.*100 MB/);
+    expect(loadConfig({ PARSE_WORKER_MEMORY_MB: '100', UPLOAD_LIMIT_BYTES: String(50 * 1024 * 1024) }).parseWorkerMemoryMb).toBe(100);
+  });
+
   it('reads the database timeouts, with defaults that bound every wait', () => {
     expect(loadConfig({})).toMatchObject({ dbStatementTimeoutMs: 30_000, dbLockTimeoutMs: 5_000, dbIdleInTransactionTimeoutMs: 60_000, dbConnectTimeoutMs: 5_000, readinessTimeoutMs: 2_000, dbRetryAfterSeconds: 5 });
     expect(

@@ -40,17 +40,19 @@ describe('a hostile camt.053 of 6,000,000 empty entries', () => {
 describe('a parse worker that runs out of memory', () => {
   let t: TestApp;
   beforeAll(async () => {
-    // A heap too small for a 40,000-entry camt.053 (18 MB of text, and the statement it becomes) but ample for a small file.
-    t = await createTestApp({ config: { parseWorkerMemoryMb: 16, parseWorkers: 1 } });
+    // A heap too small for a 70,000-entry camt.053 (32 MB of text and its tree) but ample for a small file. No single
+    // allocation may come near the limit: V8 ends the whole process, not just the worker, when one allocation alone
+    // exceeds what the heap may still grow by (seen with 16 MB against an 18 MB file), hence the config rule heap ≥ 2 × upload limit.
+    t = await createTestApp({ config: { parseWorkerMemoryMb: 64, uploadLimitBytes: 32 * 1024 * 1024, parseWorkers: 1 } });
   });
   afterAll(async () => t?.close());
 
   it('answers 413 naming the memory limit, never 500, and the next upload succeeds on a fresh worker', { timeout: 300_000 }, async () => {
     const { debtorId } = await createDebtorWithConsent(t, t.tenantA, 'oom');
-    const big = await upload(t, t.tenantA, debtorId, genuineCamt053(40_000, 1), { contentType: 'application/xml' });
+    const big = await upload(t, t.tenantA, debtorId, genuineCamt053(70_000, 1), { contentType: 'application/xml' });
     expect(big.statusCode, big.body).toBe(413);
     expect(big.json().cap).toBe('parseWorkerMemoryMb');
-    expect(big.json().limit).toBe(16);
+    expect(big.json().limit).toBe(64);
     expect(big.json().detail).toContain('PARSE_WORKER_MEMORY_MB');
     expect(await countRows(t, 'bank_uploads', debtorId)).toBe(0);
 
