@@ -6,6 +6,7 @@ import { berlinGroupAdapter } from '../../../src/bank-data/formats/berlin-group.
 import { detectBankFormat } from '../../../src/bank-data/formats/index.js';
 import { ukOpenBankingAdapter } from '../../../src/bank-data/formats/uk-open-banking.js';
 import { PROPERTY_RUNS, detectionIsAScore, expectCanonicalStatement, mutatedSample, parseThrowsOnlyBankFileErrors, randomBytes } from './adapter-robustness.js';
+import { refusal } from './refusal.js';
 
 const FIXTURES = new URL('../../fixtures/bank-formats/berlin-group/', import.meta.url);
 const fixture = (name: string): Buffer => readFileSync(new URL(name, FIXTURES));
@@ -13,16 +14,6 @@ const SAMPLES = readdirSync(FIXTURES).filter((name) => name.endsWith('.json'));
 const parse = (name: string, lenient = false) => berlinGroupAdapter.parse(fixture(name), { lenient });
 const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
 const sumCents = (amounts: number[]): number => amounts.reduce((a, b) => a + b, 0);
-
-function refusal(run: () => unknown): BankFileError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof BankFileError) return error;
-    throw error;
-  }
-  throw new Error('expected a BankFileError, but the response was accepted');
-}
 
 describe('Berlin Group transaction reports', () => {
   it('reads the regular account example: booked and pending, signs from the amount, counterparty by direction', () => {

@@ -1,25 +1,16 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BankFileError, type ParsedStatement, type ParsedTransaction } from '../../../src/bank-data/canonical.js';
+import { type ParsedStatement, type ParsedTransaction } from '../../../src/bank-data/canonical.js';
 import { camtAdapter } from '../../../src/bank-data/formats/camt.js';
 import { detectBankFormat } from '../../../src/bank-data/formats/index.js';
 import { PROPERTY_RUNS, detectionIsAScore, expectCanonicalStatement, mutatedSample, parseThrowsOnlyBankFileErrors, randomBytes } from './adapter-robustness.js';
+import { refusal } from './refusal.js';
 
 const FIXTURES = new URL('../../fixtures/bank-formats/camt/', import.meta.url);
 const fixture = (name: string): Buffer => readFileSync(new URL(name, FIXTURES));
 const XML_SAMPLES = readdirSync(FIXTURES).filter((name) => name.endsWith('.xml'));
 const WELL_FORMED_SAMPLES = XML_SAMPLES.filter((name) => name !== 'camt053.v2.wrong.xml');
-
-function refusal(run: () => unknown): BankFileError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof BankFileError) return error;
-    throw error;
-  }
-  throw new Error('expected a BankFileError, but the file was accepted');
-}
 
 // ---------------------------------------------------------------------------------------------
 // genkgo/camt's expected parses, reduced to what the canonical model keeps.

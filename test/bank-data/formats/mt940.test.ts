@@ -2,12 +2,13 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { BankFileError, normaliseIban, type ParsedStatement, type ParsedTransaction } from '../../../src/bank-data/canonical.js';
+import { normaliseIban, type ParsedStatement, type ParsedTransaction } from '../../../src/bank-data/canonical.js';
 import { detectBankFormat } from '../../../src/bank-data/formats/index.js';
 import { SWIFT_LINE_WIDTH, mt940Adapter, parseStatementLine, readMt940Messages, type Mt940Field } from '../../../src/bank-data/formats/mt940.js';
 import { bicOrNull, parsePaymentDescription, type PaymentDescription } from '../../../src/bank-data/formats/payment-description.js';
 import { PROPERTY_RUNS, detectionIsAScore, mutatedSample, parseThrowsOnlyBankFileErrors, randomBytes } from './adapter-robustness.js';
 import { readReferenceParse, type ReferenceParse, type ReferenceTransaction } from './wolph-reference.js';
+import { refusal } from './refusal.js';
 
 const ROOT = new URL('../../fixtures/bank-formats/mt940/', import.meta.url);
 const fixture = (path: string): Buffer => readFileSync(new URL(path, ROOT));
@@ -20,16 +21,6 @@ const referenceOf = (path: string): ReferenceParse => readReferenceParse(fixture
 const lineOf = (location: string): number => Number(/^line (\d+)$/.exec(location)?.[1] ?? Number.NaN);
 /** The reference strips the padding at line ends that belongs to wrapped text ("Fuellzeichen " + "xxx"), so text compares without whitespace. */
 const squash = (value: string | null | undefined): string | null => (value == null || value.trim() === '' ? null : value.replace(/\s+/g, ''));
-
-function refusal(run: () => unknown): BankFileError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof BankFileError) return error;
-    throw error;
-  }
-  throw new Error('expected a BankFileError, but the file was accepted');
-}
 
 /** The ":61:" fields of a sample in file order, each with the ":86:" fields that follow it. */
 function statementLinesOf(path: string): Array<{ field: Mt940Field; details: string[] }> {

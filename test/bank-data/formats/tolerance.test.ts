@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { BankFileError, type ParsedStatement } from '../../../src/bank-data/canonical.js';
+import { type ParsedStatement } from '../../../src/bank-data/canonical.js';
 import { parseBankFile } from '../../../src/bank-data/formats/index.js';
 import { berlinGroupAdapter } from '../../../src/bank-data/formats/berlin-group.js';
 import { camtAdapter } from '../../../src/bank-data/formats/camt.js';
@@ -16,20 +16,11 @@ import { canonicalJsonlAdapter, statementToJsonLines } from '../../../src/bank-d
 import { withoutNonText } from '../../../src/bank-data/formats/text-hygiene.js';
 import { fixture } from '../../support/flows.js';
 import { expectCanonicalStatement } from './adapter-robustness.js';
+import { refusal } from './refusal.js';
 
 const SYNTHETIC_CAMT = 'bank-formats/camt/synthetic/camt053-budgetbeheer-balance-without-dt.xml';
 const SYNTHETIC_RABO = 'bank-formats/mt940/synthetic/rabobank-old-decimal-point.sta';
 const SYNTHETIC_DAY_35 = 'bank-formats/mt940/synthetic/value-date-day-35.sta';
-
-function refusal(run: () => unknown): BankFileError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof BankFileError) return error;
-    throw error;
-  }
-  throw new Error('expected a BankFileError, but the file was accepted');
-}
 
 /** Opening balance plus every booked entry, per statement, must give the closing balance. */
 function addsUp(statement: ParsedStatement, opening: string, closing: string): boolean {

@@ -1,11 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BankFileError } from '../../../src/bank-data/canonical.js';
 import { berlinGroupAdapter } from '../../../src/bank-data/formats/berlin-group.js';
 import { detectBankFormat } from '../../../src/bank-data/formats/index.js';
 import { ukOpenBankingAdapter } from '../../../src/bank-data/formats/uk-open-banking.js';
 import { PROPERTY_RUNS, detectionIsAScore, expectCanonicalStatement, mutatedSample, parseThrowsOnlyBankFileErrors, randomBytes } from './adapter-robustness.js';
+import { refusal } from './refusal.js';
 
 const FIXTURES = new URL('../../fixtures/bank-formats/uk-open-banking/', import.meta.url);
 const fixture = (name: string): Buffer => readFileSync(new URL(name, FIXTURES));
@@ -13,16 +13,6 @@ const ALL_SAMPLES = readdirSync(FIXTURES).filter((name) => name.startsWith('v'))
 const VALID_SAMPLES = ALL_SAMPLES.filter((name) => name.endsWith('.json'));
 const parse = (name: string, lenient = false) => ukOpenBankingAdapter.parse(fixture(name), { lenient });
 const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
-
-function refusal(run: () => unknown): BankFileError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof BankFileError) return error;
-    throw error;
-  }
-  throw new Error('expected a BankFileError, but the response was accepted');
-}
 
 describe('UK Open Banking transactions (v3.1.11)', () => {
   it('reads a credit with its running balance', () => {

@@ -1,20 +1,10 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { BankFileError } from '../../../src/bank-data/canonical.js';
 import { readXmlDocument } from '../../../src/bank-data/formats/xml-reader.js';
+import { refusal } from './refusal.js';
 
 function read(xml: string | Buffer, options: { maxBytes?: number; maxDepth?: number } = {}) {
   return readXmlDocument(typeof xml === 'string' ? Buffer.from(xml, 'utf8') : xml, 'camt.053', options);
-}
-
-function refusal(run: () => unknown): BankFileError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof BankFileError) return error;
-    throw error;
-  }
-  throw new Error('expected a BankFileError, but the document was accepted');
 }
 
 describe('readXmlDocument refuses what XML parsers are attacked with', () => {
