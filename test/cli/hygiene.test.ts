@@ -7,20 +7,14 @@ import { EventEmitter } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import nodePath from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { runCommand } from '../analytics/cli-runner.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endQuietlyOnBrokenPipe, main } from '../../src/cli/main.js';
 
 async function run(args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const code = await main(args, { stdout, stderr });
-  return { code, out, err };
+  const { code, stdout, stderr } = await runCommand(main, args);
+  return { code, out: stdout, err: stderr };
 }
 
 const fixturePath = (p: string) => fileURLToPath(new URL(`../fixtures/${p}`, import.meta.url));

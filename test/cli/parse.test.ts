@@ -1,5 +1,5 @@
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { runCommand } from '../analytics/cli-runner.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -9,14 +9,8 @@ import { BankFileError } from '../../src/bank-data/canonical.js';
 import { fixture } from '../support/flows.js';
 
 async function run(args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const code = await main(args, { stdout, stderr });
-  return { code, out, err };
+  const { code, stdout, stderr } = await runCommand(main, args);
+  return { code, out: stdout, err: stderr };
 }
 
 const path = (p: string) => fileURLToPath(new URL(`../fixtures/${p}`, import.meta.url));
