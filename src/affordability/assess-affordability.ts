@@ -103,8 +103,6 @@ function housingOf(months: readonly (readonly CategorisedTransaction[])[]): Hous
 }
 
 export function assessAffordability(input: AssessAffordabilityInput): AffordabilityReport {
-  const { asOf, norms } = input;
-  const policy = norms.assessmentPolicy;
   const categorised = categorise(input.transactions, {
     rules: input.rules,
     ownIbans: input.ownIbans,
@@ -113,7 +111,37 @@ export function assessAffordability(input: AssessAffordabilityInput): Affordabil
   });
   // A person's correction of a transaction wins over every rule.
   applyCorrections(categorised, input.categoryCorrections);
-  const booked = categorised.filter((t) => t.status === 'booked' && t.bookingDate <= asOf);
+  return assessCategorised({
+    categorised,
+    balances: input.balances,
+    asOf: input.asOf,
+    ...(input.household ? { household: input.household } : {}),
+    ...(input.accountHolderNames ? { accountHolderNames: input.accountHolderNames } : {}),
+    norms: input.norms,
+    rulesVersion: input.rules.version,
+  });
+}
+
+export interface AssessCategorisedInput {
+  /** Transactions already categorised (and corrected); any dates, later ones than asOf are ignored. */
+  categorised: readonly CategorisedTransaction[];
+  balances: readonly AnalysisBalance[];
+  asOf: IsoDate;
+  household?: HouseholdGiven;
+  accountHolderNames?: readonly string[];
+  norms: NormSet;
+  /** The version of the rules that categorised the transactions, for the report. */
+  rulesVersion: string;
+}
+
+/**
+ * The report from transactions categorised once: risk features need a report per as-of date of the
+ * same debtor, and categorising the whole history again for each date was most of that time.
+ */
+export function assessCategorised(input: AssessCategorisedInput): AffordabilityReport {
+  const { asOf, norms } = input;
+  const policy = norms.assessmentPolicy;
+  const booked = input.categorised.filter((t) => t.status === 'booked' && t.bookingDate <= asOf);
   const firstDataDate = booked.reduce<IsoDate | null>((min, t) => (min == null || t.bookingDate < min ? t.bookingDate : min), null);
   const lastTx = booked.reduce<CategorisedTransaction | null>((max, t) => (max == null || t.bookingDate > max.bookingDate ? t : max), null);
   const lastDataDate = lastTx?.bookingDate ?? null;
@@ -272,7 +300,7 @@ export function assessAffordability(input: AssessAffordabilityInput): Affordabil
 
   const report: AffordabilityReport = {
     asOf,
-    rulesVersion: input.rules.version,
+    rulesVersion: input.rulesVersion,
     norms: {
       date: norms.date,
       bijstandNorm: norms.bijstandNorms && norms.periods.bijstandNorms ? { ...norms.periods.bijstandNorms, source: norms.bijstandNorms.source } : null,
