@@ -66,7 +66,7 @@ export const OUTCOME_FEATURE_TYPES = ['arrears_started', 'handed_to_collection',
 
 export const FEATURE_CATALOGUE: readonly FeatureDefinition[] = [
   // Income level, stability and drop
-  bank('history_days', 'days', null, 'Days from the first booked transaction to the as-of date, both included; how much history the other features rest on.'),
+  bank('history_days', 'days', null, 'Days from the first booked transaction to the as-of date, both included; how much history the other features rest on. Bank data older than 460 days before the as-of date is not read by any feature, so this is at most 460.'),
   bank('income_stable_30d', 'cents', 30, 'Stable income (salary, benefits, allowances, pension, child benefit) received in the window, per 30 days of the window the history covers.'),
   bank('income_stable_90d', 'cents', 90, 'Stable income received in the window, per 30 days of the window the history covers.'),
   bank('income_stable_365d', 'cents', 365, 'Stable income received in the window, per 30 days of the window the history covers.'),

@@ -160,7 +160,7 @@ function bankFeatures(source: FeatureSource, bank: NonNullable<FeatureSource['ba
     if (amount < 0 && t.category === 'expense.collection') collector.add(age, -amount);
     if (amount > 0 && t.category === 'reversal.returned_debit') {
       returns.total.add(age, 1);
-      const reasonClass = returnReasonClass((t.returnReasonCode ?? '').toUpperCase());
+      const reasonClass = returnReasonClass(returnCodeOf(t));
       if (reasonClass === 'insufficient_funds') returns.insufficient_funds.add(age, 1);
       else if (reasonClass === 'dispute_or_refusal') returns.dispute_or_refusal.add(age, 1);
       else returns.other.add(age, 1);
@@ -228,6 +228,16 @@ function bankFeatures(source: FeatureSource, bank: NonNullable<FeatureSource['ba
   out['bank.affordable_monthly_high'] = assessed === 0 ? null : report.affordableInstalment.highCents;
   out['bank.affordable_monthly_low'] = assessed === 0 ? null : report.affordableInstalment.lowCents;
   out['bank.salary_delay_days'] = salaryDelayDays(report.incomeDays, asOf);
+}
+
+/**
+ * The return reason of a returned debit: the bank's field, else the code the text names ("reden AM04",
+ * "reason MS02"). Berlin Group has no field for it, so banks (and the simulator) put it in the text.
+ */
+function returnCodeOf(t: CategorisedTransaction): string {
+  if (t.returnReasonCode) return t.returnReasonCode.toUpperCase();
+  const text = `${t.remittanceUnstructured ?? ''} ${t.remittanceStructured ?? ''}`;
+  return /\b(?:reden|reason|rsn)\b[:\s]*([A-Z0-9]{4})\b/i.exec(text)?.[1]?.toUpperCase() ?? '';
 }
 
 function coefficientOfVariation(values: readonly number[]): number | null {
