@@ -286,17 +286,19 @@ async function* eventsByHousehold(
       const ref = /"debtorRef":"([^"]+)"/.exec(line)?.[1];
       if (ref === undefined) throw new TrainingDataError(file, lineNumber, 'debtorRef', 'an event without a debtorRef');
       if (ref !== current) {
+        let lastWantedDone = false;
         if (current !== null) {
           finished.add(current);
-          const index = wanted.get(current);
-          if (index !== undefined) collected.set(index, currentLines.join('\n'));
-          // The last household wanted is complete: the rest of a large world need not be read.
-          if (index === households.length - 1) break;
+          const previous = wanted.get(current);
+          if (previous !== undefined) collected.set(previous, currentLines.join('\n'));
+          lastWantedDone = previous === households.length - 1;
         }
         const index = wanted.get(ref);
         if (finished.has(ref) || (index !== undefined && index < next)) {
           throw new TrainingDataError(file, lineNumber, 'debtorRef', `the events of ${ref} are not together or not in the order of truth-arrears.csv; events.jsonl must be in household order as the simulator writes it`);
         }
+        // The last household wanted is complete: the rest of a large world need not be read.
+        if (lastWantedDone) break;
         current = ref;
         currentLines = [];
         // Every wanted household before this one is complete (households come in order).
