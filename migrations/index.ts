@@ -8,6 +8,7 @@ import * as consentAndBankData from './2026-11-23-002-consent-and-bank-data.js';
 import * as dataPoints from './2026-11-23-003-data-points.js';
 import * as tenantPolicies from './2026-11-23-004-tenant-policies.js';
 import * as categoryCorrections from './2026-12-04-001-category-corrections.js';
+import * as riskModels from './2026-12-04-002-risk-models.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23-001-foundation': foundation,
@@ -15,4 +16,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23-003-data-points': dataPoints,
   '2026-11-23-004-tenant-policies': tenantPolicies,
   '2026-12-04-001-category-corrections': categoryCorrections,
+  '2026-12-04-002-risk-models': riskModels,
 };

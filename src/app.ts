@@ -25,6 +25,7 @@ import { dataPointRoutes } from './data-points/data-points.routes.js';
 import { AffordabilityReportSchema, affordabilityRoutes } from './affordability/affordability.routes.js';
 import { policyRoutes } from './affordability/policies.routes.js';
 import { CategoryIdSchemaDefinition, CorrectionSchemaDefinition, LearnedRuleSchemaDefinition, correctionRoutes } from './categorisation-corrections/corrections.routes.js';
+import { riskModelRoutes, RiskScoreSchema } from './risk-models/risk-models.routes.js';
 import { SERVICE_VERSION } from './version.js';
 
 export interface BuildAppOptions {
@@ -45,6 +46,7 @@ const ROUTE_TAGS = [
   { name: 'affordability', description: 'What a debtor can pay, and when money arrives' },
   { name: 'policies', description: 'A creditor’s own categorisation rules and norm overrides' },
   { name: 'privacy', description: 'GDPR access and erasure' },
+  { name: 'risk-models', description: 'Early-warning risk scores with reasons, the model registry and training runs' },
 ];
 
 export async function buildApp(config: Config, options: BuildAppOptions): Promise<AppInstance> {
@@ -78,7 +80,7 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   app.decorateRequest('auth', null);
   // Shared schemas are added once, before any route: Fastify rebuilds a child context's compilers when
   // schemas are added later, which would silently drop the custom validator compiler there.
-  const sharedSchemas = [FieldErrorSchema, ProblemSchema, DebtorSchema, ConsentSchema, TransactionSchema, AffordabilityReportSchema, CategoryIdSchemaDefinition, CorrectionSchemaDefinition, LearnedRuleSchemaDefinition];
+  const sharedSchemas = [FieldErrorSchema, ProblemSchema, DebtorSchema, ConsentSchema, TransactionSchema, AffordabilityReportSchema, CategoryIdSchemaDefinition, CorrectionSchemaDefinition, LearnedRuleSchemaDefinition, RiskScoreSchema];
   const routeCatalogue: RouteCatalogueEntry[] = [];
   app.decorate('routeCatalogue', routeCatalogue);
   app.setValidatorCompiler(createValidatorCompiler(sharedSchemas));
@@ -141,6 +143,7 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   await policyRoutes(app, deps);
   await correctionRoutes(app, deps);
   await privacyRoutes(app, deps);
+  await riskModelRoutes(app, deps);
   return app;
 }
 

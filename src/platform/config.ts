@@ -61,6 +61,14 @@ export const ConfigSchema = Type.Object({
   tenantTimeZone: Type.String({ minLength: 1, default: DEFAULT_TENANT_TIME_ZONE }),
   /** JSON request bodies nested deeper than this (objects and arrays) are refused with 400. */
   jsonMaxDepth: Type.Integer({ minimum: 2, maximum: 1000, default: 32 }),
+  /** Run queued risk-model training runs in this process (any number of instances may; each run is taken once). */
+  trainingRunner: Type.Boolean({ default: true }),
+  /** How often an idle training runner looks for queued runs. */
+  trainingPollMs: Type.Integer({ minimum: 10, default: 2_000 }),
+  /** How often a training run records its heartbeat and progress. */
+  trainingHeartbeatMs: Type.Integer({ minimum: 10, default: 5_000 }),
+  /** A running training run without a heartbeat for this long is taken to be dead and marked failed. */
+  trainingStaleAfterMs: Type.Integer({ minimum: 100, default: 120_000 }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -98,6 +106,10 @@ const ENV_NAMES: Record<keyof Config, string> = {
   dbRetryAfterSeconds: 'DB_RETRY_AFTER_SECONDS',
   tenantTimeZone: 'TENANT_TIME_ZONE',
   jsonMaxDepth: 'JSON_MAX_DEPTH',
+  trainingRunner: 'TRAINING_RUNNER',
+  trainingPollMs: 'TRAINING_POLL_MS',
+  trainingHeartbeatMs: 'TRAINING_HEARTBEAT_MS',
+  trainingStaleAfterMs: 'TRAINING_STALE_AFTER_MS',
 };
 
 export const CONFIG_ENV_NAMES = ENV_NAMES;

@@ -14,12 +14,13 @@ import type { BankDataTables } from '../../bank-data/bank-data.table.js';
 import type { DataPointTables } from '../../data-points/data-point.table.js';
 import type { TenantPolicyTables } from '../../tenants/tenant-policy.table.js';
 import type { CorrectionTables } from '../../categorisation-corrections/corrections.table.js';
+import type { RiskModelTables } from '../../risk-models/risk-models.table.js';
 
 export interface ServiceSettingTable {
   key: string;
   value: string;
 }
 
-export interface Database extends TenantTables, AuditTables, DebtorTables, ConsentTables, BankDataTables, DataPointTables, TenantPolicyTables, CorrectionTables {
+export interface Database extends TenantTables, AuditTables, DebtorTables, ConsentTables, BankDataTables, DataPointTables, TenantPolicyTables, CorrectionTables, RiskModelTables {
   service_settings: ServiceSettingTable;
 }

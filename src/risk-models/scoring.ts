@@ -1,0 +1,186 @@
+/**
+ * Scores: the probability that a debtor falls into arrears within the horizon (90 days), its risk band,
+ * and the reasons (exact TreeSHAP contributions in log-odds), from the tenant's champion model.
+ *
+ * Which model scores depends on consent, not on the caller: bank-data features are used only when a
+ * valid consent with purpose early_warning_monitoring and access to transactions covers the debtor;
+ * otherwise the data-points-only model scores and the answer says why.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { AffordabilityEngine } from '../affordability/affordability.service.js';
+import type { Database } from '../platform/database/schema.js';
+import type { IsoDate } from '../platform/dates.js';
+import { AppError, notFound } from '../platform/errors.js';
+import type { FeatureSetId } from '../risk-features/catalogue.js';
+import { featureRow } from '../risk-features/compute-features.js';
+import { featureSnapshot } from './feature-snapshots.js';
+import { MODEL_ID_FOR_FEATURE_SET, type ModelRegistry } from './registry.js';
+import type { RiskBandName } from './risk-model-bundle.js';
+import type { ModelVersionSource } from './risk-models.table.js';
+
+export const TOP_REASONS = 5;
+export const MAX_DEBTORS_PER_REQUEST = 1000;
+
+export type FeatureSetReasonCode = 'consent_valid' | 'no_consent' | 'consent_expired' | 'no_bank_model';
+
+export interface ScoreReason {
+  feature: string;
+  /** The feature's value (null when missing). */
+  value: number | null;
+  /** Its contribution to the log-odds: positive raises the risk. */
+  contribution: number;
+}
+
+export interface DebtorScore {
+  scoreId: string;
+  debtorId: string;
+  asOf: IsoDate;
+  horizonDays: number;
+  /** Calibrated probability of arrears within horizonDays after asOf. */
+  probability: number;
+  band: { name: RiskBandName; observedRate: number | null };
+  /** The model's uncalibrated log-odds: base + Σ contributions. */
+  logOdds: number;
+  base: number;
+  reasons: ScoreReason[];
+  /** Every feature's contribution, so the sum can be checked. */
+  contributions: Record<string, number>;
+  model: { modelId: string; version: number; source: ModelVersionSource };
+  featureSet: FeatureSetId;
+  featureSetReason: { code: FeatureSetReasonCode; message: string };
+  featureSnapshotId: string;
+  scoredAt: string;
+}
+
+interface ConsentState {
+  code: FeatureSetReasonCode;
+  consentId: string | null;
+  validUntil: string | null;
+}
+
+export class RiskScorer {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly registry: ModelRegistry,
+    private readonly engine: AffordabilityEngine,
+  ) {}
+
+  /**
+   * Scores each debtor (in the order given) as of a date, stores every score with who asked, and
+   * returns them. An id the tenant does not have fails the whole request with 404, naming it.
+   */
+  async score(tenantId: string, debtorIds: readonly string[], options: { asOf: IsoDate; today: IsoDate; requestedBy: string }): Promise<DebtorScore[]> {
+    if (debtorIds.length === 0) return [];
+    if (debtorIds.length > MAX_DEBTORS_PER_REQUEST) throw new AppError('invalid_parameter', `at most ${MAX_DEBTORS_PER_REQUEST} debtors per request`);
+    const unique = [...new Set(debtorIds)];
+    const [known, consents] = await Promise.all([
+      this.db.selectFrom('debtors').select('id').where('tenant_id', '=', tenantId).where('id', 'in', unique).execute(),
+      this.consentStates(tenantId, unique, options.today),
+    ]);
+    if (known.length !== unique.length) {
+      const have = new Set(known.map((r) => r.id));
+      const missing = unique.filter((id) => !have.has(id));
+      throw notFound(`debtor ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
+    }
+    const [bankChampion, dataPointsChampion] = await Promise.all([
+      this.registry.champion(tenantId, MODEL_ID_FOR_FEATURE_SET['bank-and-data-points']),
+      this.registry.champion(tenantId, MODEL_ID_FOR_FEATURE_SET['data-points-only']),
+    ]);
+    const scoredAt = new Date();
+    const scores: DebtorScore[] = [];
+    for (const debtorId of debtorIds) {
+      let consent = consents.get(debtorId) ?? { code: 'no_consent', consentId: null, validUntil: null };
+      if (consent.code === 'consent_valid' && !bankChampion) consent = { ...consent, code: 'no_bank_model' };
+      const featureSet: FeatureSetId = consent.code === 'consent_valid' ? 'bank-and-data-points' : 'data-points-only';
+      const champion = featureSet === 'bank-and-data-points' ? bankChampion : dataPointsChampion;
+      if (!champion) throw new AppError('unprocessable_entity', `no model for ${featureSet} features: train one (POST /v1/models/training-runs) or install the starter models`);
+      const snapshot = await featureSnapshot(this.db, this.engine, tenantId, debtorId, { asOf: options.asOf, today: options.today, featureSet });
+      const { model } = champion;
+      const row = featureRow(snapshot.vector, model.bundle.featureNames);
+      const result = model.score(row, { topReasons: TOP_REASONS });
+      const contributions: Record<string, number> = {};
+      model.bundle.featureNames.forEach((name, i) => {
+        contributions[name] = result.contributions[i]!;
+      });
+      scores.push({
+        scoreId: randomUUID(),
+        debtorId,
+        asOf: options.asOf,
+        horizonDays: model.bundle.horizonDays,
+        probability: result.probability,
+        band: { name: result.band.name, observedRate: result.band.observedRate },
+        logOdds: result.logOdds,
+        base: result.base,
+        reasons: result.reasons.map((r) => ({ feature: r.feature, value: Number.isFinite(r.value) ? r.value : null, contribution: r.contribution })),
+        contributions,
+        model: { modelId: model.bundle.modelId, version: champion.version, source: champion.source },
+        featureSet,
+        featureSetReason: { code: consent.code, message: reasonMessage(consent) },
+        featureSnapshotId: snapshot.id,
+        scoredAt: scoredAt.toISOString(),
+      });
+    }
+    await this.db
+      .insertInto('risk_scores')
+      .values(
+        scores.map((s) => ({
+          tenant_id: tenantId,
+          id: s.scoreId,
+          debtor_id: s.debtorId,
+          as_of: s.asOf,
+          model_id: s.model.modelId,
+          model_version: s.model.version,
+          feature_set: s.featureSet,
+          probability: s.probability,
+          band: s.band.name,
+          reasons: JSON.stringify(s.reasons),
+          feature_snapshot_id: s.featureSnapshotId,
+          requested_by: options.requestedBy,
+          created_at: scoredAt,
+        })),
+      )
+      .execute();
+    return scores;
+  }
+
+  /**
+   * Consent per debtor for bank features, in one query for the whole request. Mirrors
+   * requireConsent's rule (valid status, not past valid_until, purpose and access covered); a consent
+   * whose date passed counts as expired even before the nightly job marks it so.
+   */
+  private async consentStates(tenantId: string, debtorIds: readonly string[], today: IsoDate): Promise<Map<string, ConsentState>> {
+    const rows = await this.db
+      .selectFrom('consents')
+      .select(['id', 'debtor_id', 'status', 'valid_until', 'created_at'])
+      .where('tenant_id', '=', tenantId)
+      .where('debtor_id', 'in', debtorIds)
+      .where('purpose', '=', 'early_warning_monitoring')
+      .where('access_transactions', '=', true)
+      .where('status', 'in', ['valid', 'expired'])
+      .orderBy('created_at', 'desc')
+      .execute();
+    const states = new Map<string, ConsentState>();
+    for (const row of rows) {
+      const validUntil = String(row.valid_until);
+      const usable = row.status === 'valid' && validUntil >= today;
+      const current = states.get(row.debtor_id);
+      if (usable && current?.code !== 'consent_valid') states.set(row.debtor_id, { code: 'consent_valid', consentId: row.id, validUntil });
+      else if (!current) states.set(row.debtor_id, { code: 'consent_expired', consentId: row.id, validUntil });
+    }
+    return states;
+  }
+}
+
+function reasonMessage(consent: ConsentState): string {
+  switch (consent.code) {
+    case 'consent_valid':
+      return `consent ${consent.consentId} (purpose early_warning_monitoring, access to transactions, valid until ${consent.validUntil}) covers the debtor's bank data, so bank and data-point features were used`;
+    case 'consent_expired':
+      return `the debtor's early_warning_monitoring consent ${consent.consentId} expired on ${consent.validUntil}; scored from data points alone by the data-points-only model`;
+    case 'no_bank_model':
+      return 'a valid early_warning_monitoring consent covers the debtor, but the tenant has no model for bank features; scored from data points alone';
+    case 'no_consent':
+      return 'no valid consent with purpose early_warning_monitoring and access to transactions covers the debtor; scored from data points alone by the data-points-only model';
+  }
+}
