@@ -69,6 +69,8 @@ export const ConfigSchema = Type.Object({
   trainingHeartbeatMs: Type.Integer({ minimum: 10, default: 5_000 }),
   /** A running training run without a heartbeat for this long is taken to be dead and marked failed. */
   trainingStaleAfterMs: Type.Integer({ minimum: 100, default: 120_000 }),
+  /** Directory of the starter models a new tenant scores with (one sub-directory per model id); null: the models/ shipped with the service. */
+  riskStarterModelsDir: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -110,6 +112,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   trainingPollMs: 'TRAINING_POLL_MS',
   trainingHeartbeatMs: 'TRAINING_HEARTBEAT_MS',
   trainingStaleAfterMs: 'TRAINING_STALE_AFTER_MS',
+  riskStarterModelsDir: 'RISK_STARTER_MODELS_DIR',
 };
 
 export const CONFIG_ENV_NAMES = ENV_NAMES;

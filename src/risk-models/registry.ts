@@ -145,6 +145,8 @@ export class ModelRegistry {
     meta: { source: ModelVersionSource; createdBy: string | null; trainingRunId: string | null },
     alsoInTransaction?: (trx: Trx, version: number) => Promise<void>,
   ): Promise<number> {
+    // The starter stays version 1 of its model id, so a tenant's first trained model can be rolled back to it.
+    await this.ensureStarterModels(tenantId);
     // Validates and normalises exactly as model.json would be written.
     const normalised = parseRiskModelBundle(JSON.parse(serializeRiskModelBundle(bundle)));
     for (let attempt = 0; ; attempt++) {

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Type } from '@sinclair/typebox';
 import { AffordabilityEngine } from '../affordability/affordability.service.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
@@ -100,17 +102,18 @@ export const RiskScoreSchema = Type.Object(
     horizonDays: Type.Integer(),
     probability: Type.Number({ minimum: 0, maximum: 1, description: 'Calibrated probability of arrears within horizonDays after asOf' }),
     band: Type.Object({ name: StringEnum(RISK_BAND_NAMES), observedRate: Type.Union([Type.Number(), Type.Null()], { description: 'Arrears rate observed in this band on the model’s test slice' }) }),
-    logOdds: Type.Number({ description: 'The model’s uncalibrated log-odds: base + the sum of contributions' }),
-    base: Type.Number({ description: 'The model’s expected log-odds over its training data' }),
+    logOdds: Type.Number({ description: 'The model’s raw output before calibration: base + the sum of contributions. Log-odds for gradient boosting and the scorecard; for a random forest a probability (see outputSpace)' }),
+    outputSpace: StringEnum(['log-odds', 'probability'] as const, { description: 'The unit of logOdds, base and contributions' }),
+    base: Type.Number({ description: 'The model’s expected raw output over its training data' }),
     reasons: Type.Array(
       Type.Object({
         feature: Type.String({ description: 'Feature name (docs/features.md)' }),
         value: Type.Union([Type.Number(), Type.Null()], { description: 'The feature’s value; null when missing' }),
-        contribution: Type.Number({ description: 'TreeSHAP contribution in log-odds; positive raises the risk' }),
+        contribution: Type.Number({ description: 'Exact contribution (TreeSHAP) in outputSpace units; positive raises the risk' }),
       }),
       { description: 'The largest contributions, largest first' },
     ),
-    contributions: Type.Record(Type.String(), Type.Number(), { description: 'Every feature’s contribution in log-odds' }),
+    contributions: Type.Record(Type.String(), Type.Number(), { description: 'Every feature’s contribution, in outputSpace units' }),
     model: Type.Object({ modelId: Type.String(), version: Type.Integer(), source: StringEnum(MODEL_VERSION_SOURCES) }),
     featureSet: FeatureSetSchema,
     featureSetReason: Type.Object(
@@ -134,7 +137,7 @@ export interface RiskModelServices {
 export async function riskModelRoutes(app: AppInstance, deps: AppDeps): Promise<RiskModelServices> {
   const { db } = deps.database;
   const engine = new AffordabilityEngine();
-  const registry = new ModelRegistry(db);
+  const registry = new ModelRegistry(db, deps.config.riskStarterModelsDir ? pathToFileURL(`${path.resolve(deps.config.riskStarterModelsDir)}/`) : undefined);
   const scorer = new RiskScorer(db, registry, engine);
   const runner = new TrainingRunner(db, registry, engine, {
     pollMs: deps.config.trainingPollMs,

@@ -24,7 +24,7 @@ export const MAX_DEBTORS_PER_REQUEST = 1000;
 
 export type FeatureSetReasonCode = 'consent_valid' | 'no_consent' | 'consent_expired' | 'no_bank_model';
 
-export interface ScoreReason {
+export interface ScoreReasonView {
   feature: string;
   /** The feature's value (null when missing). */
   value: number | null;
@@ -40,10 +40,11 @@ export interface DebtorScore {
   /** Calibrated probability of arrears within horizonDays after asOf. */
   probability: number;
   band: { name: RiskBandName; observedRate: number | null };
-  /** The model's uncalibrated log-odds: base + Σ contributions. */
+  /** The model's raw output before calibration: base + Σ contributions (log-odds, or a probability for a forest: see outputSpace). */
   logOdds: number;
+  outputSpace: 'log-odds' | 'probability';
   base: number;
-  reasons: ScoreReason[];
+  reasons: ScoreReasonView[];
   /** Every feature's contribution, so the sum can be checked. */
   contributions: Record<string, number>;
   model: { modelId: string; version: number; source: ModelVersionSource };
@@ -103,16 +104,18 @@ export class RiskScorer {
       model.bundle.featureNames.forEach((name, i) => {
         contributions[name] = result.contributions[i]!;
       });
+      const band = model.bundle.bands.find((b) => b.name === result.band)!;
       scores.push({
         scoreId: randomUUID(),
         debtorId,
         asOf: options.asOf,
         horizonDays: model.bundle.horizonDays,
         probability: result.probability,
-        band: { name: result.band.name, observedRate: result.band.observedRate },
+        band: { name: band.name, observedRate: band.observedRate },
         logOdds: result.logOdds,
+        outputSpace: result.outputSpace,
         base: result.base,
-        reasons: result.reasons.map((r) => ({ feature: r.feature, value: Number.isFinite(r.value) ? r.value : null, contribution: r.contribution })),
+        reasons: result.reasons,
         contributions,
         model: { modelId: model.bundle.modelId, version: champion.version, source: champion.source },
         featureSet,
