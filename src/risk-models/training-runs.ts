@@ -21,7 +21,7 @@ import type { TrainingTable } from '../risk-features/training-table.js';
 import { MODEL_ID_FOR_FEATURE_SET, type ModelRegistry } from './registry.js';
 import type { RiskLearner } from './risk-model-bundle.js';
 import type { RiskTrainingRunRow } from './risk-models.table.js';
-import { trainRiskModel } from './training-pipeline.js';
+import { RiskTrainingError, trainRiskModel } from './training-pipeline.js';
 
 export const TRAINING_HORIZON_DAYS = 90;
 /** Below these the held-out slices are too small to calibrate or measure anything; the run fails saying so. */
@@ -312,7 +312,7 @@ export class TrainingRunner {
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
         onProgress: (p) => {
           stage = `training: ${p.stage}`;
-          progress = 0.5 + 0.45 * p.fraction;
+          progress = 0.5 + 0.45 * (p.total > 0 ? p.done / p.total : 0);
         },
       });
       stage = 'writing the version';
@@ -330,7 +330,8 @@ export class TrainingRunner {
         if (beforeCommit) await beforeCommit(trx, version);
       });
     } catch (error) {
-      const message = error instanceof TrainingInputError || error instanceof AppError ? error.message : `training failed: ${(error as Error).message}`;
+      const message =
+        error instanceof TrainingInputError || error instanceof AppError ? error.message : error instanceof RiskTrainingError ? `the stored data cannot train a model: ${error.message}` : `training failed: ${(error as Error).message}`;
       this.options.log?.error({ err: error, runId: run.id }, 'training run failed');
       await this.db
         .updateTable('risk_training_runs')
