@@ -11,6 +11,8 @@ import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
 import { seedTenantResources, type SeededResources } from '../support/seed-resources.js';
 import { fixture } from '../support/flows.js';
 import { addDays } from '../../src/platform/dates.js';
+import { ModelRegistry } from '../../src/risk-models/registry.js';
+import { syntheticBundle } from '../risk-models/registry-support.js';
 
 interface RouteCase {
   /** The request aimed at tenant A's resources (headers are added by the test). */
@@ -21,6 +23,8 @@ interface RouteCase {
 
 /** A transaction of tenant A's seeded debtor with a counterparty correction, and the rule it taught (set in beforeAll). */
 const correctionSeed = { transactionId: '', ruleId: '' };
+/** Tenant A's own model (two versions, the second promoted) and a training run of A's (set in beforeAll). */
+const modelSeed = { modelId: 'tenant-a-model', runId: '' };
 const categoryUrl = (r: SeededResources) => `/v1/debtors/${r.debtorId}/transactions/${correctionSeed.transactionId}/category`;
 
 const CASES: Record<string, RouteCase> = {
@@ -97,20 +101,39 @@ const CASES: Record<string, RouteCase> = {
   },
   'GET /v1/debtors/:debtorId/export': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}/export` }), crossTenant: 'not-found' },
   'DELETE /v1/debtors/:debtorId': { request: (r) => ({ method: 'DELETE', url: `/v1/debtors/${r.spareDebtorId}` }), crossTenant: 'not-found' },
+  'GET /v1/models': { request: () => ({ url: '/v1/models' }), crossTenant: { ownOnly: () => [modelSeed.modelId] } },
+  'GET /v1/models/:modelId/versions': { request: () => ({ url: `/v1/models/${modelSeed.modelId}/versions` }), crossTenant: 'not-found' },
+  'GET /v1/models/:modelId/versions/:version': { request: () => ({ url: `/v1/models/${modelSeed.modelId}/versions/1` }), crossTenant: 'not-found' },
+  'POST /v1/models/:modelId/versions/:version/promote': { request: () => ({ method: 'POST', url: `/v1/models/${modelSeed.modelId}/versions/2/promote` }), crossTenant: 'not-found' },
+  'POST /v1/models/:modelId/rollback': { request: () => ({ method: 'POST', url: `/v1/models/${modelSeed.modelId}/rollback` }), crossTenant: 'not-found' },
+  'POST /v1/models/training-runs': { request: () => ({ method: 'POST', url: '/v1/models/training-runs', payload: {} }), crossTenant: { ownOnly: () => [modelSeed.runId] } },
+  'GET /v1/models/training-runs/:runId': { request: () => ({ url: `/v1/models/training-runs/${modelSeed.runId}` }), crossTenant: 'not-found' },
+  'POST /v1/scores': { request: (r) => ({ method: 'POST', url: '/v1/scores', payload: { debtorIds: [r.debtorId] } }), crossTenant: 'not-found' },
+  'GET /v1/debtors/:debtorId/score': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}/score` }), crossTenant: 'not-found' },
 };
 
 describe('access to every route', () => {
   let t: TestApp;
   let seeded: SeededResources;
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ config: { trainingRunner: false } });
     seeded = await seedTenantResources(t);
     const transactions = await t.app.inject({ url: `/v1/debtors/${seeded.debtorId}/transactions`, headers: bearer(t.tenantA.keys.creditor) });
     correctionSeed.transactionId = transactions.json().items[0].id;
     const corrected = await t.app.inject({ method: 'PUT', url: categoryUrl(seeded), headers: bearer(t.tenantA.keys.creditor), payload: { category: 'uncategorised' } });
     if (corrected.statusCode !== 200) throw new Error(`seed correction failed: ${corrected.body}`);
     correctionSeed.ruleId = corrected.json().rule.id;
-  });
+    // Models of tenant A's own (scoring works with or without starter models shipped in models/).
+    const registry = new ModelRegistry(t.database.db);
+    const bundle = await syntheticBundle('data-points-only', { modelId: modelSeed.modelId });
+    for (const seed of [1, 2]) await registry.writeVersion(t.tenantA.id, { ...bundle, seed }, { source: 'training-run', createdBy: null, trainingRunId: null });
+    await registry.promote(t.tenantA.id, modelSeed.modelId, 2, 'test');
+    if ((await registry.championVersion(t.tenantA.id, 'early-warning-data-points')) === null) {
+      await registry.writeVersion(t.tenantA.id, await syntheticBundle('data-points-only'), { source: 'training-run', createdBy: null, trainingRunId: null });
+    }
+    const run = await t.app.inject({ method: 'POST', url: '/v1/models/training-runs', headers: bearer(t.tenantA.keys.analyst), payload: {} });
+    modelSeed.runId = run.json().run.runId;
+  }, 60_000);
   afterAll(async () => t.close());
 
   it('has a case for every registered route', () => {
