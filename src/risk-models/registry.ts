@@ -63,6 +63,12 @@ export interface ModelSummary {
   versionCount: number;
 }
 
+export interface LoadedChampion {
+  version: number;
+  model: RiskModel;
+  source: ModelVersionSource;
+}
+
 export interface PromotionRecord {
   action: 'starter' | 'promote' | 'rollback';
   version: number;
@@ -229,17 +235,23 @@ export class ModelRegistry {
   }
 
   /** The champion of a model, loaded (from the cache when this instance has used that version before). */
-  async champion(tenantId: string, modelId: string): Promise<{ version: number; model: RiskModel; source: ModelVersionSource } | null> {
+  async champion(tenantId: string, modelId: string): Promise<LoadedChampion | null> {
+    return (await this.champions(tenantId, [modelId])).get(modelId) ?? null;
+  }
+
+  /** The champions of several models in one query; a model without one is absent from the map. */
+  async champions(tenantId: string, modelIds: readonly string[]): Promise<Map<string, LoadedChampion>> {
     await this.ensureStarterModels(tenantId);
-    const row = await this.db
+    const rows = await this.db
       .selectFrom('risk_model_champions as c')
       .innerJoin('risk_model_versions as v', (join) => join.onRef('v.tenant_id', '=', 'c.tenant_id').onRef('v.model_id', '=', 'c.model_id').onRef('v.version', '=', 'c.version'))
-      .select(['c.version', 'v.source'])
+      .select(['c.model_id', 'c.version', 'v.source'])
       .where('c.tenant_id', '=', tenantId)
-      .where('c.model_id', '=', modelId)
-      .executeTakeFirst();
-    if (!row) return null;
-    return { version: row.version, source: row.source, model: await this.model(tenantId, modelId, row.version) };
+      .where('c.model_id', 'in', modelIds)
+      .execute();
+    const loaded = new Map<string, LoadedChampion>();
+    for (const row of rows) loaded.set(row.model_id, { version: row.version, source: row.source, model: await this.model(tenantId, row.model_id, row.version) });
+    return loaded;
   }
 
   /** A version's RiskModel, built once per process and version. */
