@@ -9,8 +9,9 @@
  */
 import { applyCalibration } from '../learning/calibration.js';
 import { loadModel } from '../learning/load-model.js';
-import type { ModelPredictor } from '../learning/model-format.js';
-import { bandOf, parseRiskModelBundle, type RiskBand, type RiskModelBundle } from './risk-model-bundle.js';
+import type { ModelJson, ModelPredictor } from '../learning/model-format.js';
+import { ScorecardFormatError, ScorecardPredictor, validateScorecard } from '../learning/scorecard.js';
+import { bandOf, ModelBundleError, parseRiskModelBundle, type RiskBand, type RiskModelBundle } from './risk-model-bundle.js';
 
 export interface ScoreReason {
   feature: string;
@@ -48,7 +49,7 @@ export class RiskModel {
   /** Validates the bundle (and, through loadModel, its trees or scorecard) before anything is scored with it. */
   static fromBundle(bundle: RiskModelBundle): RiskModel {
     const checked = parseRiskModelBundle(bundle);
-    return new RiskModel(checked, loadModel(checked.model));
+    return new RiskModel(checked, predictorOf(checked.model));
   }
 
   get featureNames(): readonly string[] {
@@ -89,6 +90,21 @@ export class RiskModel {
 
   private checkRow(row: Float64Array): void {
     if (row.length !== this.bundle.featureNames.length) throw new RangeError(`a row of ${row.length} values for ${this.bundle.featureNames.length} features`);
+  }
+}
+
+/**
+ * The predictor of any model kind. The engine's loadModel reads tree ensembles; a scorecard is read by
+ * its own module (validated first, as loadModel validates trees). When loadModel learns scorecards
+ * this becomes a plain loadModel call.
+ */
+export function predictorOf(model: ModelJson): ModelPredictor {
+  if (model.kind !== 'scorecard') return loadModel(model);
+  try {
+    return new ScorecardPredictor(validateScorecard(model as unknown as Record<string, unknown>));
+  } catch (error) {
+    if (error instanceof ScorecardFormatError) throw new ModelBundleError(`model: ${error.message}`);
+    throw error;
   }
 }
 
