@@ -6,9 +6,12 @@
  * - the world training table in rows per second, on one thread and on worker threads.
  *
  *   npm run bench:risk-features            (BENCH_HOUSEHOLDS=1000, BENCH_WORKERS=2 by default)
+ *
+ * Worker threads pay off only on free cores; the load average is printed beside each figure, and the
+ * CPU time over all threads, which says how much work a row is whatever else runs on the machine.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assessCategorised } from '../src/affordability/assess-affordability.js';
 import { runSimulationToDirectory } from '../src/simulation/simulation-run.js';
@@ -16,7 +19,6 @@ import { addDays } from '../src/platform/dates.js';
 import { computeFeatures } from '../src/risk-features/compute-features.js';
 import { cachedNormsAt, parseEventLines, readBankData } from '../src/risk-features/debtor-rows.js';
 import { buildWorldTrainingTable } from '../src/risk-features/training-table.js';
-import type { FeatureSetId } from '../src/risk-features/catalogue.js';
 
 const HOUSEHOLDS = Number(process.env.BENCH_HOUSEHOLDS ?? 1000);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
@@ -46,24 +48,30 @@ try {
     readTimes.push(performance.now() - t0);
     return { bank, events: parseEventLines(eventLines.filter((line) => line.includes(`"debtorRef":"${ref}"`)).join('\n')) };
   });
-  const measure = (run: (debtor: (typeof debtors)[number], asOf: string) => void) => {
-    for (const d of debtors.slice(0, 5)) for (const asOf of asOfDates) run(d, asOf); // warm-up
-    const times: number[] = [];
+  // The three are measured side by side, one call of each per debtor and date in turn, so a busy
+  // machine (other processes, garbage collection) weighs on all three alike.
+  const variants: Record<'bank' | 'dp' | 'report', (d: (typeof debtors)[number], asOf: string) => void> = {
+    bank: (d, asOf) => computeFeatures({ asOf, bank: d.bank, events: d.events, norms: cachedNormsAt(asOf) }, 'bank-and-data-points'),
+    dp: (d, asOf) => computeFeatures({ asOf, bank: d.bank, events: d.events, norms: cachedNormsAt(asOf) }, 'data-points-only'),
+    report: (d, asOf) =>
+      assessCategorised({ categorised: d.bank.transactions.filter((t) => t.bookingDate <= asOf), balances: d.bank.balances.filter((b) => b.date <= asOf), asOf, norms: cachedNormsAt(asOf), rulesVersion: '' }),
+  };
+  const times: Record<keyof typeof variants, number[]> = { bank: [], dp: [], report: [] };
+  for (let round = 0; round < 2; round++) {
     for (const d of debtors) {
       for (const asOf of asOfDates) {
-        const t0 = performance.now();
-        run(d, asOf);
-        times.push(performance.now() - t0);
+        for (const key of Object.keys(variants) as (keyof typeof variants)[]) {
+          const t0 = performance.now();
+          variants[key](d, asOf);
+          // The first round warms up the compiler.
+          if (round === 1) times[key].push(performance.now() - t0);
+        }
       }
     }
-    return percentiles(times);
-  };
-  const features = (set: FeatureSetId) => measure((d, asOf) => computeFeatures({ asOf, bank: d.bank, events: d.events, norms: cachedNormsAt(asOf) }, set));
-  const bankSet = features('bank-and-data-points');
-  const dpSet = features('data-points-only');
-  const report = measure((d, asOf) =>
-    assessCategorised({ categorised: d.bank.transactions.filter((t) => t.bookingDate <= asOf), balances: d.bank.balances.filter((b) => b.date <= asOf), asOf, norms: cachedNormsAt(asOf), rulesVersion: '' }),
-  );
+  }
+  const bankSet = percentiles(times.bank);
+  const dpSet = percentiles(times.dp);
+  const report = percentiles(times.report);
   const read = percentiles(readTimes);
   console.log(`\nper debtor and as-of date (${debtors.length} households × ${asOfDates.length} dates, one thread):`);
   console.log(`  features bank-and-data-points : p50 ${bankSet.p50.toFixed(2)} ms, p99 ${bankSet.p99.toFixed(2)} ms`);
@@ -74,9 +82,15 @@ try {
   console.log(`\nworld training table, ${HOUSEHOLDS} households:`);
   for (const [featureSet, workers] of [['data-points-only', 1], ['data-points-only', WORKERS], ['bank-and-data-points', 1], ['bank-and-data-points', WORKERS]] as const) {
     start = performance.now();
+    const cpuBefore = process.cpuUsage();
     const table = await buildWorldTrainingTable(dir, { featureSet, workers });
     const seconds = (performance.now() - start) / 1000;
-    console.log(`  ${featureSet.padEnd(21)} ${String(workers).padStart(2)} worker(s): ${table.dataset.rowCount} rows × ${table.dataset.featureNames.length} features in ${seconds.toFixed(1)} s = ${(table.dataset.rowCount / seconds).toFixed(0)} rows/s`);
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    console.log(
+      `  ${featureSet.padEnd(21)} ${String(workers).padStart(2)} worker(s): ${table.dataset.rowCount} rows × ${table.dataset.featureNames.length} features in ${seconds.toFixed(1)} s = ${(table.dataset.rowCount / seconds).toFixed(0)} rows/s` +
+        ` (CPU ${cpuSeconds.toFixed(1)} s over all threads = ${(table.dataset.rowCount / cpuSeconds).toFixed(0)} rows per CPU-second; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores)`,
+    );
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

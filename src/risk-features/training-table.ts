@@ -130,9 +130,14 @@ export async function buildWorldTrainingTable(worldDir: string, options: WorldTr
     bankFiles: bankFiles.get(household.debtorRef) ?? [],
     composition: compositions.get(household.debtorRef) ?? null,
   }));
-  const values = await computeRows(requests, options.featureSet, featureNames, options.workers ?? availableParallelism(), totalRows, options.onProgress);
-
   const columns = featureNames.map(() => new Float64Array(totalRows));
+  // Rows arrive row-major per chunk and go straight into the columns: no second copy of the table.
+  const put = (firstRow: number, values: Float64Array) => {
+    const width = featureNames.length;
+    for (let r = 0; r < values.length / width; r++) for (let f = 0; f < width; f++) columns[f]![firstRow + r] = values[r * width + f]!;
+  };
+  await computeRows(requests, options.featureSet, featureNames, options.workers ?? availableParallelism(), totalRows, put, options.onProgress);
+
   const labels = new Uint8Array(totalRows);
   const oracle = new Float64Array(totalRows);
   const ids: string[] = [];
@@ -140,7 +145,6 @@ export async function buildWorldTrainingTable(worldDir: string, options: WorldTr
   let row = 0;
   for (const household of households) {
     household.truthDates.forEach((date, i) => {
-      for (let f = 0; f < featureNames.length; f++) columns[f]![row] = values[row * featureNames.length + f]!;
       labels[row] = household.labels[i]!;
       oracle[row] = household.oracle[i]!;
       ids.push(`${household.debtorRef}@${date}`);
@@ -328,33 +332,30 @@ async function computeRows(
   featureNames: string[],
   workers: number,
   totalRows: number,
+  put: (firstRow: number, values: Float64Array) => void,
   onProgress: ((done: number, total: number) => void) | undefined,
-): Promise<Float64Array> {
-  const values = new Float64Array(totalRows * featureNames.length);
+): Promise<void> {
   let doneRows = 0;
   if (workers <= 1) {
-    let offset = 0;
     for await (const request of requests) {
-      const rows = runLocally(request, featureSet, featureNames);
-      values.set(rows, offset);
-      offset += rows.length;
+      put(doneRows, runLocally(request, featureSet, featureNames));
       doneRows += request.featureDates.length;
       onProgress?.(doneRows, totalRows);
     }
-    return values;
+    return;
   }
   const pool = new WorkerPool<RowsChunkRequest, never, RowsChunkResult>({ entry: workerEntry(), size: workers, maxHeapMb: WORKER_HEAP_MB });
   const inFlight = new Set<Promise<void>>();
   let failure: unknown = null;
   try {
     let chunk: DebtorRowsRequest[] = [];
-    let offset = 0;
+    let firstRow = 0;
     const send = (debtors: DebtorRowsRequest[], at: number) => {
       const rowCount = debtors.reduce((a, d) => a + d.featureDates.length, 0);
       const task = pool
         .run({ chunk: at, featureSet, featureNames, debtors })
         .then((result) => {
-          values.set(result.values, at);
+          put(at, result.values);
           doneRows += rowCount;
           onProgress?.(doneRows, totalRows);
         })
@@ -363,24 +364,23 @@ async function computeRows(
         })
         .finally(() => inFlight.delete(task));
       inFlight.add(task);
-      return rowCount * featureNames.length;
+      return rowCount;
     };
     for await (const request of requests) {
       if (failure) break;
       chunk.push(request);
       if (chunk.length < WORLD_CHUNK_DEBTORS) continue;
-      offset += send(chunk, offset);
+      firstRow += send(chunk, firstRow);
       chunk = [];
       // Read ahead of the workers by a few chunks only, so a large world never sits in memory.
       while (inFlight.size >= workers * 3) await Promise.race(inFlight);
     }
-    if (chunk.length > 0 && !failure) send(chunk, offset);
+    if (chunk.length > 0 && !failure) send(chunk, firstRow);
     await Promise.all(inFlight);
   } finally {
     await pool.close();
   }
   if (failure) throw asTrainingError(failure);
-  return values;
 }
 
 function runLocally(request: DebtorRowsRequest, featureSet: FeatureSetId, featureNames: string[]): Float64Array {

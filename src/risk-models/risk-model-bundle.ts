@@ -16,6 +16,7 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { CalibrationError, validateCalibration } from '../learning/calibration.js';
 import type { CalibrationJson, ModelJson } from '../learning/model-format.js';
 import { isIsoDate, type IsoDate } from '../platform/dates.js';
 import type { FeatureSetId } from '../risk-features/catalogue.js';
@@ -180,14 +181,13 @@ function sameNames(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((name, i) => name === b[i]);
 }
 
+/** The learner library's own check of a stored calibration, reported as a bundle problem. */
 function checkCalibration(c: CalibrationJson): void {
-  if (c.kind === 'isotonic') {
-    if (!c.x || !c.y || c.x.length === 0 || c.x.length !== c.y.length) throw new ModelBundleError('isotonic calibration needs x and y of the same, non-zero length');
-    for (let i = 1; i < c.x.length; i++) {
-      if (!(c.x[i]! >= c.x[i - 1]!) || !(c.y[i]! >= c.y[i - 1]!)) throw new ModelBundleError('isotonic calibration knots must ascend');
-    }
-  } else if (c.kind === 'platt') {
-    if (!Number.isFinite(c.a) || !Number.isFinite(c.b)) throw new ModelBundleError('Platt calibration needs finite a and b');
+  try {
+    validateCalibration(c);
+  } catch (error) {
+    if (error instanceof CalibrationError) throw new ModelBundleError(`calibration: ${error.message}`);
+    throw error;
   }
 }
 

@@ -7,9 +7,11 @@
  * boosting and the scorecard and a probability for a random forest (its trees average probabilities);
  * `outputSpace` says which, and a client must not add forest contributions as log-odds.
  */
+import { applyCalibration } from '../learning/calibration.js';
 import { loadModel } from '../learning/load-model.js';
-import type { CalibrationJson, ModelPredictor } from '../learning/model-format.js';
-import { bandOf, parseRiskModelBundle, type RiskBand, type RiskModelBundle } from './risk-model-bundle.js';
+import type { ModelJson, ModelPredictor } from '../learning/model-format.js';
+import { ScorecardFormatError, ScorecardPredictor, validateScorecard } from '../learning/scorecard.js';
+import { bandOf, ModelBundleError, parseRiskModelBundle, type RiskBand, type RiskModelBundle } from './risk-model-bundle.js';
 
 export interface ScoreReason {
   feature: string;
@@ -47,7 +49,7 @@ export class RiskModel {
   /** Validates the bundle (and, through loadModel, its trees or scorecard) before anything is scored with it. */
   static fromBundle(bundle: RiskModelBundle): RiskModel {
     const checked = parseRiskModelBundle(bundle);
-    return new RiskModel(checked, loadModel(checked.model));
+    return new RiskModel(checked, predictorOf(checked.model));
   }
 
   get featureNames(): readonly string[] {
@@ -91,35 +93,23 @@ export class RiskModel {
   }
 }
 
+/**
+ * The predictor of any model kind. The engine's loadModel reads tree ensembles; a scorecard is read by
+ * its own module (validated first, as loadModel validates trees). When loadModel learns scorecards
+ * this becomes a plain loadModel call.
+ */
+export function predictorOf(model: ModelJson): ModelPredictor {
+  if (model.kind !== 'scorecard') return loadModel(model);
+  try {
+    return new ScorecardPredictor(validateScorecard(model as unknown as Record<string, unknown>));
+  } catch (error) {
+    if (error instanceof ScorecardFormatError) throw new ModelBundleError(`model: ${error.message}`);
+    throw error;
+  }
+}
+
 /** Ties in size keep feature order, so the same row always gives the same reasons. */
 function topReasons(names: readonly string[], row: Float64Array, values: Float64Array, count: number): ScoreReason[] {
   const order = Array.from(values.keys()).sort((a, b) => Math.abs(values[b]!) - Math.abs(values[a]!) || a - b);
   return order.slice(0, Math.max(0, count)).map((f) => ({ feature: names[f]!, value: Number.isNaN(row[f]!) ? null : row[f]!, contribution: values[f]! }));
-}
-
-/**
- * The calibration map of model-format.ts: isotonic is piecewise linear between its knots and flat
- * beyond them; Platt is a logistic curve in the raw log-odds (raw probability clipped away from 0 and
- * 1 so the logit stays finite).
- */
-export function applyCalibration(calibration: CalibrationJson, raw: number): number {
-  if (calibration.kind === 'none') return raw;
-  if (calibration.kind === 'platt') {
-    const p = Math.min(1 - 1e-15, Math.max(1e-15, raw));
-    return 1 / (1 + Math.exp(-(calibration.a! * Math.log(p / (1 - p)) + calibration.b!)));
-  }
-  const x = calibration.x!;
-  const y = calibration.y!;
-  if (!(raw > x[0]!)) return y[0]!;
-  const last = x.length - 1;
-  if (raw >= x[last]!) return y[last]!;
-  let lo = 0;
-  let hi = last;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (x[mid]! <= raw) lo = mid;
-    else hi = mid;
-  }
-  const span = x[hi]! - x[lo]!;
-  return span > 0 ? y[lo]! + ((raw - x[lo]!) / span) * (y[hi]! - y[lo]!) : y[hi]!;
 }
