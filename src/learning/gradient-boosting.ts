@@ -6,17 +6,15 @@
  */
 import { binData, fitBinMapper, MAX_BINS } from './binning.js';
 import { assertDataset, DatasetError, takeRows, type Dataset } from './dataset.js';
-import { allocateGrowBuffers } from './histogram-threads.js';
+import { allocateEngineBuffers, createStepRunner, useThreads } from './histogram-threads.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type TreeEnsembleJson, type TreeJson } from './model-format.js';
 import { SeededRandom, deriveSeed } from './seeded-random.js';
 import {
   checkClassWeights,
   defaultThreads,
-  histogramBuilder,
   requireNumber,
   rowWeights,
   treeToJson,
-  useThreads,
   yieldToEventLoop,
   type ClassWeights,
 } from './training-common.js';
@@ -70,7 +68,9 @@ export function defaultGradientBoostingOptions(): GradientBoostingOptions {
     minSamplesLeaf: 20,
     l2: 1,
     rowSubsample: 1,
-    columnSubsample: 1,
+    // Each tree sees half the features: on the Taiwan credit data (ID % 5 hold-out) this lifts the
+    // AUC from 0.788 to 0.792 at seed 1 (0.791 averaged over seeds 1-4; all features: 0.787).
+    columnSubsample: 0.5,
     maxBins: MAX_BINS,
     earlyStoppingRounds: 30,
     validationFraction: 0.1,
@@ -131,7 +131,10 @@ export async function trainGradientBoosting(train: Dataset, options?: Partial<Gr
   const binned = binData(mapper, fit.columns, n, threaded);
   const validationBinned = validation ? binData(mapper, validation.columns, validation.rowCount) : null;
 
-  const weights = rowWeights(fit, o.classWeights);
+  const buffers = allocateEngineBuffers(n, featureCount, threaded);
+  const weights = buffers.weights;
+  weights.set(rowWeights(fit, o.classWeights));
+  buffers.labels.set(fit.labels);
   let positiveWeight = 0;
   let totalWeight = 0;
   for (let i = 0; i < n; i++) {
@@ -143,18 +146,15 @@ export async function trainGradientBoosting(train: Dataset, options?: Partial<Gr
   const baseRate = Math.min(1 - 1e-12, Math.max(1e-12, positiveWeight / totalWeight));
   const baseScore = Math.log(baseRate / (1 - baseRate));
 
-  const raw = new Float64Array(n).fill(baseScore);
-  const grad = new Float64Array(n);
-  const hess = new Float64Array(n);
+  const raw = buffers.raw.fill(baseScore);
   const validationRaw = validation ? new Float64Array(validation.rowCount).fill(baseScore) : null;
   const validationWeights = validation ? rowWeights(validation, o.classWeights) : null;
 
-  const buffers = allocateGrowBuffers(n, threaded);
   const slotCount = (o.maxLeaves > 0 ? o.maxLeaves : 64) + 2;
-  const builder = await histogramBuilder(binned, buffers, slotCount, o.threads);
-  const grower = new TreeGrower(binned, buffers, builder, grad, hess);
+  const runner = await createStepRunner(binned, buffers, slotCount, o.threads);
+  const grower = new TreeGrower(binned, buffers, runner);
   const rng = new SeededRandom(deriveSeed(o.seed, 2));
-  const featureMask = new Uint8Array(featureCount);
+  const featureMask = buffers.featureMask;
   const featureScratch = new Int32Array(featureCount);
   const columnsPerTree = Math.max(1, Math.round(o.columnSubsample * featureCount));
   const learningRate = o.learningRate;
@@ -163,7 +163,7 @@ export async function trainGradientBoosting(train: Dataset, options?: Partial<Gr
     maxDepth: o.maxDepth,
     maxLeaves: o.maxLeaves,
     constraints: { l2, minChildWeight: o.minChildWeight, minSamplesLeaf: o.minSamplesLeaf, minGain: 1e-12 },
-    featureMask: columnsPerTree < featureCount ? featureMask : null,
+    useFeatureMask: columnsPerTree < featureCount,
     featuresPerSplit: 0,
     rng: null,
     leafValue: (g, h) => (-g / (h + l2)) * learningRate,
@@ -175,13 +175,7 @@ export async function trainGradientBoosting(train: Dataset, options?: Partial<Gr
   const labels = fit.labels;
   try {
     for (let iteration = 0; iteration < o.iterations; iteration++) {
-      for (let i = 0; i < n; i++) {
-        const p = 1 / (1 + Math.exp(-raw[i]!));
-        const w = weights[i]!;
-        grad[i] = w * (p - labels[i]!);
-        const h = p * (1 - p);
-        hess[i] = w * (h > 1e-16 ? h : 1e-16);
-      }
+      runner.gradients(n);
       let sampleCount = 0;
       const rows = buffers.rows;
       if (o.rowSubsample < 1) {
@@ -191,12 +185,12 @@ export async function trainGradientBoosting(train: Dataset, options?: Partial<Gr
         for (let i = 0; i < n; i++) rows[i] = i;
         sampleCount = n;
       }
-      if (params.featureMask) {
+      if (params.useFeatureMask) {
         featureMask.fill(0);
         for (const f of rng.sampleWithoutReplacement(featureCount, columnsPerTree, featureScratch)) featureMask[f] = 1;
       }
       const tree = grower.grow(sampleCount, sampleCount === n, params);
-      if (tree.feature[0] === -1 && !params.featureMask && o.rowSubsample >= 1) {
+      if (tree.feature[0] === -1 && !params.useFeatureMask && o.rowSubsample >= 1) {
         // Nothing left to split on the whole data: every further tree would be this same stump.
         break;
       }
@@ -231,7 +225,7 @@ export async function trainGradientBoosting(train: Dataset, options?: Partial<Gr
       await yieldToEventLoop();
     }
   } finally {
-    await builder.close();
+    await runner.close();
   }
   const kept = earlyStopping ? trees.slice(0, bestTrees) : trees;
   const { threads: _threads, ...recorded } = o;

@@ -8,10 +8,11 @@
 export const HIST_STRIDE = 3;
 
 /**
- * Adds the rows rows[start..start+count) to the histogram of features [featureFrom, featureTo) at
- * hist[histBase..]. Gradients are read in row-list order (orderedGrad[start + i] belongs to
- * rows[start + i]), gathered once per node so every feature's loop reads them sequentially. When
- * `allRows` is set the node holds every row 0..count-1 in order and the row list is skipped.
+ * Sums the rows rows[start..start+count) into the histogram of features [featureFrom, featureTo) at
+ * hist[histBase..] (zeroing it first). Rows in a node are in ascending order, so the gradient reads
+ * grad[row] move forward through memory (measured as fast as gathering them into node order first,
+ * without the serial gather). When `allRows` is set the node holds every row 0..count-1 in order
+ * and the row list is skipped.
  *
  * Each feature's sums are accumulated by one thread in row order, so the result does not depend on
  * how features are divided among threads.
@@ -27,37 +28,90 @@ export function buildHistogram(
   rows: Uint32Array,
   start: number,
   count: number,
-  orderedGrad: Float64Array,
-  orderedHess: Float64Array,
+  grad: Float64Array,
+  hess: Float64Array,
   allRows: boolean,
+  featureMask: Uint8Array | null = null,
 ): void {
   for (let f = featureFrom; f < featureTo; f++) {
-    const from = histBase + offsets[f]! * HIST_STRIDE;
-    const to = histBase + offsets[f + 1]! * HIST_STRIDE;
-    hist.fill(0, from, to);
-    const column = f * rowCount;
-    if (allRows) {
-      for (let i = 0; i < count; i++) {
-        const at = from + bins[column + i]! * HIST_STRIDE;
-        hist[at] = hist[at]! + orderedGrad[i]!;
-        hist[at + 1] = hist[at + 1]! + orderedHess[i]!;
-        hist[at + 2] = hist[at + 2]! + 1;
-      }
-    } else {
-      const end = start + count;
-      for (let i = start; i < end; i++) {
-        const at = from + bins[column + rows[i]!]! * HIST_STRIDE;
-        hist[at] = hist[at]! + orderedGrad[i]!;
-        hist[at + 1] = hist[at + 1]! + orderedHess[i]!;
-        hist[at + 2] = hist[at + 2]! + 1;
-      }
-    }
+    // A feature this tree may not split on needs no histogram (column subsampling saves its share of the work).
+    if (featureMask && featureMask[f] === 0) continue;
+    const h = hist.subarray(histBase + offsets[f]! * HIST_STRIDE, histBase + offsets[f + 1]! * HIST_STRIDE);
+    h.fill(0);
+    const column = bins.subarray(f * rowCount, (f + 1) * rowCount);
+    if (allRows) accumulateAllRows(h, column, count, grad, hess);
+    else accumulateRows(h, column, rows, start, count, grad, hess);
   }
 }
 
-/** hist[target] −= hist[source] over one whole histogram: the sibling's histogram from the parent's. */
-export function subtractHistogram(hist: Float64Array, targetBase: number, sourceBase: number, length: number): void {
-  for (let i = 0; i < length; i++) hist[targetBase + i] = hist[targetBase + i]! - hist[sourceBase + i]!;
+// The loops below handle four rows per step: measured about 1.8x faster than one row per step in
+// V8 (the four read-modify-writes overlap instead of waiting on each other).
+
+function accumulateRows(h: Float64Array, column: Uint8Array, rows: Uint32Array, start: number, count: number, grad: Float64Array, hess: Float64Array): void {
+  const end = start + count;
+  let i = start;
+  for (const stop = end - 3; i < stop; i += 4) {
+    const r0 = rows[i]!;
+    const r1 = rows[i + 1]!;
+    const r2 = rows[i + 2]!;
+    const r3 = rows[i + 3]!;
+    const a = column[r0]! * HIST_STRIDE;
+    const b = column[r1]! * HIST_STRIDE;
+    const c = column[r2]! * HIST_STRIDE;
+    const d = column[r3]! * HIST_STRIDE;
+    h[a] = h[a]! + grad[r0]!;
+    h[a + 1] = h[a + 1]! + hess[r0]!;
+    h[a + 2] = h[a + 2]! + 1;
+    h[b] = h[b]! + grad[r1]!;
+    h[b + 1] = h[b + 1]! + hess[r1]!;
+    h[b + 2] = h[b + 2]! + 1;
+    h[c] = h[c]! + grad[r2]!;
+    h[c + 1] = h[c + 1]! + hess[r2]!;
+    h[c + 2] = h[c + 2]! + 1;
+    h[d] = h[d]! + grad[r3]!;
+    h[d + 1] = h[d + 1]! + hess[r3]!;
+    h[d + 2] = h[d + 2]! + 1;
+  }
+  for (; i < end; i++) {
+    const r = rows[i]!;
+    const a = column[r]! * HIST_STRIDE;
+    h[a] = h[a]! + grad[r]!;
+    h[a + 1] = h[a + 1]! + hess[r]!;
+    h[a + 2] = h[a + 2]! + 1;
+  }
+}
+
+function accumulateAllRows(h: Float64Array, column: Uint8Array, count: number, grad: Float64Array, hess: Float64Array): void {
+  let i = 0;
+  for (const stop = count - 3; i < stop; i += 4) {
+    const a = column[i]! * HIST_STRIDE;
+    const b = column[i + 1]! * HIST_STRIDE;
+    const c = column[i + 2]! * HIST_STRIDE;
+    const d = column[i + 3]! * HIST_STRIDE;
+    h[a] = h[a]! + grad[i]!;
+    h[a + 1] = h[a + 1]! + hess[i]!;
+    h[a + 2] = h[a + 2]! + 1;
+    h[b] = h[b]! + grad[i + 1]!;
+    h[b + 1] = h[b + 1]! + hess[i + 1]!;
+    h[b + 2] = h[b + 2]! + 1;
+    h[c] = h[c]! + grad[i + 2]!;
+    h[c + 1] = h[c + 1]! + hess[i + 2]!;
+    h[c + 2] = h[c + 2]! + 1;
+    h[d] = h[d]! + grad[i + 3]!;
+    h[d + 1] = h[d + 1]! + hess[i + 3]!;
+    h[d + 2] = h[d + 2]! + 1;
+  }
+  for (; i < count; i++) {
+    const a = column[i]! * HIST_STRIDE;
+    h[a] = h[a]! + grad[i]!;
+    h[a + 1] = h[a + 1]! + hess[i]!;
+    h[a + 2] = h[a + 2]! + 1;
+  }
+}
+
+/** hist[target] −= hist[source] over a range of a histogram: the sibling's histogram from the parent's. */
+export function subtractHistogram(hist: Float64Array, targetBase: number, sourceBase: number, from: number, to: number): void {
+  for (let i = from; i < to; i++) hist[targetBase + i] = hist[targetBase + i]! - hist[sourceBase + i]!;
 }
 
 export interface SplitConstraints {
@@ -155,5 +209,103 @@ export function bestSplitOfFeature(
         }
       }
     }
+  }
+}
+
+/**
+ * One step of growing a tree, described by numbers so the main thread and the workers can share it
+ * in memory: build a node's histogram; optionally turn its parent's histogram into its sibling's
+ * (parent − node); then find the best split of up to two nodes. Every part works on a range of
+ * features only, so threads each take a range and need no barrier between the parts.
+ */
+export const STEP = {
+  BUILD_SLOT: 0,
+  START: 1,
+  COUNT: 2,
+  ALL_ROWS: 3,
+  /** Slot that becomes (itself − the built histogram), or -1. */
+  SUBTRACT_INTO: 4,
+  /** Slot of the first node to search, or -1; then its gradient, hessian and row totals. */
+  A_SLOT: 5,
+  A_GRAD: 6,
+  A_HESS: 7,
+  A_COUNT: 8,
+  B_SLOT: 9,
+  B_GRAD: 10,
+  B_HESS: 11,
+  B_COUNT: 12,
+  L2: 13,
+  MIN_CHILD_WEIGHT: 14,
+  MIN_SAMPLES_LEAF: 15,
+  MIN_GAIN: 16,
+  /** 1 when featureMask limits the features searched. */
+  USE_MASK: 17,
+} as const;
+export const STEP_SIZE = 18;
+/** Per searched node: gain, feature, bin, missingGoesLeft, leftGrad, leftHess, leftCount. */
+export const RESULT_SIZE = 7;
+
+export interface StepData {
+  hist: Float64Array;
+  slotSize: number;
+  bins: Uint8Array;
+  rowCount: number;
+  offsets: Int32Array;
+  rows: Uint32Array;
+  grad: Float64Array;
+  hess: Float64Array;
+  featureMask: Uint8Array;
+}
+
+export function runStep(d: StepData, step: Float64Array, featureFrom: number, featureTo: number, results: Float64Array, resultBase: number): void {
+  const buildSlot = step[STEP.BUILD_SLOT]!;
+  const mask = step[STEP.USE_MASK] === 1 ? d.featureMask : null;
+  if (buildSlot >= 0) {
+    const buildBase = buildSlot * d.slotSize;
+    buildHistogram(d.hist, buildBase, d.bins, d.rowCount, d.offsets, featureFrom, featureTo, d.rows, step[STEP.START]!, step[STEP.COUNT]!, d.grad, d.hess, step[STEP.ALL_ROWS] === 1, mask);
+    const into = step[STEP.SUBTRACT_INTO]!;
+    if (into >= 0) {
+      for (let f = featureFrom; f < featureTo; f++) {
+        if (mask && mask[f] === 0) continue;
+        subtractHistogram(d.hist, into * d.slotSize, buildBase, d.offsets[f]! * HIST_STRIDE, d.offsets[f + 1]! * HIST_STRIDE);
+      }
+    }
+  }
+  const constraints: SplitConstraints = { l2: step[STEP.L2]!, minChildWeight: step[STEP.MIN_CHILD_WEIGHT]!, minSamplesLeaf: step[STEP.MIN_SAMPLES_LEAF]!, minGain: step[STEP.MIN_GAIN]! };
+  const useMask = step[STEP.USE_MASK] === 1;
+  for (let which = 0; which < 2; which++) {
+    const at = which === 0 ? STEP.A_SLOT : STEP.B_SLOT;
+    const out = resultBase + which * RESULT_SIZE;
+    results[out] = constraints.minGain;
+    results[out + 1] = -1;
+    const slot = step[at]!;
+    if (slot < 0) continue;
+    const best: SplitCandidate = { gain: constraints.minGain, feature: -1, bin: 0, missingGoesLeft: false, leftGrad: 0, leftHess: 0, leftCount: 0 };
+    const base = slot * d.slotSize;
+    const g = step[at + 1]!;
+    const h = step[at + 2]!;
+    const c = step[at + 3]!;
+    for (let f = featureFrom; f < featureTo; f++) {
+      if (useMask && d.featureMask[f] === 0) continue;
+      bestSplitOfFeature(d.hist, base, d.offsets, f, g, h, c, constraints, best);
+    }
+    results[out] = best.gain;
+    results[out + 1] = best.feature;
+    results[out + 2] = best.bin;
+    results[out + 3] = best.missingGoesLeft ? 1 : 0;
+    results[out + 4] = best.leftGrad;
+    results[out + 5] = best.leftHess;
+    results[out + 6] = best.leftCount;
+  }
+}
+
+/** Log-loss gradients and hessians of rows [from, to) from raw log-odds: elementwise, so any split of rows among threads gives the same numbers. */
+export function logLossGradients(raw: Float64Array, labels: Uint8Array, weights: Float64Array, grad: Float64Array, hess: Float64Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const p = 1 / (1 + Math.exp(-raw[i]!));
+    const w = weights[i]!;
+    grad[i] = w * (p - labels[i]!);
+    const h = p * (1 - p);
+    hess[i] = w * (h > 1e-16 ? h : 1e-16);
   }
 }

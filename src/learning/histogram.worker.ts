@@ -1,18 +1,22 @@
 /**
- * A histogram worker: builds its fixed range of features for every node the main thread hands out
- * through the shared control block, then counts itself done. It blocks in Atomics.wait between
- * builds, so it holds no event-loop work and answers in microseconds.
+ * A training worker: runs its fixed range of features of every node step, and its range of rows of
+ * every gradient pass, that the main thread hands out through the shared control block, then counts
+ * itself done. It blocks in Atomics.wait between steps, so it holds no event-loop work and answers
+ * in microseconds.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { buildHistogram } from './histogram.js';
-import { COMMAND_BUILD, COMMAND_STOP, CONTROL, type HistogramWorkerInit } from './histogram-threads.js';
+import { RESULT_SIZE, logLossGradients, runStep, type StepData } from './histogram.js';
+import { COMMAND_GRADIENTS, COMMAND_STEP, COMMAND_STOP, CONTROL, type StepWorkerInit } from './histogram-threads.js';
 
-const init = workerData as HistogramWorkerInit;
+const init = workerData as StepWorkerInit;
 const control = new Int32Array(init.control);
+const b = init.buffers;
+const data: StepData = { hist: init.hist, slotSize: init.slotSize, bins: init.bins, rowCount: init.rowCount, offsets: init.offsets, rows: b.rows, grad: b.grad, hess: b.hess, featureMask: b.featureMask };
 const SPIN_CHECKS = 2000;
 
-parentPort!.postMessage('ready');
+// Read the generation before saying ready: the first step may be handed out the moment we do.
 let generation = Atomics.load(control, CONTROL.GENERATION);
+parentPort!.postMessage('ready');
 for (;;) {
   let spins = 0;
   while (Atomics.load(control, CONTROL.GENERATION) === generation) {
@@ -22,14 +26,18 @@ for (;;) {
   generation = Atomics.load(control, CONTROL.GENERATION);
   const command = control[CONTROL.COMMAND];
   if (command === COMMAND_STOP) break;
-  if (command === COMMAND_BUILD) {
-    try {
-      const slot = control[CONTROL.SLOT]!;
-      buildHistogram(init.hist, slot * init.slotSize, init.bins, init.rowCount, init.offsets, init.featureFrom, init.featureTo, init.rows, control[CONTROL.START]!, control[CONTROL.COUNT]!, init.orderedGrad, init.orderedHess, control[CONTROL.ALL_ROWS] === 1);
-    } catch (error) {
-      console.error(error);
-      Atomics.store(control, CONTROL.FAILED, 1);
+  try {
+    if (command === COMMAND_STEP) {
+      runStep(data, init.step, init.featureFrom, init.featureTo, init.threadResults, init.thread * 2 * RESULT_SIZE);
+    } else if (command === COMMAND_GRADIENTS) {
+      const rowCount = control[CONTROL.ARGUMENT]!;
+      const from = Math.floor((init.thread * rowCount) / init.threads);
+      const to = Math.floor(((init.thread + 1) * rowCount) / init.threads);
+      logLossGradients(b.raw, b.labels, b.weights, b.grad, b.hess, from, to);
     }
+  } catch (error) {
+    console.error(error);
+    Atomics.store(control, CONTROL.FAILED, 1);
   }
   Atomics.add(control, CONTROL.DONE, 1);
   Atomics.notify(control, CONTROL.DONE);

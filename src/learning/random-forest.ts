@@ -7,11 +7,10 @@
 import { binData, fitBinMapper, MAX_BINS } from './binning.js';
 import { assertDataset, DatasetError, type Dataset } from './dataset.js';
 import type { TrainingHooks } from './gradient-boosting.js';
-import { allocateGrowBuffers } from './histogram-threads.js';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type TreeEnsembleJson, type TreeJson } from './model-format.js';
 import { SeededRandom, deriveSeed } from './seeded-random.js';
 import { checkClassWeights, defaultThreads, requireNumber, rowWeights, TrainingOptionError, treeToJson, yieldToEventLoop, type ClassWeights } from './training-common.js';
-import { LocalHistogramBuilder } from './histogram-threads.js';
+import { LocalStepRunner, allocateEngineBuffers } from './histogram-threads.js';
 import { TreeGrower, type GrowParams } from './tree-grower.js';
 
 /**
@@ -71,13 +70,12 @@ export async function trainRandomForest(train: Dataset, options?: Partial<Random
   const mapper = fitBinMapper(train, o.maxBins, o.seed);
   const binned = binData(mapper, train.columns, n);
   const weights = rowWeights(train, o.classWeights);
-  const grad = new Float64Array(n);
-  const hess = new Float64Array(n);
   const counts = new Uint32Array(n);
-  const buffers = allocateGrowBuffers(n, false);
+  const buffers = allocateEngineBuffers(n, featureCount, false);
+  const { grad, hess } = buffers;
   // Forest trees draw their features per split, so histograms are built in scratch space only.
-  const builder = new LocalHistogramBuilder(binned, buffers, 1);
-  const grower = new TreeGrower(binned, buffers, builder, grad, hess);
+  const runner = new LocalStepRunner(binned, buffers, 1);
+  const grower = new TreeGrower(binned, buffers, runner);
   const k = featuresPerSplit(o.maxFeatures, featureCount);
   const trees: TreeJson[] = [];
   for (let t = 0; t < o.trees; t++) {
@@ -104,7 +102,7 @@ export async function trainRandomForest(train: Dataset, options?: Partial<Random
       maxDepth: o.maxDepth,
       maxLeaves: 0,
       constraints: { l2: 0, minChildWeight: 0, minSamplesLeaf: o.minSamplesLeaf, minGain: 1e-12 },
-      featureMask: null,
+      useFeatureMask: false,
       featuresPerSplit: k,
       rng,
       leafValue: (g, h) => (h > 0 ? g / h : 0),

@@ -3,11 +3,10 @@
  * histogram builder choice, and turning a grown (binned) tree into its stored JSON form.
  */
 import { availableParallelism } from 'node:os';
-import { rawThreshold, type BinMapper, type BinnedData } from './binning.js';
+import { rawThreshold, type BinMapper } from './binning.js';
 import type { Dataset } from './dataset.js';
-import { LocalHistogramBuilder, PARALLEL_MIN_ROWS, ThreadedHistogramBuilder } from './histogram-threads.js';
 import type { TreeJson } from './model-format.js';
-import type { GrowBuffers, GrownTree, HistogramBuilder } from './tree-grower.js';
+import type { GrownTree } from './tree-grower.js';
 
 export interface ClassWeights {
   negative: number;
@@ -46,16 +45,6 @@ export function rowWeights(data: Dataset, classWeights: ClassWeights | null): Fl
     w[i] = base * (data.labels[i] === 1 ? pos : neg);
   }
   return w;
-}
-
-/** Threads are used only when there is enough data for them to pay off. */
-export async function histogramBuilder(data: BinnedData, buffers: GrowBuffers, slotCount: number, threads: number): Promise<HistogramBuilder> {
-  if (threads > 1 && data.rowCount >= PARALLEL_MIN_ROWS && data.featureCount > 1) return ThreadedHistogramBuilder.create(data, buffers, slotCount, threads);
-  return new LocalHistogramBuilder(data, buffers, slotCount);
-}
-
-export function useThreads(rowCount: number, featureCount: number, threads: number): boolean {
-  return threads > 1 && rowCount >= PARALLEL_MIN_ROWS && featureCount > 1;
 }
 
 export function treeToJson(tree: GrownTree, mapper: BinMapper): TreeJson {

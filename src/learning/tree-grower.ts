@@ -9,25 +9,9 @@
  * larger child's is the parent's minus the smaller's.
  */
 import type { BinnedData } from './binning.js';
-import { bestSplitOfFeature, buildHistogram, subtractHistogram, type SplitCandidate, type SplitConstraints } from './histogram.js';
+import { RESULT_SIZE, STEP, bestSplitOfFeature, buildHistogram, type SplitCandidate, type SplitConstraints } from './histogram.js';
+import type { EngineBuffers, StepRunner } from './histogram-threads.js';
 import type { SeededRandom } from './seeded-random.js';
-
-/** Builds full histograms (every feature) of a row range into a slot; local or over worker threads. */
-export interface HistogramBuilder {
-  /** The slots, one after another, each `slotSize` doubles. */
-  readonly hist: Float64Array;
-  readonly slotSize: number;
-  readonly slotCount: number;
-  build(slot: number, start: number, count: number, allRows: boolean): void;
-  close(): Promise<void>;
-}
-
-/** Row list and gradients the builder reads; shared memory when workers read them too. */
-export interface GrowBuffers {
-  rows: Uint32Array;
-  orderedGrad: Float64Array;
-  orderedHess: Float64Array;
-}
 
 export interface GrowParams {
   /** 0 = unlimited */
@@ -35,8 +19,8 @@ export interface GrowParams {
   /** 0 = unlimited (nodes are then split depth-first: the tree does not depend on the order). */
   maxLeaves: number;
   constraints: SplitConstraints;
-  /** Features this tree may split on (column subsampling); null = all. */
-  featureMask: Uint8Array | null;
+  /** Whether buffers.featureMask limits this tree's features (column subsampling). */
+  useFeatureMask: boolean;
   /** > 0: each split draws this many features at random (random forest); histograms then cover only those. */
   featuresPerSplit: number;
   rng: SeededRandom | null;
@@ -70,66 +54,48 @@ export class TreeGrower {
   private readonly freeSlots: number[] = [];
   /** The last slot is scratch space: a histogram there is used at once and never kept. */
   private readonly scratchSlot: number;
+  private tree: GrownTree = emptyTree();
+  private nodeGrad: number[] = [];
+  private nodeHess: number[] = [];
+  private depth: number[] = [];
+  private params!: GrowParams;
 
   constructor(
     private readonly data: BinnedData,
-    private readonly buffers: GrowBuffers,
-    private readonly builder: HistogramBuilder,
-    private readonly grad: Float64Array,
-    private readonly hess: Float64Array,
+    private readonly buffers: EngineBuffers,
+    private readonly runner: StepRunner,
   ) {
     this.partitionScratch = new Uint32Array(data.rowCount);
     this.featureScratch = new Int32Array(data.featureCount);
-    this.scratchSlot = builder.slotCount - 1;
+    this.scratchSlot = runner.slotCount - 1;
   }
 
   /**
-   * Grows a tree over rows[0, sampleCount) (the caller fills the row list; `allRows` says it is
-   * 0..rowCount-1 in order, which lets the root histogram skip the index list).
+   * Grows a tree over rows[0, sampleCount) of the row list, which the caller fills (`allRows` says
+   * it is 0..rowCount-1 in order, which lets the root histogram skip the index list).
    */
   grow(sampleCount: number, allRows: boolean, params: GrowParams): GrownTree {
-    const tree: GrownTree = { feature: [], bin: [], missingGoesLeft: [], left: [], right: [], value: [], cover: [], rowStart: [], rowCount: [] };
-    const nodeGrad: number[] = [];
-    const nodeHess: number[] = [];
-    const depth: number[] = [];
+    this.params = params;
+    this.tree = emptyTree();
+    this.nodeGrad = [];
+    this.nodeHess = [];
+    this.depth = [];
     this.freeSlots.length = 0;
     for (let s = this.scratchSlot - 1; s >= 0; s--) this.freeSlots.push(s);
-
-    const { rows } = this.buffers;
+    const tree = this.tree;
+    const { rows, grad, hess } = this.buffers;
     let rootGrad = 0;
     let rootHess = 0;
     for (let i = 0; i < sampleCount; i++) {
       const r = rows[i]!;
-      rootGrad += this.grad[r]!;
-      rootHess += this.hess[r]!;
+      rootGrad += grad[r]!;
+      rootHess += hess[r]!;
     }
-    const addNode = (start: number, count: number, g: number, h: number, d: number): number => {
-      const id = tree.feature.length;
-      tree.feature.push(-1);
-      tree.bin.push(0);
-      tree.missingGoesLeft.push(false);
-      tree.left.push(-1);
-      tree.right.push(-1);
-      tree.value.push(0);
-      tree.cover.push(h);
-      tree.rowStart.push(start);
-      tree.rowCount.push(count);
-      nodeGrad.push(g);
-      nodeHess.push(h);
-      depth.push(d);
-      return id;
-    };
-    const splittable = (node: number): boolean => {
-      const c = params.constraints;
-      return (params.maxDepth === 0 || depth[node]! < params.maxDepth) && tree.rowCount[node]! >= 2 * c.minSamplesLeaf && nodeHess[node]! >= 2 * c.minChildWeight && tree.rowCount[node]! >= 2;
-    };
-
-    this.currentTree = tree;
     const candidates: Candidate[] = [];
-    const root = addNode(0, sampleCount, rootGrad, rootHess, 0);
-    if (splittable(root)) {
-      const candidate = this.examine(root, tree, nodeGrad, nodeHess, params, allRows);
-      if (candidate) candidates.push(candidate);
+    const root = this.addNode(0, sampleCount, rootGrad, rootHess, 0);
+    if (this.splittable(root)) {
+      if (params.featuresPerSplit > 0) this.push(candidates, root, this.examineSampled(root), NO_SLOT);
+      else this.buildAndSearch(candidates, root, allRows);
     }
     let leaves = 1;
     while (candidates.length > 0 && (params.maxLeaves === 0 || leaves < params.maxLeaves)) {
@@ -150,138 +116,160 @@ export class TreeGrower {
       tree.feature[node] = split.feature;
       tree.bin[node] = split.bin;
       tree.missingGoesLeft[node] = split.missingGoesLeft;
-      const d = depth[node]! + 1;
-      const left = addNode(start, leftCount, split.leftGrad, split.leftHess, d);
-      const right = addNode(start + leftCount, count - leftCount, nodeGrad[node]! - split.leftGrad, nodeHess[node]! - split.leftHess, d);
+      const d = this.depth[node]! + 1;
+      const left = this.addNode(start, leftCount, split.leftGrad, split.leftHess, d);
+      const right = this.addNode(start + leftCount, count - leftCount, this.nodeGrad[node]! - split.leftGrad, this.nodeHess[node]! - split.leftHess, d);
       tree.left[node] = left;
       tree.right[node] = right;
       leaves++;
       if (params.maxLeaves !== 0 && leaves >= params.maxLeaves) break;
 
-      const small = leftCount <= count - leftCount ? left : right;
-      const large = small === left ? right : left;
-      const smallNeeds = splittable(small);
-      const largeNeeds = splittable(large);
       if (params.featuresPerSplit > 0) {
-        for (const child of [left, right]) {
-          if (!splittable(child)) continue;
-          const candidate = this.examine(child, tree, nodeGrad, nodeHess, params, false);
-          if (candidate) candidates.push(candidate);
-        }
+        for (const child of [left, right]) if (this.splittable(child)) this.push(candidates, child, this.examineSampled(child), NO_SLOT);
         continue;
       }
-      if (parentSlot !== NO_SLOT && largeNeeds) {
+      const small = leftCount <= count - leftCount ? left : right;
+      const large = small === left ? right : left;
+      const smallNeeds = this.splittable(small);
+      const largeNeeds = this.splittable(large);
+      if (!smallNeeds && !largeNeeds) {
+        this.release(parentSlot);
+      } else if (parentSlot !== NO_SLOT && largeNeeds) {
+        // Build the smaller child, turn the parent's histogram into the larger child's, search both.
         const slot = this.freeSlots.pop() ?? this.scratchSlot;
-        this.buildFull(slot, small);
-        const { hist, slotSize } = this.builder;
-        subtractHistogram(hist, parentSlot * slotSize, slot * slotSize, slotSize);
-        const smallCandidate = smallNeeds ? this.evaluate(small, slot, tree, nodeGrad, nodeHess, params) : null;
-        this.keepOrFree(smallCandidate, slot, candidates);
-        this.keepOrFree(this.evaluate(large, parentSlot, tree, nodeGrad, nodeHess, params), parentSlot, candidates);
+        const [a, b] = this.runStep(small, slot, false, parentSlot, smallNeeds ? small : -1, slot, large, parentSlot);
+        this.push(candidates, small, a, slot);
+        this.push(candidates, large, b, parentSlot);
+      } else if (parentSlot !== NO_SLOT) {
+        // Only the smaller child can split: it takes over the parent's slot.
+        const [a] = this.runStep(small, parentSlot, false, NO_SLOT, small, parentSlot, -1, NO_SLOT);
+        this.push(candidates, small, a, parentSlot);
       } else {
-        if (parentSlot !== NO_SLOT) this.freeSlots.push(parentSlot);
-        for (const child of [left, right]) {
-          if (!splittable(child)) continue;
-          const candidate = this.examine(child, tree, nodeGrad, nodeHess, params, false);
-          if (candidate) candidates.push(candidate);
-        }
+        for (const child of [small, large]) if (this.splittable(child)) this.buildAndSearch(candidates, child, false);
       }
     }
+    for (const candidate of candidates) this.release(candidate.slot);
     // Leaves get their outputs; an inner node's cover is its children's sum, so TreeSHAP's
     // cover fractions at every node add up to exactly one.
     for (let node = tree.feature.length - 1; node >= 0; node--) {
-      if (tree.feature[node] === -1) tree.value[node] = params.leafValue(nodeGrad[node]!, nodeHess[node]!);
+      if (tree.feature[node] === -1) tree.value[node] = params.leafValue(this.nodeGrad[node]!, this.nodeHess[node]!);
       else tree.cover[node] = tree.cover[tree.left[node]!]! + tree.cover[tree.right[node]!]!;
     }
     return tree;
   }
 
-  private keepOrFree(candidate: Candidate | null, slot: number, candidates: Candidate[]): void {
-    if (candidate && slot !== this.scratchSlot) {
-      candidate.slot = slot;
-      candidates.push(candidate);
+  private addNode(start: number, count: number, g: number, h: number, d: number): number {
+    const tree = this.tree;
+    const id = tree.feature.length;
+    tree.feature.push(-1);
+    tree.bin.push(0);
+    tree.missingGoesLeft.push(false);
+    tree.left.push(-1);
+    tree.right.push(-1);
+    tree.value.push(0);
+    tree.cover.push(h);
+    tree.rowStart.push(start);
+    tree.rowCount.push(count);
+    this.nodeGrad.push(g);
+    this.nodeHess.push(h);
+    this.depth.push(d);
+    return id;
+  }
+
+  private splittable(node: number): boolean {
+    const p = this.params;
+    const c = p.constraints;
+    const count = this.tree.rowCount[node]!;
+    return (p.maxDepth === 0 || this.depth[node]! < p.maxDepth) && count >= 2 && count >= 2 * c.minSamplesLeaf && this.nodeHess[node]! >= 2 * c.minChildWeight;
+  }
+
+  private release(slot: number): void {
+    if (slot !== NO_SLOT && slot !== this.scratchSlot) this.freeSlots.push(slot);
+  }
+
+  /** A found split becomes a candidate holding its histogram slot (scratch is never held); no split frees the slot. */
+  private push(candidates: Candidate[], node: number, split: SplitCandidate | null, slot: number): void {
+    if (!split) {
+      this.release(slot);
       return;
     }
-    if (candidate) candidates.push(candidate);
-    if (slot !== this.scratchSlot) this.freeSlots.push(slot);
+    candidates.push({ node, slot: slot === this.scratchSlot ? NO_SLOT : slot, split });
   }
 
-  /** Builds the node's histogram (into a kept slot when one is free) and finds its best split. */
-  private examine(node: number, tree: GrownTree, nodeGrad: number[], nodeHess: number[], params: GrowParams, allRows: boolean): Candidate | null {
-    if (params.featuresPerSplit > 0) return this.examineSampled(node, tree, nodeGrad, nodeHess, params);
+  private buildAndSearch(candidates: Candidate[], node: number, allRows: boolean): void {
     const slot = this.freeSlots.pop() ?? this.scratchSlot;
-    this.buildFull(slot, node, allRows);
-    const candidate = this.evaluate(node, slot, tree, nodeGrad, nodeHess, params);
-    if (candidate && slot !== this.scratchSlot) candidate.slot = slot;
-    else if (slot !== this.scratchSlot) this.freeSlots.push(slot);
-    return candidate;
+    const [a] = this.runStep(node, slot, allRows, NO_SLOT, node, slot, -1, NO_SLOT);
+    this.push(candidates, node, a, slot);
   }
 
-  private gather(start: number, count: number): void {
-    const { rows, orderedGrad, orderedHess } = this.buffers;
-    const grad = this.grad;
-    const hess = this.hess;
-    const end = start + count;
-    for (let i = start; i < end; i++) {
-      const r = rows[i]!;
-      orderedGrad[i] = grad[r]!;
-      orderedHess[i] = hess[r]!;
-    }
+  /** One node step (see STEP): build `buildNode` into `buildSlot`, optionally subtract, search nodes a and b. */
+  private runStep(buildNode: number, buildSlot: number, allRows: boolean, subtractInto: number, a: number, aSlot: number, b: number, bSlot: number): [SplitCandidate | null, SplitCandidate | null] {
+    const step = this.runner.step;
+    const tree = this.tree;
+    const c = this.params.constraints;
+    step[STEP.BUILD_SLOT] = buildSlot;
+    step[STEP.START] = tree.rowStart[buildNode]!;
+    step[STEP.COUNT] = tree.rowCount[buildNode]!;
+    step[STEP.ALL_ROWS] = allRows ? 1 : 0;
+    step[STEP.SUBTRACT_INTO] = subtractInto;
+    step[STEP.A_SLOT] = a >= 0 ? aSlot : -1;
+    step[STEP.A_GRAD] = a >= 0 ? this.nodeGrad[a]! : 0;
+    step[STEP.A_HESS] = a >= 0 ? this.nodeHess[a]! : 0;
+    step[STEP.A_COUNT] = a >= 0 ? tree.rowCount[a]! : 0;
+    step[STEP.B_SLOT] = b >= 0 ? bSlot : -1;
+    step[STEP.B_GRAD] = b >= 0 ? this.nodeGrad[b]! : 0;
+    step[STEP.B_HESS] = b >= 0 ? this.nodeHess[b]! : 0;
+    step[STEP.B_COUNT] = b >= 0 ? tree.rowCount[b]! : 0;
+    step[STEP.L2] = c.l2;
+    step[STEP.MIN_CHILD_WEIGHT] = c.minChildWeight;
+    step[STEP.MIN_SAMPLES_LEAF] = c.minSamplesLeaf;
+    step[STEP.MIN_GAIN] = c.minGain;
+    step[STEP.USE_MASK] = this.params.useFeatureMask ? 1 : 0;
+    this.runner.run();
+    return [this.readResult(0, a), this.readResult(1, b)];
   }
 
-  private buildFull(slot: number, node: number, allRows = false): void {
-    const start = this.currentTree!.rowStart[node]!;
-    const count = this.currentTree!.rowCount[node]!;
-    this.gather(start, count);
-    this.builder.build(slot, start, count, allRows);
-  }
-
-  private currentTree: GrownTree | null = null;
-
-  private evaluate(node: number, slot: number, tree: GrownTree, nodeGrad: number[], nodeHess: number[], params: GrowParams): Candidate | null {
-    const best = newSplit(params.constraints.minGain);
-    const base = slot * this.builder.slotSize;
-    const mask = params.featureMask;
-    for (let f = 0; f < this.data.featureCount; f++) {
-      if (mask && mask[f] === 0) continue;
-      bestSplitOfFeature(this.builder.hist, base, this.data.offsets, f, nodeGrad[node]!, nodeHess[node]!, tree.rowCount[node]!, params.constraints, best);
-    }
-    return best.feature >= 0 ? { node, slot: NO_SLOT, split: best } : null;
+  private readResult(which: number, node: number): SplitCandidate | null {
+    if (node < 0) return null;
+    const r = this.runner.results;
+    const at = which * RESULT_SIZE;
+    if (r[at + 1]! < 0) return null;
+    return { gain: r[at]!, feature: r[at + 1]!, bin: r[at + 2]!, missingGoesLeft: r[at + 3] === 1, leftGrad: r[at + 4]!, leftHess: r[at + 5]!, leftCount: r[at + 6]! };
   }
 
   /** Random-forest split: histograms of a few randomly drawn features only, in scratch space. */
-  private examineSampled(node: number, tree: GrownTree, nodeGrad: number[], nodeHess: number[], params: GrowParams): Candidate | null {
+  private examineSampled(node: number): SplitCandidate | null {
+    const params = this.params;
     const rng = params.rng!;
     const pool = this.featureScratch;
-    let available = 0;
-    for (let f = 0; f < this.data.featureCount; f++) if (!params.featureMask || params.featureMask[f] !== 0) pool[available++] = f;
-    const take = Math.min(params.featuresPerSplit, available);
+    const featureCount = this.data.featureCount;
+    for (let f = 0; f < featureCount; f++) pool[f] = f;
+    const take = Math.min(params.featuresPerSplit, featureCount);
     for (let i = 0; i < take; i++) {
-      const j = i + rng.nextInt(available - i);
+      const j = i + rng.nextInt(featureCount - i);
       const t = pool[i]!;
       pool[i] = pool[j]!;
       pool[j] = t;
     }
     const chosen = Array.from(pool.subarray(0, take)).sort((a, b) => a - b);
+    const tree = this.tree;
     const start = tree.rowStart[node]!;
     const count = tree.rowCount[node]!;
-    this.gather(start, count);
-    const { hist, slotSize } = this.builder;
+    const { hist, slotSize } = this.runner;
     const base = this.scratchSlot * slotSize;
-    const { rows, orderedGrad, orderedHess } = this.buffers;
-    const best = newSplit(params.constraints.minGain);
+    const { rows, grad, hess } = this.buffers;
+    const best: SplitCandidate = { gain: params.constraints.minGain, feature: -1, bin: 0, missingGoesLeft: false, leftGrad: 0, leftHess: 0, leftCount: 0 };
     for (const f of chosen) {
-      buildHistogram(hist, base, this.data.bins, this.data.rowCount, this.data.offsets, f, f + 1, rows, start, count, orderedGrad, orderedHess, false);
-      bestSplitOfFeature(hist, base, this.data.offsets, f, nodeGrad[node]!, nodeHess[node]!, count, params.constraints, best);
+      buildHistogram(hist, base, this.data.bins, this.data.rowCount, this.data.offsets, f, f + 1, rows, start, count, grad, hess, false);
+      bestSplitOfFeature(hist, base, this.data.offsets, f, this.nodeGrad[node]!, this.nodeHess[node]!, count, params.constraints, best);
     }
-    return best.feature >= 0 ? { node, slot: NO_SLOT, split: best } : null;
+    return best.feature >= 0 ? best : null;
   }
 
   /** Stable in-place partition of the node's rows; returns the left count. */
   private partition(start: number, count: number, split: SplitCandidate): number {
     const { rows } = this.buffers;
-    const bins = this.data.bins;
-    const column = split.feature * this.data.rowCount;
+    const column = this.data.bins.subarray(split.feature * this.data.rowCount, (split.feature + 1) * this.data.rowCount);
     const missingBin = this.data.binCounts[split.feature]!;
     const threshold = split.bin;
     const missingLeft = split.missingGoesLeft;
@@ -291,7 +279,7 @@ export class TreeGrower {
     const end = start + count;
     for (let i = start; i < end; i++) {
       const r = rows[i]!;
-      const b = bins[column + r]!;
+      const b = column[r]!;
       const goesLeft = b === missingBin ? missingLeft : b <= threshold;
       if (goesLeft) rows[write++] = r;
       else scratch[spilled++] = r;
@@ -301,8 +289,8 @@ export class TreeGrower {
   }
 }
 
-function newSplit(minGain: number): SplitCandidate {
-  return { gain: minGain, feature: -1, bin: 0, missingGoesLeft: false, leftGrad: 0, leftHess: 0, leftCount: 0 };
+function emptyTree(): GrownTree {
+  return { feature: [], bin: [], missingGoesLeft: [], left: [], right: [], value: [], cover: [], rowStart: [], rowCount: [] };
 }
 
 /** Adds a grown tree's output to every row of binned data (validation rows, rows outside a subsample). */
@@ -332,4 +320,3 @@ export function addBinnedTree(tree: GrownTree, data: BinnedData, out: Float64Arr
     out[i] = out[i]! + value[node]! * scale;
   }
 }
-

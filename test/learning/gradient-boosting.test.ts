@@ -85,9 +85,9 @@ describe('gradient boosting', () => {
     // Large enough that worker threads are really used (the builder keeps small data on one thread).
     const { data } = interactionData(30_000, 9);
     const options = { iterations: 12, earlyStoppingRounds: 5, rowSubsample: 0.9, seed: 3 };
-    const before = threadUsage.parallelBuilds;
+    const before = threadUsage.parallelSteps;
     const two = JSON.stringify(await trainGradientBoosting(data, { ...options, threads: 2 }));
-    expect(threadUsage.parallelBuilds).toBeGreaterThan(before);
+    expect(threadUsage.parallelSteps).toBeGreaterThan(before);
     const one = JSON.stringify(await trainGradientBoosting(data, { ...options, threads: 1 }));
     expect(two).toBe(one);
   });
