@@ -15,7 +15,8 @@ import { AppError, notFound } from '../platform/errors.js';
 import type { FeatureSetId } from '../risk-features/catalogue.js';
 import { featureRow } from '../risk-features/compute-features.js';
 import { featureSnapshot, readSnapshots } from './feature-snapshots.js';
-import { MODEL_ID_FOR_FEATURE_SET, type ModelRegistry } from './registry.js';
+import { MODEL_ID_FOR_FEATURE_SET, type LoadedChampion, type ModelRegistry } from './registry.js';
+import type { RiskScore } from './risk-model.js';
 import type { RiskBandName } from './risk-model-bundle.js';
 import type { ModelVersionSource } from './risk-models.table.js';
 
@@ -60,7 +61,17 @@ interface ConsentState {
   validUntil: string | null;
 }
 
+/** Scores kept per (tenant, model version, snapshot): enough for every debtor a busy instance scores repeatedly. */
+const SCORE_CACHE_ENTRIES = 10_000;
+
 export class RiskScorer {
+  /**
+   * A model version and a snapshot never change, so neither does the score computed from them: a
+   * repeated score of unchanged data reuses it instead of walking every tree again (TreeSHAP is most
+   * of a warm score's own time, and grows with the model). Oldest entries leave first.
+   */
+  private readonly computed = new Map<string, RiskScore>();
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly registry: ModelRegistry,
@@ -101,8 +112,7 @@ export class RiskScorer {
       if (!champion) throw new AppError('unprocessable_entity', `no model for ${featureSet} features: train one (POST /v1/models/training-runs) or install the starter models`);
       const snapshot = await featureSnapshot(this.db, this.engine, tenantId, debtorId, { asOf: options.asOf, today: options.today, featureSet, ...(singleSnapshots ? { found: singleSnapshots } : {}) });
       const { model } = champion;
-      const row = featureRow(snapshot.vector, model.bundle.featureNames);
-      const result = model.score(row, { topReasons: TOP_REASONS });
+      const result = this.modelScore(tenantId, champion, snapshot.id, () => featureRow(snapshot.vector, model.bundle.featureNames));
       const contributions: Record<string, number> = {};
       model.bundle.featureNames.forEach((name, i) => {
         contributions[name] = result.contributions[i]!;
@@ -127,34 +137,39 @@ export class RiskScorer {
         scoredAt: scoredAt.toISOString(),
       });
     }
-    await this.db.transaction().execute(async (trx) => {
-      // The score is the answer's record, not the answer: waiting for its WAL flush would be most of a
-      // warm score's time. With synchronous_commit off for this transaction only, a PostgreSQL crash can
-      // lose the last fraction of a second of score records (never corrupt them); every other write keeps
-      // the server's setting.
-      await sql`set local synchronous_commit = off`.execute(trx);
-      await trx
-        .insertInto('risk_scores')
-        .values(
-          scores.map((s) => ({
-            tenant_id: tenantId,
-            id: s.scoreId,
-            debtor_id: s.debtorId,
-            as_of: s.asOf,
-            model_id: s.model.modelId,
-            model_version: s.model.version,
-            feature_set: s.featureSet,
-            probability: s.probability,
-            band: s.band.name,
-            reasons: JSON.stringify(s.reasons),
-            feature_snapshot_id: s.featureSnapshotId,
-            requested_by: options.requestedBy,
-            created_at: scoredAt,
-          })),
-        )
-        .execute();
-    });
+    // One statement for all the records. The score is the answer's record, not the answer: waiting for
+    // its WAL flush was most of a warm score's database time. set_config(..., true) turns
+    // synchronous_commit off for this statement's own transaction only, so a PostgreSQL crash can lose
+    // the last fraction of a second of score records (never corrupt them); every other write keeps the
+    // server's setting.
+    const records = scores.map((s) => ({
+      id: s.scoreId,
+      debtor_id: s.debtorId,
+      as_of: s.asOf,
+      model_id: s.model.modelId,
+      model_version: s.model.version,
+      feature_set: s.featureSet,
+      probability: s.probability,
+      band: s.band.name,
+      reasons: s.reasons,
+      feature_snapshot_id: s.featureSnapshotId,
+    }));
+    await sql`
+      insert into risk_scores (tenant_id, id, debtor_id, as_of, model_id, model_version, feature_set, probability, band, reasons, feature_snapshot_id, requested_by, created_at)
+      select ${tenantId}, r.id, r.debtor_id, r.as_of, r.model_id, r.model_version, r.feature_set, r.probability, r.band, r.reasons, r.feature_snapshot_id, ${options.requestedBy}, ${scoredAt}
+      from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as r(id uuid, debtor_id uuid, as_of date, model_id text, model_version integer, feature_set text, probability double precision, band text, reasons jsonb, feature_snapshot_id uuid)
+      cross join (select set_config('synchronous_commit', 'off', true)) as async_commit`.execute(this.db);
     return scores;
+  }
+
+  private modelScore(tenantId: string, champion: LoadedChampion, snapshotId: string, row: () => Float64Array): RiskScore {
+    const key = JSON.stringify([tenantId, champion.model.bundle.modelId, champion.version, snapshotId]);
+    const cached = this.computed.get(key);
+    if (cached) return cached;
+    const result = champion.model.score(row(), { topReasons: TOP_REASONS });
+    this.computed.set(key, result);
+    if (this.computed.size > SCORE_CACHE_ENTRIES) this.computed.delete(this.computed.keys().next().value!);
+    return result;
   }
 
   /**
