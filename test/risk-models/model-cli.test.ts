@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -100,6 +101,20 @@ describe('model train --table and predict --table', () => {
     const bundle = await readModelDirectory(a);
     expect(bundle.modelId).toBe('rf');
     expect(bundle.metrics.split).toBe('random');
+  });
+
+  it('draws a progress bar on a terminal', async () => {
+    const stdout = new PassThrough();
+    const stderr = Object.assign(new PassThrough(), { isTTY: true, columns: 100 });
+    const chunks: string[] = [];
+    stderr.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
+    stdout.resume();
+    const code = await main(['model', 'train', '--table', undatedPath, '--label', 'arrears', '--id', 'debtor', '--out', join(dir, 'tty-model')], { stdout, stderr });
+    const text = chunks.join('');
+    expect(code, text).toBe(0);
+    expect(text).toMatch(/\rtrain +\[[█░]{30}\] +\d+ %/);
+    expect(text).toContain('█'.repeat(30));
+    expect(text).not.toContain('model train:');
   });
 
   it('names a feature column the model needs and the table lacks', async () => {
