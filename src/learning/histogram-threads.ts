@@ -300,7 +300,7 @@ export function useThreads(rowCount: number, featureCount: number, threads: numb
  * threads, so the worker first registers tsx's ESM hooks and then imports its entry. (The same idea
  * as the service's worker pool, repeated here because src/learning imports nothing from the service.)
  */
-function workerStart(entry: URL): { filename: string | URL; options: WorkerOptions } {
+export function workerStart(entry: URL): { filename: string | URL; options: WorkerOptions } {
   if (!entry.pathname.endsWith('.ts')) return { filename: entry, options: {} };
   const require = createRequire(import.meta.url);
   const manifestPath = require.resolve('tsx/package.json');

@@ -31,8 +31,11 @@ export function buildHistogram(
   grad: Float64Array,
   hess: Float64Array,
   allRows: boolean,
+  featureMask: Uint8Array | null = null,
 ): void {
   for (let f = featureFrom; f < featureTo; f++) {
+    // A feature this tree may not split on needs no histogram (column subsampling saves its share of the work).
+    if (featureMask && featureMask[f] === 0) continue;
     const h = hist.subarray(histBase + offsets[f]! * HIST_STRIDE, histBase + offsets[f + 1]! * HIST_STRIDE);
     h.fill(0);
     const column = bins.subarray(f * rowCount, (f + 1) * rowCount);
@@ -163,10 +166,13 @@ export function bestSplitOfFeature(
   const lastBin = missingCount > 0 ? valueBins - 1 : valueBins - 2;
   for (let b = 0; b <= lastBin; b++) {
     const at = from + b * HIST_STRIDE;
+    const binCount = hist[at + 2]!;
+    // An empty bin splits the rows exactly as the bin before it did (already tried, and earlier
+    // candidates win ties), so it is skipped: most bins of a small node are empty.
+    if (binCount === 0) continue;
     gradSum += hist[at]!;
     hessSum += hist[at + 1]!;
-    countSum += hist[at + 2]!;
-    if (countSum === 0) continue;
+    countSum += binCount;
     // Missing values to the right.
     {
       const rightCount = totalCount - countSum;
@@ -256,11 +262,17 @@ export interface StepData {
 
 export function runStep(d: StepData, step: Float64Array, featureFrom: number, featureTo: number, results: Float64Array, resultBase: number): void {
   const buildSlot = step[STEP.BUILD_SLOT]!;
+  const mask = step[STEP.USE_MASK] === 1 ? d.featureMask : null;
   if (buildSlot >= 0) {
     const buildBase = buildSlot * d.slotSize;
-    buildHistogram(d.hist, buildBase, d.bins, d.rowCount, d.offsets, featureFrom, featureTo, d.rows, step[STEP.START]!, step[STEP.COUNT]!, d.grad, d.hess, step[STEP.ALL_ROWS] === 1);
+    buildHistogram(d.hist, buildBase, d.bins, d.rowCount, d.offsets, featureFrom, featureTo, d.rows, step[STEP.START]!, step[STEP.COUNT]!, d.grad, d.hess, step[STEP.ALL_ROWS] === 1, mask);
     const into = step[STEP.SUBTRACT_INTO]!;
-    if (into >= 0) subtractHistogram(d.hist, into * d.slotSize, buildBase, d.offsets[featureFrom]! * HIST_STRIDE, d.offsets[featureTo]! * HIST_STRIDE);
+    if (into >= 0) {
+      for (let f = featureFrom; f < featureTo; f++) {
+        if (mask && mask[f] === 0) continue;
+        subtractHistogram(d.hist, into * d.slotSize, buildBase, d.offsets[f]! * HIST_STRIDE, d.offsets[f + 1]! * HIST_STRIDE);
+      }
+    }
   }
   const constraints: SplitConstraints = { l2: step[STEP.L2]!, minChildWeight: step[STEP.MIN_CHILD_WEIGHT]!, minSamplesLeaf: step[STEP.MIN_SAMPLES_LEAF]!, minGain: step[STEP.MIN_GAIN]! };
   const useMask = step[STEP.USE_MASK] === 1;

@@ -102,7 +102,7 @@ describe('TreeSHAP', () => {
 
   it('contributions plus the base add up to the log-odds of a trained boosting model', async () => {
     const { data } = interactionData(4000, 21);
-    const predictor = new TreeEnsemblePredictor(await trainGradientBoosting(data, { iterations: 60, threads: 1, earlyStoppingRounds: 0 }));
+    const predictor = new TreeEnsemblePredictor(await trainGradientBoosting(data, { iterations: 60, threads: 1, earlyStoppingRounds: 0, columnSubsample: 1 }));
     for (let i = 0; i < 200; i++) {
       const row = rowOf(data, i);
       const { base, values } = predictor.contributions(row);
