@@ -3,7 +3,7 @@
  * the rows whose ID is not divisible by 5 and judged on the 6,000 that are. Reference AUCs measured
  * on this split with scikit-learn / xgboost: logistic regression 0.729, random forest 0.787,
  * HistGradientBoosting 0.789, xgboost 0.790. The bounds sit a little under what our learners reach
- * (scorecard 0.780, GBDT with its defaults 0.788), so a quality regression fails here.
+ * (scorecard 0.780, GBDT with its defaults 0.792), so a quality regression fails here.
  */
 import { describe, expect, it } from 'vitest';
 import { formatNumericCsv, NumericCsvError, parseNumericCsv } from '../../src/learning/csv.js';
@@ -40,10 +40,10 @@ describe('Taiwan credit-card default data', () => {
     expect(x6[0]!.points).toBeGreaterThan(x6.at(-1)!.points);
   });
 
-  it('gradient boosting with its default options reaches AUC ≥ 0.785 on the hold-out (goal 0.790)', async () => {
+  it('gradient boosting with its default options reaches AUC ≥ 0.789 on the hold-out (goal 0.790)', async () => {
     const model = await trainGradientBoosting(train);
     const p = new TreeEnsemblePredictor(model).predictColumns(holdout.columns);
-    expect(auc(p, holdout.labels)).toBeGreaterThanOrEqual(0.785);
+    expect(auc(p, holdout.labels)).toBeGreaterThanOrEqual(0.789);
   }, 60_000);
 });
 
