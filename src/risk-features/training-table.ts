@@ -25,8 +25,7 @@ import { NormsError, type HouseholdType } from '../affordability/norms/norms.js'
 import { addDays, isIsoDate, type IsoDate } from '../platform/dates.js';
 import { TaskError, WorkerPool } from '../platform/workers/worker-pool.js';
 import { FEATURE_CATALOGUE, FEATURE_CATALOGUE_VERSION, claimFeatureName, featureNamesOf, type FeatureSetId } from './catalogue.js';
-import { computeFeatures, featureRow } from './compute-features.js';
-import { BankFileUnreadable, cachedNormsAt, debtorRows, readBankData, type DebtorRowsRequest } from './debtor-rows.js';
+import { BankFileUnreadable, cachedNormsAt, debtorRows, type DebtorRowsRequest } from './debtor-rows.js';
 
 export interface TrainingTable {
   /** Row ids: `<debtorRef>@<date>`. */
@@ -383,6 +382,10 @@ async function computeRows(
   if (failure) throw asTrainingError(failure);
 }
 
+async function* asyncIterable<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
+}
+
 function runLocally(request: DebtorRowsRequest, featureSet: FeatureSetId, featureNames: string[]): Float64Array {
   try {
     return debtorRows(request, featureSet, featureNames);
@@ -413,6 +416,8 @@ export interface BankDataTrainingOptions {
   outcomesFile: string;
   /** Extra numeric outcome columns, in order; each becomes the feature claim.<column>. */
   extraColumns: readonly string[];
+  /** Worker threads; 1 computes on this thread. Default: the machine's parallelism. */
+  workers?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -444,6 +449,15 @@ export async function buildBankDataTrainingTable(bankDir: string, outcomes: read
   for (const row of outcomes) {
     if (!files.has(row.debtorRef)) throw new TrainingDataError(options.outcomesFile, row.line, 'debtorRef', `no bank file for debtorRef "${row.debtorRef}" in ${bankDir}`);
   }
+  // A date without norms is the outcome row's fault: named here, before any worker starts.
+  for (const row of outcomes) {
+    try {
+      cachedNormsAt(row.asOf);
+    } catch (error) {
+      if (error instanceof NormsError) throw new TrainingDataError(options.outcomesFile, row.line, 'asOf', `no norms apply on ${row.asOf}: ${error.message}`);
+      throw error;
+    }
+  }
   const byDebtor = new Map<string, number[]>();
   outcomes.forEach((row, i) => {
     const list = byDebtor.get(row.debtorRef);
@@ -456,36 +470,29 @@ export async function buildBankDataTrainingTable(bankDir: string, outcomes: read
   const rowCount = outcomes.length;
   const columns = featureNames.map(() => new Float64Array(rowCount));
   const labels = new Uint8Array(rowCount);
-  let done = 0;
+  // Each debtor's file is parsed and categorised once, its rows computed together; `order` maps
+  // the rows as computed (debtor by debtor) back to their outcome lines.
+  const order: number[] = [];
+  const requests: DebtorRowsRequest[] = [];
   for (const [debtorRef, rows] of byDebtor) {
-    let bank;
-    try {
-      bank = readBankData([files.get(debtorRef)!]);
-    } catch (error) {
-      if (error instanceof BankFileUnreadable) throw new TrainingDataError(error.file, null, null, error.reason);
-      throw error;
-    }
-    for (const i of rows) {
-      const outcome = outcomes[i]!;
-      let norms;
-      try {
-        norms = cachedNormsAt(outcome.asOf);
-      } catch (error) {
-        if (error instanceof NormsError) throw new TrainingDataError(options.outcomesFile, outcome.line, 'asOf', `no norms apply on ${outcome.asOf}: ${error.message}`);
-        throw error;
-      }
-      const vector = computeFeatures({ asOf: outcome.asOf, bank, events: [], norms }, 'bank-and-data-points');
-      const row = featureRow(vector, bankNames);
-      for (let f = 0; f < bankNames.length; f++) columns[f]![i] = row[f]!;
-      options.extraColumns.forEach((column, k) => {
-        const value = outcome.extras[column];
-        columns[bankNames.length + k]![i] = value === undefined ? Number.NaN : value;
-      });
-      labels[i] = outcome.label;
-      done++;
-      options.onProgress?.(done, rowCount);
-    }
+    requests.push({ debtorRef, eventLines: '', featureDates: rows.map((i) => outcomes[i]!.asOf), bankFiles: [files.get(debtorRef)!], composition: null });
+    order.push(...rows);
   }
+  const put = (firstRow: number, values: Float64Array) => {
+    const width = bankNames.length;
+    for (let r = 0; r < values.length / width; r++) {
+      const i = order[firstRow + r]!;
+      for (let f = 0; f < width; f++) columns[f]![i] = values[r * width + f]!;
+    }
+  };
+  await computeRows(asyncIterable(requests), 'bank-and-data-points', bankNames, options.workers ?? availableParallelism(), rowCount, put, options.onProgress);
+  outcomes.forEach((outcome, i) => {
+    options.extraColumns.forEach((column, k) => {
+      const value = outcome.extras[column];
+      columns[bankNames.length + k]![i] = value === undefined ? Number.NaN : value;
+    });
+    labels[i] = outcome.label;
+  });
   return {
     ids: outcomes.map((o) => `${o.debtorRef}@${o.asOf}`),
     asOf: outcomes.map((o) => o.asOf),

@@ -100,11 +100,14 @@ describe('a training table from a simulated world', () => {
   }, 120_000);
 
   it('is the same table whatever the number of worker threads', async () => {
-    const options = { featureSet: 'bank-and-data-points' as const, households: 5 };
-    const [one, two] = [await buildWorldTrainingTable(world, { ...options, workers: 1 }), await buildWorldTrainingTable(world, { ...options, workers: 2 })];
-    expect(two.ids).toEqual(one.ids);
-    expect(two.dataset.columns).toEqual(one.dataset.columns);
-    expect(two.dataset.labels).toEqual(one.dataset.labels);
+    // All 30 households are several chunks, which may come back from the workers in any order.
+    for (const options of [{ featureSet: 'data-points-only' as const }, { featureSet: 'bank-and-data-points' as const, households: 4 }]) {
+      const [one, two] = [await buildWorldTrainingTable(world, { ...options, workers: 1 }), await buildWorldTrainingTable(world, { ...options, workers: 2 })];
+      expect(two.ids).toEqual(one.ids);
+      expect(two.dataset.columns).toEqual(one.dataset.columns);
+      expect(two.dataset.labels).toEqual(one.dataset.labels);
+      expect(two.oracle).toEqual(one.oracle);
+    }
   }, 120_000);
 
   it('refuses a folder that is not a world, and events not in household order', async () => {
@@ -146,7 +149,7 @@ describe('a training table from bank files and outcomes', () => {
   ];
 
   it('has the bank features as of each row and the claim columns, in outcome order', async () => {
-    const table = await buildBankDataTrainingTable(bankDir, outcomes(), { outcomesFile: 'outcomes.csv', extraColumns: ['amount', 'term'] });
+    const table = await buildBankDataTrainingTable(bankDir, outcomes(), { outcomesFile: 'outcomes.csv', extraColumns: ['amount', 'term'], workers: 1 });
     expect(table.dataset.featureNames).toEqual(bankDataFeatureNames(['amount', 'term']));
     expect(table.dataset.featureNames.slice(-2)).toEqual(['claim.amount', 'claim.term']);
     expect(table.ids).toEqual(outcomes().map((o) => `${o.debtorRef}@${o.asOf}`));
@@ -162,22 +165,33 @@ describe('a training table from bank files and outcomes', () => {
     });
     // Features as of different dates of the same debtor differ: the file is read once, the dates apart.
     expect(rowOf(table, 0)).not.toEqual(rowOf(table, 2));
+
+    const onWorkers = await buildBankDataTrainingTable(bankDir, outcomes(), { outcomesFile: 'outcomes.csv', extraColumns: ['amount', 'term'], workers: 2 });
+    expect(onWorkers.dataset.columns).toEqual(table.dataset.columns);
+    expect(onWorkers.ids).toEqual(table.ids);
   }, 60_000);
 
   it('names the outcomes line and column of an unknown debtorRef, and the bank file that does not parse', async () => {
     const unknown = [...outcomes(), { debtorRef: 'nobody', asOf: '2025-10-31', label: 0 as const, extras: {}, line: 6 }];
-    const error = await buildBankDataTrainingTable(bankDir, unknown, { outcomesFile: 'outcomes.csv', extraColumns: [] }).catch((e: unknown) => e);
+    const error = await buildBankDataTrainingTable(bankDir, unknown, { outcomesFile: 'outcomes.csv', extraColumns: [], workers: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TrainingDataError);
     expect(error).toMatchObject({ file: 'outcomes.csv', line: 6, column: 'debtorRef' });
+
+    const noNorms = [...outcomes().slice(0, 2), { ...outcomes()[2]!, asOf: '1990-01-31', line: 4 }];
+    const dateError = await buildBankDataTrainingTable(bankDir, noNorms, { outcomesFile: 'outcomes.csv', extraColumns: [] }).catch((e: unknown) => e);
+    expect(dateError).toBeInstanceOf(TrainingDataError);
+    expect(dateError).toMatchObject({ file: 'outcomes.csv', line: 4, column: 'asOf' });
 
     const broken = join(root, 'broken');
     mkdirSync(broken);
     writeFileSync(join(broken, 'x1.json'), '{"transactions": {"booked": [ {"bookingDate": "not a date"');
-    const parseError = await buildBankDataTrainingTable(broken, [{ debtorRef: 'x1', asOf: '2025-10-31', label: 0, extras: {}, line: 2 }], { outcomesFile: 'o.csv', extraColumns: [] }).catch((e: unknown) => e);
-    expect(parseError).toBeInstanceOf(TrainingDataError);
-    expect(parseError).toMatchObject({ file: join(broken, 'x1.json'), line: null, column: null });
+    for (const workers of [1, 2]) {
+      const parseError = await buildBankDataTrainingTable(broken, [{ debtorRef: 'x1', asOf: '2025-10-31', label: 0, extras: {}, line: 2 }], { outcomesFile: 'o.csv', extraColumns: [], workers }).catch((e: unknown) => e);
+      expect(parseError, `${workers} worker(s)`).toBeInstanceOf(TrainingDataError);
+      expect(parseError).toMatchObject({ file: join(broken, 'x1.json'), line: null, column: null });
+    }
 
     writeFileSync(join(broken, 'x1.xml'), '<x/>');
-    await expect(buildBankDataTrainingTable(broken, [], { outcomesFile: 'o.csv', extraColumns: [] })).rejects.toThrow(/two bank files for debtorRef "x1"/);
+    await expect(buildBankDataTrainingTable(broken, [], { outcomesFile: 'o.csv', extraColumns: [], workers: 1 })).rejects.toThrow(/two bank files for debtorRef "x1"/);
   }, 60_000);
 });
