@@ -91,15 +91,16 @@ describe('model train --table and predict --table', () => {
   });
 
   it('trains the same bytes twice; a table without a date column is split at random', async () => {
-    const a = join(dir, 'rf-a');
-    const b = join(dir, 'rf-b');
+    const a = join(dir, 'card-a');
+    const b = join(dir, 'card-b');
     for (const out of [a, b]) {
-      const result = await run(['model', 'train', '--table', undatedPath, '--label', 'arrears', '--id', 'debtor', '--learner', 'random-forest', '--out', out, '--model-id', 'rf']);
+      const result = await run(['model', 'train', '--table', undatedPath, '--label', 'arrears', '--id', 'debtor', '--learner', 'scorecard', '--out', out, '--model-id', 'card']);
       expect(result.code, result.err).toBe(0);
     }
     for (const f of ['model.json', 'model-card.md', 'metrics.json']) expect(readFileSync(join(a, f))).toEqual(readFileSync(join(b, f)));
     const bundle = await readModelDirectory(a);
-    expect(bundle.modelId).toBe('rf');
+    expect(bundle.modelId).toBe('card');
+    expect(bundle.learner).toBe('scorecard');
     expect(bundle.metrics.split).toBe('random');
   });
 
