@@ -166,10 +166,13 @@ export function bestSplitOfFeature(
   const lastBin = missingCount > 0 ? valueBins - 1 : valueBins - 2;
   for (let b = 0; b <= lastBin; b++) {
     const at = from + b * HIST_STRIDE;
+    const binCount = hist[at + 2]!;
+    // An empty bin splits the rows exactly as the bin before it did (already tried, and earlier
+    // candidates win ties), so it is skipped: most bins of a small node are empty.
+    if (binCount === 0) continue;
     gradSum += hist[at]!;
     hessSum += hist[at + 1]!;
-    countSum += hist[at + 2]!;
-    if (countSum === 0) continue;
+    countSum += binCount;
     // Missing values to the right.
     {
       const rightCount = totalCount - countSum;

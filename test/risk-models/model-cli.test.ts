@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -90,16 +91,31 @@ describe('model train --table and predict --table', () => {
   });
 
   it('trains the same bytes twice; a table without a date column is split at random', async () => {
-    const a = join(dir, 'rf-a');
-    const b = join(dir, 'rf-b');
+    const a = join(dir, 'card-a');
+    const b = join(dir, 'card-b');
     for (const out of [a, b]) {
-      const result = await run(['model', 'train', '--table', undatedPath, '--label', 'arrears', '--id', 'debtor', '--learner', 'random-forest', '--out', out, '--model-id', 'rf']);
+      const result = await run(['model', 'train', '--table', undatedPath, '--label', 'arrears', '--id', 'debtor', '--learner', 'scorecard', '--out', out, '--model-id', 'card']);
       expect(result.code, result.err).toBe(0);
     }
     for (const f of ['model.json', 'model-card.md', 'metrics.json']) expect(readFileSync(join(a, f))).toEqual(readFileSync(join(b, f)));
     const bundle = await readModelDirectory(a);
-    expect(bundle.modelId).toBe('rf');
+    expect(bundle.modelId).toBe('card');
+    expect(bundle.learner).toBe('scorecard');
     expect(bundle.metrics.split).toBe('random');
+  });
+
+  it('draws a progress bar on a terminal', async () => {
+    const stdout = new PassThrough();
+    const stderr = Object.assign(new PassThrough(), { isTTY: true, columns: 100 });
+    const chunks: string[] = [];
+    stderr.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
+    stdout.resume();
+    const code = await main(['model', 'train', '--table', undatedPath, '--label', 'arrears', '--id', 'debtor', '--out', join(dir, 'tty-model')], { stdout, stderr });
+    const text = chunks.join('');
+    expect(code, text).toBe(0);
+    expect(text).toMatch(/\rtrain +\[[█░]{30}\] +\d+ %/);
+    expect(text).toContain('█'.repeat(30));
+    expect(text).not.toContain('model train:');
   });
 
   it('names a feature column the model needs and the table lacks', async () => {
