@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { BinnedData } from './binning.js';
-import { HIST_STRIDE, RESULT_SIZE, STEP, STEP_SIZE, logLossGradients, runStep, type StepData } from './histogram.js';
+import { HIST_STRIDE, RESULT_SIZE, STEP, STEP_SIZE, logLossGradients, runStep, type RootCounts, type StepData } from './histogram.js';
 
 /** Node steps over fewer rows run on the main thread alone: below this a worker's wake-up costs more than its half. */
 export const PARALLEL_MIN_NODE_ROWS = 4096;
@@ -38,9 +38,11 @@ export interface EngineBuffers {
   weights: Float64Array;
   /** 1 = the current tree may split on the feature (column subsampling). */
   featureMask: Uint8Array;
+  /** The root's row counts per bin (each feature's are filled by the thread that owns the feature). */
+  rootCounts: RootCounts;
 }
 
-export function allocateEngineBuffers(rowCount: number, featureCount: number, shared: boolean): EngineBuffers {
+export function allocateEngineBuffers(rowCount: number, featureCount: number, totalBins: number, shared: boolean): EngineBuffers {
   const make = (bytes: number): ArrayBufferLike => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   return {
     rows: new Uint32Array(make(rowCount * 4)),
@@ -50,6 +52,7 @@ export function allocateEngineBuffers(rowCount: number, featureCount: number, sh
     labels: new Uint8Array(make(rowCount)),
     weights: new Float64Array(make(rowCount * 8)),
     featureMask: new Uint8Array(make(featureCount)).fill(1),
+    rootCounts: { counts: new Float64Array(make(totalBins * 8)), ready: new Uint8Array(make(featureCount)) },
   };
 }
 
@@ -97,7 +100,7 @@ export class LocalStepRunner implements StepRunner {
 }
 
 function stepData(data: BinnedData, buffers: EngineBuffers, hist: Float64Array, slotSize: number): StepData {
-  return { hist, slotSize, bins: data.bins, rowCount: data.rowCount, offsets: data.offsets, rows: buffers.rows, grad: buffers.grad, hess: buffers.hess, featureMask: buffers.featureMask };
+  return { hist, slotSize, bins: data.bins, rowCount: data.rowCount, offsets: data.offsets, rows: buffers.rows, grad: buffers.grad, hess: buffers.hess, featureMask: buffers.featureMask, rootCounts: buffers.rootCounts };
 }
 
 /** Control block layout (Int32 indices). */

@@ -32,6 +32,7 @@ export function buildHistogram(
   hess: Float64Array,
   allRows: boolean,
   featureMask: Uint8Array | null = null,
+  rootCounts: RootCounts | null = null,
 ): void {
   for (let f = featureFrom; f < featureTo; f++) {
     // A feature this tree may not split on needs no histogram (column subsampling saves its share of the work).
@@ -39,8 +40,24 @@ export function buildHistogram(
     const h = hist.subarray(histBase + offsets[f]! * HIST_STRIDE, histBase + offsets[f + 1]! * HIST_STRIDE);
     h.fill(0);
     const column = bins.subarray(f * rowCount, (f + 1) * rowCount);
-    if (allRows) accumulateAllRows(h, column, count, grad, hess);
-    else accumulateRows(h, column, rows, start, count, grad, hess);
+    if (!allRows) {
+      accumulateRows(h, column, rows, start, count, grad, hess);
+    } else if (rootCounts && rootCounts.ready[f] === 1) {
+      // Every tree's root holds all rows, so its row counts per bin never change: only gradients are summed.
+      accumulateAllRowsWithoutCounts(h, column, count, grad, hess);
+      const counts = rootCounts.counts;
+      const first = offsets[f]!;
+      const bins = offsets[f + 1]! - first;
+      for (let b = 0; b < bins; b++) h[b * HIST_STRIDE + 2] = counts[first + b]!;
+    } else {
+      accumulateAllRows(h, column, count, grad, hess);
+      if (rootCounts) {
+        const first = offsets[f]!;
+        const bins = offsets[f + 1]! - first;
+        for (let b = 0; b < bins; b++) rootCounts.counts[first + b] = h[b * HIST_STRIDE + 2]!;
+        rootCounts.ready[f] = 1;
+      }
+    }
   }
 }
 
@@ -78,6 +95,35 @@ function accumulateRows(h: Float64Array, column: Uint8Array, rows: Uint32Array, 
     h[a] = h[a]! + grad[r]!;
     h[a + 1] = h[a + 1]! + hess[r]!;
     h[a + 2] = h[a + 2]! + 1;
+  }
+}
+
+/** Row counts per bin of the all-rows root, per feature once computed (ready[f] = 1). */
+export interface RootCounts {
+  counts: Float64Array;
+  ready: Uint8Array;
+}
+
+function accumulateAllRowsWithoutCounts(h: Float64Array, column: Uint8Array, count: number, grad: Float64Array, hess: Float64Array): void {
+  let i = 0;
+  for (const stop = count - 3; i < stop; i += 4) {
+    const a = column[i]! * HIST_STRIDE;
+    const b = column[i + 1]! * HIST_STRIDE;
+    const c = column[i + 2]! * HIST_STRIDE;
+    const d = column[i + 3]! * HIST_STRIDE;
+    h[a] = h[a]! + grad[i]!;
+    h[a + 1] = h[a + 1]! + hess[i]!;
+    h[b] = h[b]! + grad[i + 1]!;
+    h[b + 1] = h[b + 1]! + hess[i + 1]!;
+    h[c] = h[c]! + grad[i + 2]!;
+    h[c + 1] = h[c + 1]! + hess[i + 2]!;
+    h[d] = h[d]! + grad[i + 3]!;
+    h[d + 1] = h[d + 1]! + hess[i + 3]!;
+  }
+  for (; i < count; i++) {
+    const a = column[i]! * HIST_STRIDE;
+    h[a] = h[a]! + grad[i]!;
+    h[a + 1] = h[a + 1]! + hess[i]!;
   }
 }
 
@@ -258,6 +304,7 @@ export interface StepData {
   grad: Float64Array;
   hess: Float64Array;
   featureMask: Uint8Array;
+  rootCounts: RootCounts | null;
 }
 
 export function runStep(d: StepData, step: Float64Array, featureFrom: number, featureTo: number, results: Float64Array, resultBase: number): void {
@@ -265,7 +312,7 @@ export function runStep(d: StepData, step: Float64Array, featureFrom: number, fe
   const mask = step[STEP.USE_MASK] === 1 ? d.featureMask : null;
   if (buildSlot >= 0) {
     const buildBase = buildSlot * d.slotSize;
-    buildHistogram(d.hist, buildBase, d.bins, d.rowCount, d.offsets, featureFrom, featureTo, d.rows, step[STEP.START]!, step[STEP.COUNT]!, d.grad, d.hess, step[STEP.ALL_ROWS] === 1, mask);
+    buildHistogram(d.hist, buildBase, d.bins, d.rowCount, d.offsets, featureFrom, featureTo, d.rows, step[STEP.START]!, step[STEP.COUNT]!, d.grad, d.hess, step[STEP.ALL_ROWS] === 1, mask, d.rootCounts);
     const into = step[STEP.SUBTRACT_INTO]!;
     if (into >= 0) {
       for (let f = featureFrom; f < featureTo; f++) {
