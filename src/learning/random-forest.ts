@@ -90,7 +90,7 @@ export class ForestTreeGrower {
 
   constructor(private readonly ctx: ForestContext) {
     const n = ctx.binned.rowCount;
-    this.buffers = allocateEngineBuffers(n, ctx.binned.featureCount, false);
+    this.buffers = allocateEngineBuffers(n, ctx.binned.featureCount, ctx.binned.offsets[ctx.binned.featureCount]!, false);
     // Forest trees draw their features per split, so histograms are built in scratch space only.
     const runner = new LocalStepRunner(ctx.binned, this.buffers, 1);
     this.grower = new TreeGrower(ctx.binned, this.buffers, runner);
