@@ -131,7 +131,7 @@ export async function trainGradientBoosting(train: Dataset, options?: Partial<Gr
   const binned = binData(mapper, fit.columns, n, threaded);
   const validationBinned = validation ? binData(mapper, validation.columns, validation.rowCount) : null;
 
-  const buffers = allocateEngineBuffers(n, featureCount, threaded);
+  const buffers = allocateEngineBuffers(n, featureCount, binned.offsets[featureCount]!, threaded);
   const weights = buffers.weights;
   weights.set(rowWeights(fit, o.classWeights));
   buffers.labels.set(fit.labels);

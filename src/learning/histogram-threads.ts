@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { BinnedData } from './binning.js';
-import { HIST_STRIDE, RESULT_SIZE, STEP, STEP_SIZE, logLossGradients, runStep, type StepData } from './histogram.js';
+import { HIST_STRIDE, RESULT_SIZE, STEP, STEP_SIZE, logLossGradients, prepareStep, runStep, type RootCounts, type StepData } from './histogram.js';
 
 /** Node steps over fewer rows run on the main thread alone: below this a worker's wake-up costs more than its half. */
 export const PARALLEL_MIN_NODE_ROWS = 4096;
@@ -32,24 +32,32 @@ export interface EngineBuffers {
   rows: Uint32Array;
   grad: Float64Array;
   hess: Float64Array;
+  /** A node's gradients in row-list order (see gatherGradients). */
+  orderedGrad: Float64Array;
+  orderedHess: Float64Array;
   /** Boosting only: current raw scores, labels and row weights for the gradient pass. */
   raw: Float64Array;
   labels: Uint8Array;
   weights: Float64Array;
   /** 1 = the current tree may split on the feature (column subsampling). */
   featureMask: Uint8Array;
+  /** The root's row counts per bin (each feature's are filled by the thread that owns the feature). */
+  rootCounts: RootCounts;
 }
 
-export function allocateEngineBuffers(rowCount: number, featureCount: number, shared: boolean): EngineBuffers {
+export function allocateEngineBuffers(rowCount: number, featureCount: number, totalBins: number, shared: boolean): EngineBuffers {
   const make = (bytes: number): ArrayBufferLike => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   return {
     rows: new Uint32Array(make(rowCount * 4)),
     grad: new Float64Array(make(rowCount * 8)),
     hess: new Float64Array(make(rowCount * 8)),
+    orderedGrad: new Float64Array(make(rowCount * 8)),
+    orderedHess: new Float64Array(make(rowCount * 8)),
     raw: new Float64Array(make(rowCount * 8)),
     labels: new Uint8Array(make(rowCount)),
     weights: new Float64Array(make(rowCount * 8)),
     featureMask: new Uint8Array(make(featureCount)).fill(1),
+    rootCounts: { counts: new Float64Array(make(totalBins * 8)), ready: new Uint8Array(make(featureCount)) },
   };
 }
 
@@ -85,6 +93,7 @@ export class LocalStepRunner implements StepRunner {
   }
 
   run(): void {
+    prepareStep(this.stepData, this.step);
     runStep(this.stepData, this.step, 0, this.data.featureCount, this.results, 0);
   }
 
@@ -97,7 +106,7 @@ export class LocalStepRunner implements StepRunner {
 }
 
 function stepData(data: BinnedData, buffers: EngineBuffers, hist: Float64Array, slotSize: number): StepData {
-  return { hist, slotSize, bins: data.bins, rowCount: data.rowCount, offsets: data.offsets, rows: buffers.rows, grad: buffers.grad, hess: buffers.hess, featureMask: buffers.featureMask };
+  return { hist, slotSize, bins: data.bins, rowCount: data.rowCount, offsets: data.offsets, rows: buffers.rows, grad: buffers.grad, hess: buffers.hess, orderedGrad: buffers.orderedGrad, orderedHess: buffers.orderedHess, featureMask: buffers.featureMask, rootCounts: buffers.rootCounts };
 }
 
 /** Control block layout (Int32 indices). */
@@ -212,6 +221,7 @@ export class ThreadedStepRunner implements StepRunner {
       return;
     }
     threadUsage.parallelSteps++;
+    prepareStep(this.local.stepData, step);
     this.dispatch(COMMAND_STEP, 0);
     runStep(this.local.stepData, step, 0, this.mainFeatureTo, this.threadResults, 0);
     this.awaitWorkers();
@@ -300,7 +310,7 @@ export function useThreads(rowCount: number, featureCount: number, threads: numb
  * threads, so the worker first registers tsx's ESM hooks and then imports its entry. (The same idea
  * as the service's worker pool, repeated here because src/learning imports nothing from the service.)
  */
-function workerStart(entry: URL): { filename: string | URL; options: WorkerOptions } {
+export function workerStart(entry: URL): { filename: string | URL; options: WorkerOptions } {
   if (!entry.pathname.endsWith('.ts')) return { filename: entry, options: {} };
   const require = createRequire(import.meta.url);
   const manifestPath = require.resolve('tsx/package.json');

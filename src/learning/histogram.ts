@@ -9,10 +9,11 @@ export const HIST_STRIDE = 3;
 
 /**
  * Sums the rows rows[start..start+count) into the histogram of features [featureFrom, featureTo) at
- * hist[histBase..] (zeroing it first). Rows in a node are in ascending order, so the gradient reads
- * grad[row] move forward through memory (measured as fast as gathering them into node order first,
- * without the serial gather). When `allRows` is set the node holds every row 0..count-1 in order
- * and the row list is skipped.
+ * hist[histBase..] (zeroing it first). Their gradients are read from orderedGrad/orderedHess at the
+ * same positions as the row list (gathered once per node, see gatherGradients): every feature's loop
+ * then reads them sequentially instead of jumping through arrays larger than the cache at 10^5+
+ * rows. When `allRows` is set the node holds every row 0..count-1 in order, the row list is skipped
+ * and grad/hess are read directly.
  *
  * Each feature's sums are accumulated by one thread in row order, so the result does not depend on
  * how features are divided among threads.
@@ -30,8 +31,11 @@ export function buildHistogram(
   count: number,
   grad: Float64Array,
   hess: Float64Array,
+  orderedGrad: Float64Array,
+  orderedHess: Float64Array,
   allRows: boolean,
   featureMask: Uint8Array | null = null,
+  rootCounts: RootCounts | null = null,
 ): void {
   for (let f = featureFrom; f < featureTo; f++) {
     // A feature this tree may not split on needs no histogram (column subsampling saves its share of the work).
@@ -39,8 +43,24 @@ export function buildHistogram(
     const h = hist.subarray(histBase + offsets[f]! * HIST_STRIDE, histBase + offsets[f + 1]! * HIST_STRIDE);
     h.fill(0);
     const column = bins.subarray(f * rowCount, (f + 1) * rowCount);
-    if (allRows) accumulateAllRows(h, column, count, grad, hess);
-    else accumulateRows(h, column, rows, start, count, grad, hess);
+    if (!allRows) {
+      accumulateRows(h, column, rows, start, count, orderedGrad, orderedHess);
+    } else if (rootCounts && rootCounts.ready[f] === 1) {
+      // Every tree's root holds all rows, so its row counts per bin never change: only gradients are summed.
+      accumulateAllRowsWithoutCounts(h, column, count, grad, hess);
+      const counts = rootCounts.counts;
+      const first = offsets[f]!;
+      const bins = offsets[f + 1]! - first;
+      for (let b = 0; b < bins; b++) h[b * HIST_STRIDE + 2] = counts[first + b]!;
+    } else {
+      accumulateAllRows(h, column, count, grad, hess);
+      if (rootCounts) {
+        const first = offsets[f]!;
+        const bins = offsets[f + 1]! - first;
+        for (let b = 0; b < bins; b++) rootCounts.counts[first + b] = h[b * HIST_STRIDE + 2]!;
+        rootCounts.ready[f] = 1;
+      }
+    }
   }
 }
 
@@ -51,33 +71,67 @@ function accumulateRows(h: Float64Array, column: Uint8Array, rows: Uint32Array, 
   const end = start + count;
   let i = start;
   for (const stop = end - 3; i < stop; i += 4) {
-    const r0 = rows[i]!;
-    const r1 = rows[i + 1]!;
-    const r2 = rows[i + 2]!;
-    const r3 = rows[i + 3]!;
-    const a = column[r0]! * HIST_STRIDE;
-    const b = column[r1]! * HIST_STRIDE;
-    const c = column[r2]! * HIST_STRIDE;
-    const d = column[r3]! * HIST_STRIDE;
-    h[a] = h[a]! + grad[r0]!;
-    h[a + 1] = h[a + 1]! + hess[r0]!;
+    const a = column[rows[i]!]! * HIST_STRIDE;
+    const b = column[rows[i + 1]!]! * HIST_STRIDE;
+    const c = column[rows[i + 2]!]! * HIST_STRIDE;
+    const d = column[rows[i + 3]!]! * HIST_STRIDE;
+    h[a] = h[a]! + grad[i]!;
+    h[a + 1] = h[a + 1]! + hess[i]!;
     h[a + 2] = h[a + 2]! + 1;
-    h[b] = h[b]! + grad[r1]!;
-    h[b + 1] = h[b + 1]! + hess[r1]!;
+    h[b] = h[b]! + grad[i + 1]!;
+    h[b + 1] = h[b + 1]! + hess[i + 1]!;
     h[b + 2] = h[b + 2]! + 1;
-    h[c] = h[c]! + grad[r2]!;
-    h[c + 1] = h[c + 1]! + hess[r2]!;
+    h[c] = h[c]! + grad[i + 2]!;
+    h[c + 1] = h[c + 1]! + hess[i + 2]!;
     h[c + 2] = h[c + 2]! + 1;
-    h[d] = h[d]! + grad[r3]!;
-    h[d + 1] = h[d + 1]! + hess[r3]!;
+    h[d] = h[d]! + grad[i + 3]!;
+    h[d + 1] = h[d + 1]! + hess[i + 3]!;
     h[d + 2] = h[d + 2]! + 1;
   }
   for (; i < end; i++) {
-    const r = rows[i]!;
-    const a = column[r]! * HIST_STRIDE;
-    h[a] = h[a]! + grad[r]!;
-    h[a + 1] = h[a + 1]! + hess[r]!;
+    const a = column[rows[i]!]! * HIST_STRIDE;
+    h[a] = h[a]! + grad[i]!;
+    h[a + 1] = h[a + 1]! + hess[i]!;
     h[a + 2] = h[a + 2]! + 1;
+  }
+}
+
+/** orderedGrad[i] = grad[rows[i]] (and hessians) for a node's range of the row list. */
+export function gatherGradients(rows: Uint32Array, start: number, count: number, grad: Float64Array, hess: Float64Array, orderedGrad: Float64Array, orderedHess: Float64Array): void {
+  const end = start + count;
+  for (let i = start; i < end; i++) {
+    const r = rows[i]!;
+    orderedGrad[i] = grad[r]!;
+    orderedHess[i] = hess[r]!;
+  }
+}
+
+/** Row counts per bin of the all-rows root, per feature once computed (ready[f] = 1). */
+export interface RootCounts {
+  counts: Float64Array;
+  ready: Uint8Array;
+}
+
+function accumulateAllRowsWithoutCounts(h: Float64Array, column: Uint8Array, count: number, grad: Float64Array, hess: Float64Array): void {
+  let i = 0;
+  for (const stop = count - 3; i < stop; i += 4) {
+    const a = column[i]! * HIST_STRIDE;
+    const b = column[i + 1]! * HIST_STRIDE;
+    const c = column[i + 2]! * HIST_STRIDE;
+    const d = column[i + 3]! * HIST_STRIDE;
+    h[a] = h[a]! + grad[i]!;
+    h[a + 1] = h[a + 1]! + hess[i]!;
+    h[b] = h[b]! + grad[i + 1]!;
+    h[b + 1] = h[b + 1]! + hess[i + 1]!;
+    h[c] = h[c]! + grad[i + 2]!;
+    h[c + 1] = h[c + 1]! + hess[i + 2]!;
+    h[d] = h[d]! + grad[i + 3]!;
+    h[d + 1] = h[d + 1]! + hess[i + 3]!;
+  }
+  for (; i < count; i++) {
+    const a = column[i]! * HIST_STRIDE;
+    h[a] = h[a]! + grad[i]!;
+    h[a + 1] = h[a + 1]! + hess[i]!;
   }
 }
 
@@ -166,10 +220,13 @@ export function bestSplitOfFeature(
   const lastBin = missingCount > 0 ? valueBins - 1 : valueBins - 2;
   for (let b = 0; b <= lastBin; b++) {
     const at = from + b * HIST_STRIDE;
+    const binCount = hist[at + 2]!;
+    // An empty bin splits the rows exactly as the bin before it did (already tried, and earlier
+    // candidates win ties), so it is skipped: most bins of a small node are empty.
+    if (binCount === 0) continue;
     gradSum += hist[at]!;
     hessSum += hist[at + 1]!;
-    countSum += hist[at + 2]!;
-    if (countSum === 0) continue;
+    countSum += binCount;
     // Missing values to the right.
     {
       const rightCount = totalCount - countSum;
@@ -254,7 +311,15 @@ export interface StepData {
   rows: Uint32Array;
   grad: Float64Array;
   hess: Float64Array;
+  orderedGrad: Float64Array;
+  orderedHess: Float64Array;
   featureMask: Uint8Array;
+  rootCounts: RootCounts | null;
+}
+
+/** The caller gathers the built node's gradients first (prepareStep), once for all threads. */
+export function prepareStep(d: StepData, step: Float64Array): void {
+  if (step[STEP.BUILD_SLOT]! >= 0 && step[STEP.ALL_ROWS] !== 1) gatherGradients(d.rows, step[STEP.START]!, step[STEP.COUNT]!, d.grad, d.hess, d.orderedGrad, d.orderedHess);
 }
 
 export function runStep(d: StepData, step: Float64Array, featureFrom: number, featureTo: number, results: Float64Array, resultBase: number): void {
@@ -262,7 +327,7 @@ export function runStep(d: StepData, step: Float64Array, featureFrom: number, fe
   const mask = step[STEP.USE_MASK] === 1 ? d.featureMask : null;
   if (buildSlot >= 0) {
     const buildBase = buildSlot * d.slotSize;
-    buildHistogram(d.hist, buildBase, d.bins, d.rowCount, d.offsets, featureFrom, featureTo, d.rows, step[STEP.START]!, step[STEP.COUNT]!, d.grad, d.hess, step[STEP.ALL_ROWS] === 1, mask);
+    buildHistogram(d.hist, buildBase, d.bins, d.rowCount, d.offsets, featureFrom, featureTo, d.rows, step[STEP.START]!, step[STEP.COUNT]!, d.grad, d.hess, d.orderedGrad, d.orderedHess, step[STEP.ALL_ROWS] === 1, mask, d.rootCounts);
     const into = step[STEP.SUBTRACT_INTO]!;
     if (into >= 0) {
       for (let f = featureFrom; f < featureTo; f++) {

@@ -11,7 +11,7 @@ import { COMMAND_GRADIENTS, COMMAND_STEP, COMMAND_STOP, CONTROL, type StepWorker
 const init = workerData as StepWorkerInit;
 const control = new Int32Array(init.control);
 const b = init.buffers;
-const data: StepData = { hist: init.hist, slotSize: init.slotSize, bins: init.bins, rowCount: init.rowCount, offsets: init.offsets, rows: b.rows, grad: b.grad, hess: b.hess, featureMask: b.featureMask };
+const data: StepData = { hist: init.hist, slotSize: init.slotSize, bins: init.bins, rowCount: init.rowCount, offsets: init.offsets, rows: b.rows, grad: b.grad, hess: b.hess, orderedGrad: b.orderedGrad, orderedHess: b.orderedHess, featureMask: b.featureMask, rootCounts: b.rootCounts };
 const SPIN_CHECKS = 2000;
 
 // Read the generation before saying ready: the first step may be handed out the moment we do.

@@ -9,7 +9,7 @@
  * larger child's is the parent's minus the smaller's.
  */
 import type { BinnedData } from './binning.js';
-import { RESULT_SIZE, STEP, bestSplitOfFeature, buildHistogram, type SplitCandidate, type SplitConstraints } from './histogram.js';
+import { RESULT_SIZE, STEP, bestSplitOfFeature, buildHistogram, gatherGradients, type SplitCandidate, type SplitConstraints } from './histogram.js';
 import type { EngineBuffers, StepRunner } from './histogram-threads.js';
 import type { SeededRandom } from './seeded-random.js';
 
@@ -257,10 +257,11 @@ export class TreeGrower {
     const count = tree.rowCount[node]!;
     const { hist, slotSize } = this.runner;
     const base = this.scratchSlot * slotSize;
-    const { rows, grad, hess } = this.buffers;
+    const { rows, grad, hess, orderedGrad, orderedHess } = this.buffers;
+    gatherGradients(rows, start, count, grad, hess, orderedGrad, orderedHess);
     const best: SplitCandidate = { gain: params.constraints.minGain, feature: -1, bin: 0, missingGoesLeft: false, leftGrad: 0, leftHess: 0, leftCount: 0 };
     for (const f of chosen) {
-      buildHistogram(hist, base, this.data.bins, this.data.rowCount, this.data.offsets, f, f + 1, rows, start, count, grad, hess, false);
+      buildHistogram(hist, base, this.data.bins, this.data.rowCount, this.data.offsets, f, f + 1, rows, start, count, grad, hess, orderedGrad, orderedHess, false);
       bestSplitOfFeature(hist, base, this.data.offsets, f, this.nodeGrad[node]!, this.nodeHess[node]!, count, params.constraints, best);
     }
     return best.feature >= 0 ? best : null;

@@ -6,8 +6,8 @@ import { auc, interactionData } from './engine-synthetic-data.js';
 
 describe('gradient boosting', () => {
   it('learns an interaction and informative missingness to near the oracle AUC', async () => {
-    const { data: train } = interactionData(8000, 1);
-    const { data: test, truth } = interactionData(8000, 2);
+    const { data: train } = interactionData(6000, 1);
+    const { data: test, truth } = interactionData(6000, 2);
     const model = await trainGradientBoosting(train, { threads: 1 });
     const predicted = new TreeEnsemblePredictor(model).predictColumns(test.columns);
     const oracle = auc(truth, test.labels);
@@ -18,7 +18,7 @@ describe('gradient boosting', () => {
   });
 
   it('sends missing values the way the data says (being missing raises the risk here)', async () => {
-    const { data } = interactionData(6000, 3);
+    const { data } = interactionData(4000, 3);
     const predictor = new TreeEnsemblePredictor(await trainGradientBoosting(data, { threads: 1 }));
     const base = [0.5, 0.5, 0, 0, 0, 0];
     const missing = predictor.predictProbability([0.5, 0.5, 0, Number.NaN, 0, 0]);

@@ -43,6 +43,13 @@ describe('random forest', () => {
     expect(c).not.toBe(a);
   });
 
+  it('threads 1 and 2 grow the same forest, byte for byte', async () => {
+    const { data } = interactionData(6000, 35);
+    const one = JSON.stringify(await trainRandomForest(data, { trees: 6, seed: 9, threads: 1 }));
+    const two = JSON.stringify(await trainRandomForest(data, { trees: 6, seed: 9, threads: 2 }));
+    expect(two).toBe(one);
+  });
+
   it('draws sqrt or log2 of the features per split', () => {
     expect(featuresPerSplit('sqrt', 30)).toBe(5);
     expect(featuresPerSplit('log2', 30)).toBe(4);
