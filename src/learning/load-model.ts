@@ -4,6 +4,7 @@
  */
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelPredictor, type TreeEnsembleJson, type TreeJson } from './model-format.js';
 import { TreeEnsemblePredictor } from './predictor.js';
+import { ScorecardPredictor, validateScorecard } from './scorecard.js';
 
 export class ModelFormatError extends Error {
   override name = 'ModelFormatError';
@@ -14,7 +15,7 @@ export function loadModel(json: unknown): ModelPredictor {
   if (!isRecord(model)) throw new ModelFormatError('a model is a JSON object');
   if (model.format !== MODEL_FORMAT) throw new ModelFormatError(`format must be "${MODEL_FORMAT}", got ${JSON.stringify(model.format)}`);
   if (model.formatVersion !== MODEL_FORMAT_VERSION) throw new ModelFormatError(`formatVersion ${JSON.stringify(model.formatVersion)} is not supported (this build reads ${MODEL_FORMAT_VERSION})`);
-  if (model.kind === 'scorecard') throw new ModelFormatError('scorecard support is wired in by load-model after merge');
+  if (model.kind === 'scorecard') return new ScorecardPredictor(validateScorecard(model));
   if (model.kind !== 'gradient-boosting' && model.kind !== 'random-forest') throw new ModelFormatError(`unknown model kind ${JSON.stringify(model.kind)}`);
   return new TreeEnsemblePredictor(validateTreeEnsemble(model));
 }

@@ -48,7 +48,8 @@ describe('model JSON', () => {
     for (const [name, mutate] of variants) {
       expect(() => loadModel(mutate(structuredClone(good))), name).toThrow(ModelFormatError);
     }
-    expect(() => loadModel({ ...good, kind: 'scorecard' })).toThrow(/scorecard support is wired in/);
+    // A tree ensemble relabelled as a scorecard lacks the scorecard's coefficients and bins.
+    expect(() => loadModel({ ...good, kind: 'scorecard' })).toThrow();
     expect(() => loadModel(good)).not.toThrow();
   });
 });
