@@ -10,7 +10,7 @@
 import { applyCalibration } from '../learning/calibration.js';
 import { loadModel } from '../learning/load-model.js';
 import type { ModelJson, ModelPredictor } from '../learning/model-format.js';
-import { ScorecardFormatError, ScorecardPredictor, validateScorecard } from '../learning/scorecard.js';
+import { ScorecardFormatError } from '../learning/scorecard.js';
 import { bandOf, ModelBundleError, parseRiskModelBundle, type RiskBand, type RiskModelBundle } from './risk-model-bundle.js';
 
 export interface ScoreReason {
@@ -99,9 +99,8 @@ export class RiskModel {
  * this becomes a plain loadModel call.
  */
 export function predictorOf(model: ModelJson): ModelPredictor {
-  if (model.kind !== 'scorecard') return loadModel(model);
   try {
-    return new ScorecardPredictor(validateScorecard(model as unknown as Record<string, unknown>));
+    return loadModel(model);
   } catch (error) {
     if (error instanceof ScorecardFormatError) throw new ModelBundleError(`model: ${error.message}`);
     throw error;

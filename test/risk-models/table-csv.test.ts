@@ -152,6 +152,19 @@ describe('outcomes CSV', () => {
     const error = await refusal(readOutcomesCsv(file('debtor,asOf,label\nd1,2026-03-31,1\n')));
     expect(error.column).toBe('debtorRef');
   });
+
+  it('reads a BOM, CRLF, blank lines and a quoted debtorRef holding a comma, keeping file lines', async () => {
+    const { outcomes } = await readOutcomesCsv(file('\uFEFFdebtorRef,asOf,label\r\nC1,2025-10-31,1\r\n\r\n"C,2",2025-11-30,0\r\n'));
+    expect(outcomes.map((o) => [o.debtorRef, o.asOf, o.label, o.line])).toEqual([
+      ['C1', '2025-10-31', 1, 2],
+      ['C,2', '2025-11-30', 0, 4],
+    ]);
+  });
+
+  it('refuses an empty debtorRef by line and column', async () => {
+    const error = await refusal(readOutcomesCsv(file('debtorRef,asOf,label\nd1,2026-03-31,1\n,2026-03-31,0\n')));
+    expect([error.line, error.column]).toEqual([3, 'debtorRef']);
+  });
 });
 
 describe('probability CSV', () => {
