@@ -20,6 +20,7 @@ import { CalibrationError, validateCalibration } from '../learning/calibration.j
 import type { CalibrationJson, ModelJson } from '../learning/model-format.js';
 import { isIsoDate, type IsoDate } from '../platform/dates.js';
 import type { FeatureSetId } from '../risk-features/catalogue.js';
+import type { ReferenceProfile } from '../model-reports/evaluation-set.js';
 import { renderModelCard } from './model-card.js';
 
 export const RISK_MODEL_BUNDLE_FORMAT = 'draagkracht-risk-model';
@@ -92,6 +93,8 @@ export interface RiskModelBundle {
   /** SERVICE_VERSION of the code that trained it. */
   codeVersion: string;
   metrics: RiskModelMetrics;
+  /** The training population in summary, for stability and characteristic analysis (bundles trained before reports existed have none). */
+  reference?: ReferenceProfile;
 }
 
 export class ModelBundleError extends Error {
@@ -150,6 +153,8 @@ const BundleShape = Type.Object(
       calibration: Type.Union([Type.Literal('isotonic'), Type.Literal('platt'), Type.Literal('none')]),
       cv: Type.Optional(Type.Object({ folds: Type.Integer({ minimum: 2 }), auc: Type.Array(Probability), meanAuc: Probability }, { additionalProperties: false })),
     }),
+    // Checked in depth by the report code that reads it (model-reports/evaluation-set.ts).
+    reference: Type.Optional(Type.Object({ rows: Type.Object({}), score: Type.Object({}), features: Type.Object({}) })),
   },
   { additionalProperties: false },
 );
@@ -228,6 +233,7 @@ const BUNDLE_KEY_ORDER: readonly (keyof RiskModelBundle)[] = [
   'codeVersion',
   'metrics',
   'bands',
+  'reference',
   'calibration',
   'featureNames',
   'model',
