@@ -148,10 +148,31 @@ export interface ModelComparison {
   rows: number;
 }
 
+/** One monitoring run's reading of one model version over one window (see src/model-monitoring). */
+export interface MonitoringPoint {
+  computedAt: string;
+  windowFrom: string;
+  windowTo: string;
+  /** Scores in the window (each debtor's latest score in it). */
+  rows: number;
+  scorePsi: number | null;
+  maxFeaturePsi: number | null;
+  /** Feature with the largest PSI. */
+  maxFeature: string | null;
+  /** Scores whose outcome window has passed; AUC, Brier and ECE are computed on these only. */
+  rowsWithOutcome: number;
+  auc: number | null;
+  brier: number | null;
+  ece: number | null;
+  drift: boolean;
+}
+
 export interface MonitoringSummary {
   /** Latest monitoring point for this model version, if any. */
-  latest: { computedAt: string; windowFrom: string; windowTo: string; scorePsi: number | null; maxFeaturePsi: number | null; drift: boolean; auc: number | null } | null;
+  latest: MonitoringPoint | null;
   drift: boolean;
+  /** The time series, oldest first (the report's monitoring chart); absent when not asked for. */
+  points?: MonitoringPoint[];
 }
 
 export interface ModelCardSection {
