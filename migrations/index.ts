@@ -9,6 +9,7 @@ import * as dataPoints from './2026-11-23-003-data-points.js';
 import * as tenantPolicies from './2026-11-23-004-tenant-policies.js';
 import * as categoryCorrections from './2026-12-04-001-category-corrections.js';
 import * as riskModels from './2026-12-04-002-risk-models.js';
+import * as modelReports from './2026-12-05-001-model-reports.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23-001-foundation': foundation,
@@ -17,4 +18,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23-004-tenant-policies': tenantPolicies,
   '2026-12-04-001-category-corrections': categoryCorrections,
   '2026-12-04-002-risk-models': riskModels,
+  '2026-12-05-001-model-reports': modelReports,
 };

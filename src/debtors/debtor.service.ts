@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../platform/database/connection.js';
 import { notFound } from '../platform/errors.js';
+import type { DebtorSegments } from './debtor-segments.js';
 import type { DebtorRow, HouseholdInfo } from './debtor.table.js';
 
 export interface Debtor {
@@ -12,17 +13,18 @@ export interface Debtor {
   externalRef: string;
   displayName: string | null;
   household: HouseholdInfo | null;
+  segments: DebtorSegments | null;
   createdAt: string;
 }
 
 export function toDebtor(row: DebtorRow): Debtor {
-  return { id: row.id, externalRef: row.external_ref, displayName: row.display_name, household: row.household, createdAt: new Date(row.created_at).toISOString() };
+  return { id: row.id, externalRef: row.external_ref, displayName: row.display_name, household: row.household, segments: row.segments ?? null, createdAt: new Date(row.created_at).toISOString() };
 }
 
 export async function createOrGetDebtor(
   db: Db,
   tenantId: string,
-  input: { externalRef: string; displayName?: string | null; household?: HouseholdInfo | null },
+  input: { externalRef: string; displayName?: string | null; household?: HouseholdInfo | null; segments?: DebtorSegments | null },
 ): Promise<{ debtor: Debtor; created: boolean }> {
   const inserted = await db
     .insertInto('debtors')
@@ -32,6 +34,7 @@ export async function createOrGetDebtor(
       external_ref: input.externalRef,
       display_name: input.displayName ?? null,
       household: input.household ? JSON.stringify(input.household) : null,
+      segments: input.segments ? JSON.stringify(input.segments) : null,
     })
     .onConflict((oc) => oc.columns(['tenant_id', 'external_ref']).doNothing())
     .returningAll()
@@ -56,6 +59,19 @@ export async function updateHousehold(db: Db, tenantId: string, debtorId: string
   const row = await db
     .updateTable('debtors')
     .set({ household: household ? JSON.stringify(household) : null })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', debtorId)
+    .returningAll()
+    .executeTakeFirst();
+  if (!row) throw notFound(`debtor ${debtorId}`);
+  return toDebtor(row);
+}
+
+/** Replaces the debtor's segments (an empty object or null clears them). */
+export async function updateSegments(db: Db, tenantId: string, debtorId: string, segments: DebtorSegments | null): Promise<Debtor> {
+  const row = await db
+    .updateTable('debtors')
+    .set({ segments: segments && Object.keys(segments).length > 0 ? JSON.stringify(segments) : null })
     .where('tenant_id', '=', tenantId)
     .where('id', '=', debtorId)
     .returningAll()

@@ -1,4 +1,5 @@
 import type { ColumnType, Selectable } from 'kysely';
+import type { DebtorSegments } from './debtor-segments.js';
 
 /** What the creditor tells about the household, used for the protected-income norm. */
 export interface HouseholdInfo {
@@ -14,6 +15,8 @@ export interface DebtorTable {
   external_ref: string;
   display_name: string | null;
   household: ColumnType<HouseholdInfo | null, string | null, string | null>;
+  /** Groups a model report compares (see debtor-segments.ts); null when the creditor told none. */
+  segments: ColumnType<DebtorSegments | null, string | null | undefined, string | null>;
   created_at: ColumnType<Date, Date | string | undefined, never>;
 }
 

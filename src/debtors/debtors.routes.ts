@@ -2,7 +2,8 @@ import { Type } from '@sinclair/typebox';
 import { AUTHENTICATED_PROBLEMS, DateTimeSchema, problemResponses, StringEnum, UuidSchema } from '../platform/http/schemas.js';
 import { tenantOf, type AppDeps, type AppInstance } from '../platform/http/types.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
-import { createOrGetDebtor, getDebtor, listDebtors } from './debtor.service.js';
+import { createOrGetDebtor, getDebtor, listDebtors, updateSegments } from './debtor.service.js';
+import { AGE_BANDS, HOUSEHOLD_TYPES, INCOME_SOURCES, REGIONS } from './debtor-segments.js';
 
 export const HouseholdSchema = Type.Object(
   {
@@ -13,12 +14,27 @@ export const HouseholdSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const SegmentsSchema = Type.Object(
+  {
+    household_type: Type.Optional(StringEnum(HOUSEHOLD_TYPES, { description: 'Household type' })),
+    income_source: Type.Optional(StringEnum(INCOME_SOURCES, { description: 'Main source of income' })),
+    age_band: Type.Optional(StringEnum(AGE_BANDS, { description: 'Age band in years' })),
+    region: Type.Optional(StringEnum(REGIONS, { description: 'Part of the country (CBS landsdeel)' })),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Groups a model report compares (every metric per group, and the gaps between groups). Never a model feature: no score reads them. Each is optional; send only what you know.',
+  },
+);
+
 export const DebtorSchema = Type.Object(
   {
     id: UuidSchema,
     externalRef: Type.String({ description: 'The creditor’s own reference for the debtor' }),
     displayName: Type.Union([Type.String(), Type.Null()]),
     household: Type.Union([HouseholdSchema, Type.Null()]),
+    segments: Type.Union([SegmentsSchema, Type.Null()]),
     createdAt: DateTimeSchema,
   },
   { $id: 'Debtor' },
@@ -41,6 +57,7 @@ export async function debtorRoutes(app: AppInstance, deps: AppDeps): Promise<voi
             externalRef: Type.String({ minLength: 1, maxLength: 128 }),
             displayName: Type.Optional(Type.String({ maxLength: 200 })),
             household: Type.Optional(HouseholdSchema),
+            segments: Type.Optional(SegmentsSchema),
           },
           { additionalProperties: false },
         ),
@@ -97,5 +114,29 @@ export async function debtorRoutes(app: AppInstance, deps: AppDeps): Promise<voi
       },
     },
     async (request) => getDebtor(db, tenantOf(request), request.params.debtorId),
+  );
+
+  app.put(
+    '/v1/debtors/:debtorId/segments',
+    {
+      config: { auth: { roles: ['creditor'] } },
+      schema: {
+        tags: ['debtors'],
+        summary: 'Replace the debtor’s segments (household type, income source, age band, region) used to compare groups in model reports',
+        description: 'The whole set is replaced: a segment left out is cleared; {} clears them all. Reports built on data trained after the change group the debtor accordingly.',
+        params: DebtorParamsSchema,
+        body: SegmentsSchema,
+        response: { 200: Type.Ref('Debtor'), ...problemResponses(...AUTHENTICATED_PROBLEMS, 404) },
+      },
+    },
+    async (request) => {
+      const tenantId = tenantOf(request);
+      const { debtorId } = request.params;
+      return db.transaction().execute(async (trx) => {
+        const debtor = await updateSegments(trx, tenantId, debtorId, request.body);
+        await recordAudit(trx, { tenantId, actor: `api_key:${request.auth!.keyId}`, action: 'debtor.segments_updated', subjectType: 'debtor', subjectId: debtorId, details: { segments: Object.keys(request.body).sort().join(',') } });
+        return debtor;
+      });
+    },
   );
 }

@@ -10,6 +10,7 @@ import { listDataPointsAfter } from '../data-points/data-point.service.js';
 import type { DataPointEvent } from '../data-points/data-point.schema.js';
 import { listAccounts, listBalances, listTransactions, type StoredAccount, type StoredBalance, type StoredTransaction } from '../bank-data/bank-data.queries.js';
 import { exportDebtorCorrections, type Correction } from '../categorisation-corrections/corrections.service.js';
+import { eraseDebtorEvaluationRows } from '../risk-models/evaluation-storage.js';
 
 /** Rows per query while exporting: memory stays flat however much is held on the debtor. */
 export const EXPORT_BATCH_ROWS = 1000;
@@ -82,7 +83,12 @@ export async function openDebtorExport(db: Db, tenantId: string, debtorId: strin
   };
 }
 
-/** Deletes the debtor and every row about them; the audit entry keeps only counts. */
+/**
+ * Deletes the debtor and every row about them; the audit entry keeps only counts. That includes the
+ * debtor's rows in the evaluation sets of models trained on the tenant's data: the set is rewritten
+ * without them (the model itself keeps what it learned; it holds no rows), so a later report of that
+ * version is computed on the remaining rows.
+ */
 export async function eraseDebtor(db: Db, tenantId: string, debtorId: string, actor: string): Promise<Record<string, number>> {
   await getDebtor(db, tenantId, debtorId);
   const counts: Record<string, number> = {};
@@ -90,6 +96,7 @@ export async function eraseDebtor(db: Db, tenantId: string, debtorId: string, ac
     const result = await db.deleteFrom(table).where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId).executeTakeFirst();
     counts[table] = Number(result.numDeletedRows);
   }
+  counts.model_evaluation_rows = await eraseDebtorEvaluationRows(db, tenantId, debtorId);
   await db.deleteFrom('debtors').where('tenant_id', '=', tenantId).where('id', '=', debtorId).execute();
   await recordAudit(db, { tenantId, actor, action: 'debtor.erased', subjectType: 'debtor', subjectId: debtorId, details: counts });
   return counts;

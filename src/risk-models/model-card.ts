@@ -5,6 +5,7 @@
  * is a high-risk use under the EU AI Act (Annex III 5(b)) and GDPR art. 22 applies, so the card is
  * written for the person who must answer for a decision, not only for the data scientist.
  */
+import { modelCardSection, provenanceOfDirectory, type ModelProvenance } from '../model-reports/model-card-section.js';
 import type { RiskModelBundle } from './risk-model-bundle.js';
 
 const percent = (value: number, digits = 1): string => `${(100 * value).toFixed(digits)} %`;
@@ -22,8 +23,10 @@ const FEATURE_SET_TEXT: Record<RiskModelBundle['featureSet'], string> = {
   table: 'the columns of a ready feature table supplied by the user',
 };
 
-export function renderModelCard(bundle: RiskModelBundle): string {
+/** The card in markdown; its intended use, limitations, legal context and reproduce command are the report's (model-card-section.ts). */
+export function renderModelCard(bundle: RiskModelBundle, provenance: ModelProvenance = provenanceOfDirectory(bundle)): string {
   const m = bundle.metrics;
+  const section = modelCardSection(bundle, { provenance });
   const total = m.rows.train + m.rows.calibration + m.rows.test;
   const lines: string[] = [];
   lines.push(`# Model card: ${bundle.modelId}`, '');
@@ -35,6 +38,8 @@ export function renderModelCard(bundle: RiskModelBundle): string {
       'the feature snapshot it was computed from, so a person can check and contest it.',
     '',
   );
+  lines.push('## Intended use', '', section.intendedUse, '');
+  lines.push('## Not intended for', '', section.notIntendedFor, '');
   lines.push('## Version and provenance', '');
   lines.push('| field | value |', '|---|---|');
   lines.push(`| model id | \`${bundle.modelId}\` |`);
@@ -87,20 +92,10 @@ export function renderModelCard(bundle: RiskModelBundle): string {
   lines.push('');
 
   lines.push('## Limitations', '');
-  if (bundle.featureSet !== 'table' && m.oracleAuc !== null) {
-    lines.push(
-      '- Trained on a simulated world, not on real debtors. It shows the pipeline works and gives a new tenant scores from day one; ' +
-        'retrain on the tenant\'s own history before relying on it, and compare the two on that history.',
-    );
-  }
-  lines.push(
-    '- A probability describes a group of similar debtors, not what this person will do. Use it to offer help earlier, never as the ' +
-      'sole ground for a decision with legal or similarly significant effect (GDPR art. 22); a person reviews, and the debtor can ask why.',
-    '- Quality drifts when the economy, the creditor\'s process or the mix of debtors changes: watch the observed rate per band and retrain.',
-    '- Features the model reads are listed in the catalogue with their windows; values after the as-of date are never used.',
-    '',
-  );
+  lines.push(...section.limitations.map((limitation) => `- ${limitation}`), '');
+  lines.push('## The law', '', section.legalContext, '');
   lines.push('## Features', '');
   lines.push(bundle.featureNames.map((name) => `\`${name}\``).join(', '), '');
+  lines.push('## Reproduce', '', section.reproduce, '');
   return `${lines.join('\n')}`;
 }

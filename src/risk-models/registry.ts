@@ -10,7 +10,9 @@ import { readFile } from 'node:fs/promises';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../platform/database/schema.js';
 import { AppError, notFound } from '../platform/errors.js';
+import type { EvaluationSet } from '../model-reports/evaluation-set.js';
 import type { FeatureSetId } from '../risk-features/catalogue.js';
+import { assertEvaluationSetFits, insertEvaluationSet, readEvaluationSet } from './evaluation-storage.js';
 import { parseRiskModelBundle, serializeRiskModelBundle, type RiskModelBundle, type RiskModelMetrics, type RiskBand } from './risk-model-bundle.js';
 import { RiskModel } from './risk-model.js';
 import type { ModelVersionSource, RiskModelVersionRow } from './risk-models.table.js';
@@ -69,6 +71,14 @@ export interface LoadedChampion {
   source: ModelVersionSource;
 }
 
+/** Reads a starter model's evaluation set from its directory (models/<id>/evaluation.csv); null when it ships none. */
+export type StarterEvaluationLoader = (modelDirectory: URL, bundle: RiskModelBundle) => Promise<EvaluationSet | null>;
+
+interface StarterModel {
+  bundle: RiskModelBundle;
+  evaluation: EvaluationSet | null;
+}
+
 export interface PromotionRecord {
   action: 'starter' | 'promote' | 'rollback';
   version: number;
@@ -81,19 +91,20 @@ export interface PromotionRecord {
 export class ModelRegistry {
   /** Loaded models by (tenant, model id, version): a version never changes, so an entry never goes stale. */
   private readonly models = new Map<string, Promise<RiskModel>>();
-  private starterBundles: Promise<RiskModelBundle[]> | null = null;
+  private starterBundles: Promise<StarterModel[]> | null = null;
   /** Tenants whose starter models are known to be registered, so scoring skips the check. */
   private readonly startersChecked = new Set<string>();
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly starterDirectory: URL = defaultStarterDirectory(),
+    private readonly starterEvaluation: StarterEvaluationLoader = async () => null,
   ) {}
 
   /** Starter bundles, read once per process. A starter that is missing is skipped (and said in the listing: no model). */
-  private loadStarters(): Promise<RiskModelBundle[]> {
+  private loadStarters(): Promise<StarterModel[]> {
     this.starterBundles ??= (async () => {
-      const bundles: RiskModelBundle[] = [];
+      const bundles: StarterModel[] = [];
       for (const modelId of STARTER_MODEL_IDS) {
         const file = new URL(`${modelId}/model.json`, this.starterDirectory);
         let text: string;
@@ -104,7 +115,9 @@ export class ModelRegistry {
         }
         const bundle = parseRiskModelBundle(JSON.parse(text));
         if (bundle.modelId !== modelId) throw new Error(`${file.pathname} holds model "${bundle.modelId}", expected "${modelId}"`);
-        bundles.push(bundle);
+        const evaluation = await this.starterEvaluation(new URL(`${modelId}/`, this.starterDirectory), bundle);
+        if (evaluation) assertEvaluationSetFits(evaluation, bundle.featureNames);
+        bundles.push({ bundle, evaluation });
       }
       return bundles;
     })();
@@ -122,7 +135,7 @@ export class ModelRegistry {
     const present = new Set(
       (await this.db.selectFrom('risk_model_versions').select('model_id').distinct().where('tenant_id', '=', tenantId).where('model_id', 'in', STARTER_MODEL_IDS).execute()).map((r) => r.model_id),
     );
-    for (const bundle of starters) {
+    for (const { bundle, evaluation } of starters) {
       if (present.has(bundle.modelId)) continue;
       await this.db.transaction().execute(async (trx) => {
         const inserted = await trx
@@ -134,6 +147,8 @@ export class ModelRegistry {
         if (!inserted) return;
         await trx.insertInto('risk_model_champions').values({ tenant_id: tenantId, model_id: bundle.modelId, version: 1 }).onConflict((oc) => oc.columns(['tenant_id', 'model_id']).doNothing()).execute();
         await trx.insertInto('risk_model_promotions').values({ tenant_id: tenantId, model_id: bundle.modelId, action: 'starter', version: 1, previous_version: null, actor: 'service' }).execute();
+        // Simulated households, not the tenant's debtors: nothing for erasure to find.
+        if (evaluation) await insertEvaluationSet(trx, tenantId, bundle.modelId, 1, evaluation, { debtorRows: false });
       });
     }
     this.startersChecked.add(tenantId);
@@ -144,17 +159,20 @@ export class ModelRegistry {
    * runs inside the same transaction after the insert (the training runner marks its run succeeded
    * there), so either both happen or neither. A model id without a champion gets this version as
    * champion, so a newly named model can score at once; otherwise an analyst promotes it.
+   * `meta.evaluation`, the rows the version's report is computed from, is stored in the same
+   * transaction; a training run's rows name the tenant's debtors, so erasure can remove them.
    */
   async writeVersion(
     tenantId: string,
     bundle: RiskModelBundle,
-    meta: { source: ModelVersionSource; createdBy: string | null; trainingRunId: string | null },
+    meta: { source: ModelVersionSource; createdBy: string | null; trainingRunId: string | null; evaluation?: EvaluationSet | null },
     alsoInTransaction?: (trx: Trx, version: number) => Promise<void>,
   ): Promise<number> {
     // The starter stays version 1 of its model id, so a tenant's first trained model can be rolled back to it.
     await this.ensureStarterModels(tenantId);
     // Validates and normalises exactly as model.json would be written.
     const normalised = parseRiskModelBundle(JSON.parse(serializeRiskModelBundle(bundle)));
+    if (meta.evaluation) assertEvaluationSetFits(meta.evaluation, normalised.featureNames);
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.db.transaction().execute(async (trx) => {
@@ -166,6 +184,7 @@ export class ModelRegistry {
             .executeTakeFirst();
           const version = Number(latest?.max ?? 0) + 1;
           await trx.insertInto('risk_model_versions').values(versionValues(tenantId, version, normalised, meta)).execute();
+          if (meta.evaluation) await insertEvaluationSet(trx, tenantId, normalised.modelId, version, meta.evaluation, { debtorRows: meta.source === 'training-run' });
           const champion = await trx.selectFrom('risk_model_champions').select('version').where('tenant_id', '=', tenantId).where('model_id', '=', normalised.modelId).executeTakeFirst();
           if (!champion) {
             await trx.insertInto('risk_model_champions').values({ tenant_id: tenantId, model_id: normalised.modelId, version }).execute();
@@ -227,6 +246,33 @@ export class ModelRegistry {
       calibration: bundle.calibration.kind,
       featureNames: bundle.featureNames,
     };
+  }
+
+  /**
+   * A version's model and evaluation set, for its report. A starter version registered before
+   * evaluation sets were stored gets the shipped set now, when the shipped model is the same one
+   * (same fingerprint). not_found for an unknown version or another tenant's.
+   */
+  async versionForReport(tenantId: string, modelId: string, version: number): Promise<{ model: RiskModel; source: ModelVersionSource; evaluation: EvaluationSet | null }> {
+    await this.ensureStarterModels(tenantId);
+    const row = await this.db.selectFrom('risk_model_versions').select(['source', 'fingerprint']).where('tenant_id', '=', tenantId).where('model_id', '=', modelId).where('version', '=', version).executeTakeFirst();
+    if (!row) throw notFound(`version ${version} of model ${modelId}`);
+    const model = await this.model(tenantId, modelId, version);
+    let evaluation = await readEvaluationSet(this.db, tenantId, modelId, version);
+    if (!evaluation && row.source === 'starter') {
+      const shipped = (await this.loadStarters()).find((s) => s.bundle.modelId === modelId && s.bundle.fingerprint === row.fingerprint);
+      if (shipped?.evaluation) {
+        await this.db
+          .transaction()
+          .execute((trx) => insertEvaluationSet(trx, tenantId, modelId, version, shipped.evaluation!, { debtorRows: false }))
+          .catch((error: unknown) => {
+            // Another request stored it first: fine, it is the same set.
+            if (!isUniqueViolation(error)) throw error;
+          });
+        evaluation = shipped.evaluation;
+      }
+    }
+    return { model, source: row.source, evaluation };
   }
 
   async championVersion(tenantId: string, modelId: string): Promise<number | null> {

@@ -97,6 +97,27 @@ export interface RiskScoreTable {
   created_at: Timestamp;
 }
 
+/** A version's evaluation set, column by column (src/risk-models/evaluation-storage.ts reads and writes it). */
+export interface RiskModelEvaluationSetTable {
+  tenant_id: string;
+  model_id: string;
+  version: number;
+  description: string;
+  window_from: ColumnType<string | null, string | null, string | null>;
+  window_to: ColumnType<string | null, string | null, string | null>;
+  row_count: number;
+  data: Json<unknown>;
+  created_at: Timestamp;
+}
+
+/** Which debtor has rows in which evaluation set: erasure's way in. */
+export interface RiskModelEvaluationDebtorTable {
+  tenant_id: string;
+  debtor_id: string;
+  model_id: string;
+  version: number;
+}
+
 export interface RiskModelTables {
   risk_model_versions: RiskModelVersionTable;
   risk_model_champions: RiskModelChampionTable;
@@ -104,6 +125,8 @@ export interface RiskModelTables {
   risk_training_runs: RiskTrainingRunTable;
   risk_feature_snapshots: RiskFeatureSnapshotTable;
   risk_scores: RiskScoreTable;
+  risk_model_evaluation_sets: RiskModelEvaluationSetTable;
+  risk_model_evaluation_debtors: RiskModelEvaluationDebtorTable;
 }
 
 export type RiskModelVersionRow = Selectable<RiskModelVersionTable>;
