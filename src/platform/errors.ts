@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   not_found: { status: 404, title: 'Not found' },
   route_not_found: { status: 404, title: 'No such route' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
+  not_acceptable: { status: 406, title: 'None of the accepted media types can be produced' },
   conflict: { status: 409, title: 'The request conflicts with the current state' },
   idempotency_conflict: { status: 409, title: 'The same id was sent before with other content' },
   invalid_state: { status: 409, title: 'The resource is not in a state that allows this' },
@@ -25,6 +26,7 @@ export const ERROR_CODES = {
   unprocessable_file: { status: 422, title: 'The file could not be read' },
   unsafe_file: { status: 422, title: 'The file contains constructs that are refused for safety' },
   unprocessable_entity: { status: 422, title: 'The request cannot be processed' },
+  no_evaluation_set: { status: 422, title: 'The model version has no evaluation set to report on' },
   rate_limited: { status: 429, title: 'Too many requests' },
   // Hostile or broken input refused at the edge, before any route code runs (src/platform/http/edge.ts).
   malformed_url: { status: 400, title: 'The URL is not valid' },

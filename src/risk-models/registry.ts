@@ -253,9 +253,13 @@ export class ModelRegistry {
    * evaluation sets were stored gets the shipped set now, when the shipped model is the same one
    * (same fingerprint). not_found for an unknown version or another tenant's.
    */
-  async versionForReport(tenantId: string, modelId: string, version: number): Promise<{ model: RiskModel; source: ModelVersionSource; evaluation: EvaluationSet | null }> {
+  async versionForReport(
+    tenantId: string,
+    modelId: string,
+    version: number,
+  ): Promise<{ model: RiskModel; source: ModelVersionSource; trainingRunId: string | null; evaluation: EvaluationSet | null }> {
     await this.ensureStarterModels(tenantId);
-    const row = await this.db.selectFrom('risk_model_versions').select(['source', 'fingerprint']).where('tenant_id', '=', tenantId).where('model_id', '=', modelId).where('version', '=', version).executeTakeFirst();
+    const row = await this.db.selectFrom('risk_model_versions').select(['source', 'fingerprint', 'training_run_id']).where('tenant_id', '=', tenantId).where('model_id', '=', modelId).where('version', '=', version).executeTakeFirst();
     if (!row) throw notFound(`version ${version} of model ${modelId}`);
     const model = await this.model(tenantId, modelId, version);
     let evaluation = await readEvaluationSet(this.db, tenantId, modelId, version);
@@ -272,7 +276,7 @@ export class ModelRegistry {
         evaluation = shipped.evaluation;
       }
     }
-    return { model, source: row.source, evaluation };
+    return { model, source: row.source, trainingRunId: row.training_run_id, evaluation };
   }
 
   async championVersion(tenantId: string, modelId: string): Promise<number | null> {

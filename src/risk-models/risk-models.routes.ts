@@ -8,6 +8,10 @@ import { AUTHENTICATED_PROBLEMS, DateTimeSchema, IsoDateSchema, problemResponses
 import { tenantOf, type AppDeps, type AppInstance } from '../platform/http/types.js';
 import { DebtorParamsSchema } from '../debtors/debtors.routes.js';
 import { FEATURE_SET_IDS } from '../risk-features/catalogue.js';
+import { defaultReportEngine } from '../model-reports/report-engine.js';
+import { ModelReportSchema } from '../model-reports/report.schema.js';
+import { ModelReportService, type ReportEngine } from '../model-reports/report-service.js';
+import { negotiate } from '../platform/http/negotiation.js';
 import { ModelRegistry } from './registry.js';
 import { RISK_BAND_NAMES, RISK_LEARNERS } from './risk-model-bundle.js';
 import { MODEL_VERSION_SOURCES, TRAINING_RUN_STATUSES } from './risk-models.table.js';
@@ -15,6 +19,9 @@ import { MAX_DEBTORS_PER_REQUEST, RiskScorer } from './scoring.js';
 import { getTrainingRun, queueTrainingRun, TrainingRunner } from './training-runs.js';
 
 const ANALYST = { roles: ['analyst'] as const };
+/** Reports are read by the people who answer for a model: analysts, and admins who oversee them. */
+const REPORT_READERS = { roles: ['analyst', 'admin'] as const };
+const REPORT_MEDIA_TYPES = ['application/json', 'text/html'] as const;
 const SCORING = { roles: ['creditor', 'analyst'] as const };
 
 /** "training-runs" is a path segment of its own, so it can never be a model id. */
@@ -128,17 +135,27 @@ export const RiskScoreSchema = Type.Object(
 
 const AsOfQuery = Type.Object({ asOf: Type.Optional(IsoDateSchema) });
 
+const ReportQuery = Type.Object({
+  challengerVersion: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'Compare with this version of the same model, on the same rows' })),
+  challenger: Type.Optional(
+    Type.String({ pattern: '^(?!training-runs:)[a-z0-9][a-z0-9-]{0,63}:[1-9][0-9]{0,8}$', description: 'Compare with another model’s version, as modelId:version (it must read the same features)' }),
+  ),
+});
+
 export interface RiskModelServices {
   registry: ModelRegistry;
   scorer: RiskScorer;
   runner: TrainingRunner;
+  /** Model reports; the monitoring routes hand it their summary lookup (setMonitoringLookup). */
+  reports: ModelReportService;
 }
 
-export async function riskModelRoutes(app: AppInstance, deps: AppDeps): Promise<RiskModelServices> {
+export async function riskModelRoutes(app: AppInstance, deps: AppDeps, options: { reportEngine?: ReportEngine } = {}): Promise<RiskModelServices> {
   const { db } = deps.database;
   const engine = new AffordabilityEngine();
   const registry = new ModelRegistry(db, deps.config.riskStarterModelsDir ? pathToFileURL(`${path.resolve(deps.config.riskStarterModelsDir)}/`) : undefined);
   const scorer = new RiskScorer(db, registry, engine);
+  const reports = new ModelReportService(db, registry, options.reportEngine ?? defaultReportEngine);
   const runner = new TrainingRunner(db, registry, engine, {
     pollMs: deps.config.trainingPollMs,
     heartbeatMs: deps.config.trainingHeartbeatMs,
@@ -197,6 +214,43 @@ export async function riskModelRoutes(app: AppInstance, deps: AppDeps): Promise<
       },
     },
     async (request) => registry.getVersion(tenantOf(request), request.params.modelId, request.params.version),
+  );
+
+  app.get(
+    '/v1/models/:modelId/versions/:version/report',
+    {
+      config: { auth: REPORT_READERS },
+      schema: {
+        tags: ['risk-models'],
+        summary: 'The model report of a version: discrimination, calibration, decisions, stability, explanation, segments, comparison, monitoring and model card',
+        description:
+          'JSON by default; one self-contained HTML page (no network, charts as inline SVG, printable) with `Accept: text/html`; 406 for any other Accept. ' +
+          'Computed on the version’s stored evaluation set (rows it never learned from); 422 no_evaluation_set when it has none. ' +
+          '`challengerVersion` (same model) or `challenger=modelId:version` adds a side-by-side comparison on the same rows.',
+        params: VersionParams,
+        querystring: ReportQuery,
+        response: {
+          200: Type.Unsafe({
+            description: 'The report, as JSON or as an HTML page',
+            content: { 'application/json': { schema: ModelReportSchema }, 'text/html': { schema: { type: 'string', description: 'Self-contained HTML page' } } },
+          }),
+          ...problemResponses(...AUTHENTICATED_PROBLEMS, 404, 406, 422),
+        },
+      },
+    },
+    async (request, reply) => {
+      const mediaType = negotiate(request.headers.accept, REPORT_MEDIA_TYPES);
+      if (mediaType === null) throw new AppError('not_acceptable', `the report is available as ${REPORT_MEDIA_TYPES.join(' or ')}; the Accept header allows neither`);
+      const { modelId, version } = request.params;
+      const { challengerVersion, challenger } = request.query;
+      if (challengerVersion !== undefined && challenger !== undefined) throw new AppError('invalid_parameter', 'give challengerVersion or challenger, not both');
+      const against = challengerVersion !== undefined ? { modelId, version: challengerVersion } : challenger !== undefined ? parseChallenger(challenger) : null;
+      const report = await reports.report(tenantOf(request), modelId, version, { challenger: against });
+      reply.header('vary', 'Accept');
+      // Sent as text: the schema documents the body, and the report is serialised once, exactly as built.
+      if (mediaType === 'text/html') return reply.type('text/html; charset=utf-8').send(await reports.html(report));
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(report));
+    },
   );
 
   app.post(
@@ -329,5 +383,10 @@ export async function riskModelRoutes(app: AppInstance, deps: AppDeps): Promise<
     },
   );
 
-  return { registry, scorer, runner };
+  return { registry, scorer, runner, reports };
+}
+
+function parseChallenger(value: string): { modelId: string; version: number } {
+  const colon = value.lastIndexOf(':');
+  return { modelId: value.slice(0, colon), version: Number(value.slice(colon + 1)) };
 }

@@ -33,6 +33,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   401: 'Missing or invalid credentials',
   403: 'Not allowed for this key, or no valid consent',
   404: 'Not found (also for resources of other tenants)',
+  406: 'None of the media types in the Accept header can be produced',
   409: 'Conflict with the current state',
   413: 'Body too large',
   415: 'Unsupported content type or file format',
