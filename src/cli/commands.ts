@@ -49,7 +49,15 @@ export const COMMAND_MODULES: Record<string, CommandModule> = {
       '                                          train an early-warning risk model and write its directory (model.json,\n' +
       '                                          model-card.md, metrics.json); prints test AUC, rows and bands\n' +
       '  model predict --model DIR (--table FILE.csv [--id COLUMN] | --bank-data DIR --as-of DATE)\n' +
-      '                                          print id,probability CSV (calibrated probability of arrears within the horizon)',
-    load: async () => (await import('./commands/model.js')).modelCommand,
+      '                                          print id,probability CSV (calibrated probability of arrears within the horizon)\n' +
+      '  model report --model DIR --out FILE.html|FILE.json [--challenger DIR] [--predictions-out FILE.csv] [--seed N] [--resamples N]\n' +
+      '                                          the model report of a model directory (its evaluation.csv): discrimination,\n' +
+      '                                          calibration, decisions, stability, explanation, segments, model card; HTML\n' +
+      '                                          (one self-contained page) or JSON by the extension of --out',
+    // `model report` lives in its own module so train and predict do not load the report's charts and page.
+    load: async () => {
+      const { modelCommand } = await import('./commands/model.js');
+      return async (argv, io) => (argv[0] === 'report' ? (await import('./commands/model-report.js')).modelReportCommand(argv.slice(1), io) : modelCommand(argv, io));
+    },
   },
 };

@@ -29,8 +29,10 @@ export interface ReportInput {
   resamples?: number;
 }
 
-/** The three steps from inputs to a page; injectable so the route can be exercised without the heavy parts. */
+/** The steps from inputs to a page (build-report.ts, charts.ts, report-html.ts), gathered so the service and CLI share them. */
 export interface ReportEngine {
+  /** Calibrated probability of every evaluation row, in the set's order (what the report scores). */
+  score(bundle: RiskModelBundle, evaluation: EvaluationSet): Float64Array;
   build(input: ReportInput): ModelReport;
   charts(report: ModelReport): ChartSpec[];
   html(report: ModelReport): Promise<string>;
