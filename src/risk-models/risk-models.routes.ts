@@ -22,6 +22,8 @@ const ANALYST = { roles: ['analyst'] as const };
 /** Reports are read by the people who answer for a model: analysts, and admins who oversee them. */
 const REPORT_READERS = { roles: ['analyst', 'admin'] as const };
 const REPORT_MEDIA_TYPES = ['application/json', 'text/html'] as const;
+/** Each resample re-ranks the evaluation rows; beyond this a request would hold a core for too long. */
+const MAX_REPORT_RESAMPLES = 5_000;
 const SCORING = { roles: ['creditor', 'analyst'] as const };
 
 /** "training-runs" is a path segment of its own, so it can never be a model id. */
@@ -140,6 +142,8 @@ const ReportQuery = Type.Object({
   challenger: Type.Optional(
     Type.String({ pattern: '^(?!training-runs:)[a-z0-9][a-z0-9-]{0,63}:[1-9][0-9]{0,8}$', description: 'Compare with another model’s version, as modelId:version (it must read the same features)' }),
   ),
+  seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647, description: 'Seed of the bootstrap and samples (default 1): the same seed gives the same report' })),
+  resamples: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_REPORT_RESAMPLES, description: 'Bootstrap resamples for the confidence intervals (default 1,000)' })),
 });
 
 export interface RiskModelServices {
@@ -242,10 +246,10 @@ export async function riskModelRoutes(app: AppInstance, deps: AppDeps, options: 
       const mediaType = negotiate(request.headers.accept, REPORT_MEDIA_TYPES);
       if (mediaType === null) throw new AppError('not_acceptable', `the report is available as ${REPORT_MEDIA_TYPES.join(' or ')}; the Accept header allows neither`);
       const { modelId, version } = request.params;
-      const { challengerVersion, challenger } = request.query;
+      const { challengerVersion, challenger, seed, resamples } = request.query;
       if (challengerVersion !== undefined && challenger !== undefined) throw new AppError('invalid_parameter', 'give challengerVersion or challenger, not both');
       const against = challengerVersion !== undefined ? { modelId, version: challengerVersion } : challenger !== undefined ? parseChallenger(challenger) : null;
-      const report = await reports.report(tenantOf(request), modelId, version, { challenger: against });
+      const report = await reports.report(tenantOf(request), modelId, version, { challenger: against, ...(seed !== undefined ? { seed } : {}), ...(resamples !== undefined ? { resamples } : {}) });
       reply.header('vary', 'Accept');
       // Sent as text: the schema documents the body, and the report is serialised once, exactly as built.
       if (mediaType === 'text/html') return reply.type('text/html; charset=utf-8').send(await reports.html(report));

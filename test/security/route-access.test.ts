@@ -13,6 +13,7 @@ import { fixture } from '../support/flows.js';
 import { addDays } from '../../src/platform/dates.js';
 import { ModelRegistry } from '../../src/risk-models/registry.js';
 import { syntheticBundle } from '../risk-models/registry-support.js';
+import { syntheticEvaluation } from '../model-reports/evaluation-support.js';
 
 interface RouteCase {
   /** The request aimed at tenant A's resources (headers are added by the test). */
@@ -41,6 +42,7 @@ const CASES: Record<string, RouteCase> = {
   },
   'GET /v1/debtors': { request: (r) => ({ url: `/v1/debtors?externalRef=${r.debtorRef}` }), crossTenant: { ownOnly: (r) => [r.debtorId, r.spareDebtorId] } },
   'GET /v1/debtors/:debtorId': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}` }), crossTenant: 'not-found' },
+  'PUT /v1/debtors/:debtorId/segments': { request: (r) => ({ method: 'PUT', url: `/v1/debtors/${r.debtorId}/segments`, payload: { region: 'West-Nederland' } }), crossTenant: 'not-found' },
   'POST /v1/debtors/:debtorId/consents': {
     request: (r) => ({
       method: 'POST',
@@ -104,6 +106,10 @@ const CASES: Record<string, RouteCase> = {
   'GET /v1/models': { request: () => ({ url: '/v1/models' }), crossTenant: { ownOnly: () => [modelSeed.modelId] } },
   'GET /v1/models/:modelId/versions': { request: () => ({ url: `/v1/models/${modelSeed.modelId}/versions` }), crossTenant: 'not-found' },
   'GET /v1/models/:modelId/versions/:version': { request: () => ({ url: `/v1/models/${modelSeed.modelId}/versions/1` }), crossTenant: 'not-found' },
+  'GET /v1/models/:modelId/versions/:version/report': {
+    request: () => ({ url: `/v1/models/${modelSeed.modelId}/versions/2/report?challengerVersion=1&resamples=20` }),
+    crossTenant: 'not-found',
+  },
   'POST /v1/models/:modelId/versions/:version/promote': { request: () => ({ method: 'POST', url: `/v1/models/${modelSeed.modelId}/versions/2/promote` }), crossTenant: 'not-found' },
   'POST /v1/models/:modelId/rollback': { request: () => ({ method: 'POST', url: `/v1/models/${modelSeed.modelId}/rollback` }), crossTenant: 'not-found' },
   'POST /v1/models/training-runs': { request: () => ({ method: 'POST', url: '/v1/models/training-runs', payload: {} }), crossTenant: { ownOnly: () => [modelSeed.runId] } },
@@ -126,7 +132,8 @@ describe('access to every route', () => {
     // Models of tenant A's own (scoring works with or without starter models shipped in models/).
     const registry = new ModelRegistry(t.database.db);
     const bundle = await syntheticBundle('data-points-only', { modelId: modelSeed.modelId });
-    for (const seed of [1, 2]) await registry.writeVersion(t.tenantA.id, { ...bundle, seed }, { source: 'training-run', createdBy: null, trainingRunId: null });
+    // With the rows their reports are computed on.
+    for (const seed of [1, 2]) await registry.writeVersion(t.tenantA.id, { ...bundle, seed }, { source: 'training-run', createdBy: null, trainingRunId: null, evaluation: syntheticEvaluation(bundle, { rows: 120 }) });
     await registry.promote(t.tenantA.id, modelSeed.modelId, 2, 'test');
     if ((await registry.championVersion(t.tenantA.id, 'early-warning-data-points')) === null) {
       await registry.writeVersion(t.tenantA.id, await syntheticBundle('data-points-only'), { source: 'training-run', createdBy: null, trainingRunId: null });
