@@ -16,7 +16,8 @@ import type { RiskModelBundle } from '../../src/risk-models/risk-model-bundle.js
 export function thresholdsOf(bundle: RiskModelBundle): number[][] {
   const model = bundle.model as TreeEnsembleJson;
   const sets = bundle.featureNames.map(() => new Set<number>());
-  for (const tree of model.trees) tree.feature.forEach((f, node) => f >= 0 && sets[f]!.add(tree.threshold[node]!));
+  // A threshold at Number.MAX_VALUE only separates missing from present values; drawing around it would give infinities.
+  for (const tree of model.trees) tree.feature.forEach((f, node) => f >= 0 && Math.abs(tree.threshold[node]!) < 1e300 && sets[f]!.add(tree.threshold[node]!));
   return sets.map((s) => (s.size === 0 ? [0] : [...s].sort((a, b) => a - b)));
 }
 

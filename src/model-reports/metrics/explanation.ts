@@ -58,7 +58,8 @@ export function explanation(model: RiskModel, columns: readonly Float64Array[], 
       feature,
       points: Array.from(points, (k) => {
         const value = columns[f]![sample[k]!]!;
-        return { value: Number.isNaN(value) ? null : value, contribution: contributions[f]![k]! };
+        // Missing is null; so is ±Infinity, which JSON cannot hold (a model file's rows never carry one).
+        return { value: Number.isFinite(value) ? value : null, contribution: contributions[f]![k]! };
       }),
     }));
   return {
