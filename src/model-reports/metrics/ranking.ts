@@ -165,6 +165,18 @@ export interface PairedBootstrap {
   difference: ConfidenceInterval | null;
 }
 
+/** AUC of one model on drawn rows (with repeats), from per-group counts. */
+function resampledAuc(model: RankedScores, positives: Int32Array, negatives: Int32Array, counts: { positives: Int32Array; negatives: Int32Array }): number {
+  const groupOf = model.groupOf;
+  const pos = counts.positives;
+  const neg = counts.negatives;
+  pos.fill(0);
+  neg.fill(0);
+  for (let k = 0; k < positives.length; k++) pos[groupOf[positives[k]!]!]!++;
+  for (let k = 0; k < negatives.length; k++) neg[groupOf[negatives[k]!]!]!++;
+  return aucFromCounts(pos, neg);
+}
+
 /**
  * Stratified bootstrap for one or more models scored on the same rows (paired: each resample's rows
  * are counted into every model's groups, so the difference's interval reflects the correlation
@@ -180,24 +192,17 @@ export function bootstrapAucs(models: readonly RankedScores[], labels: ArrayLike
   const positiveRows = rowsOfClass(labels, rows, 1);
   const negativeRows = rowsOfClass(labels, rows, 0);
   if (positiveRows.length === 0 || negativeRows.length === 0 || options.resamples <= 0) return result;
+  const scratch = models.map((m) => ({ positives: new Int32Array(m.values.length), negatives: new Int32Array(m.values.length) }));
   const random = new SeededRandom(options.seed);
   const samples = models.map(() => new Float64Array(options.resamples));
-  const posCounts = models.map((m) => new Float64Array(m.values.length));
-  const negCounts = models.map((m) => new Float64Array(m.values.length));
+  // Draw the rows once per resample, then count them into each model's groups: the same draws for
+  // every model is what makes the resamples paired.
+  const drawnPositives = new Int32Array(positiveRows.length);
+  const drawnNegatives = new Int32Array(negativeRows.length);
   for (let r = 0; r < options.resamples; r++) {
-    for (let m = 0; m < models.length; m++) {
-      posCounts[m]!.fill(0);
-      negCounts[m]!.fill(0);
-    }
-    for (let k = 0; k < positiveRows.length; k++) {
-      const row = positiveRows[random.nextInt(positiveRows.length)]!;
-      for (let m = 0; m < models.length; m++) posCounts[m]![models[m]!.groupOf[row]!]!++;
-    }
-    for (let k = 0; k < negativeRows.length; k++) {
-      const row = negativeRows[random.nextInt(negativeRows.length)]!;
-      for (let m = 0; m < models.length; m++) negCounts[m]![models[m]!.groupOf[row]!]!++;
-    }
-    for (let m = 0; m < models.length; m++) samples[m]![r] = aucFromCounts(posCounts[m]!, negCounts[m]!);
+    for (let k = 0; k < drawnPositives.length; k++) drawnPositives[k] = positiveRows[random.nextInt(positiveRows.length)]!;
+    for (let k = 0; k < drawnNegatives.length; k++) drawnNegatives[k] = negativeRows[random.nextInt(negativeRows.length)]!;
+    for (let m = 0; m < models.length; m++) samples[m]![r] = resampledAuc(models[m]!, drawnPositives, drawnNegatives, scratch[m]!);
   }
   result.intervals = samples.map((s) => percentileInterval(s, level, options.resamples));
   if (models.length === 2) {
