@@ -242,3 +242,25 @@ export function buildModelReport(input: BuildReportInput): ModelReport {
     seed,
   };
 }
+
+/** Header of the predictions CSV that scripts/model-report-reference.py reads (its mode 2); keep it exactly so. */
+export const PREDICTIONS_CSV_HEADER = 'id,probability,label,outcomeKnown';
+
+/**
+ * The probabilities a report used, one row per evaluation row, for checking the report's figures with
+ * another implementation: `id,probability,label,outcomeKnown`; probabilities written in full (the
+ * shortest text that reads back as the same double), label empty when the outcome is not known.
+ */
+export function predictionsCsv(evaluation: EvaluationSet, probability: Float64Array): string {
+  if (probability.length !== evaluation.ids.length) throw new RangeError(`${probability.length} probabilities for ${evaluation.ids.length} rows`);
+  const lines = [PREDICTIONS_CSV_HEADER];
+  for (let i = 0; i < probability.length; i++) {
+    const known = !evaluation.outcomeKnown || evaluation.outcomeKnown[i] === 1;
+    lines.push(`${csvCell(evaluation.ids[i]!)},${String(probability[i]!)},${known ? evaluation.labels[i]! : ''},${known ? 1 : 0}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function csvCell(value: string): string {
+  return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}

@@ -34,7 +34,7 @@ beforeAll(async () => {
     window: { from: null, to: null },
     ids: Array.from({ length: n }, (_, i) => `h${i}`),
     asOf: Array.from({ length: n }, () => null),
-    featureNames: holdout.featureNames,
+    featureNames: [...holdout.featureNames],
     columns: holdout.columns.map((c) => c.slice(0, n)),
     labels: holdout.labels.slice(0, n),
     outcomeKnown: null,

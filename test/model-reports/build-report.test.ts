@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TreeEnsembleJson } from '../../src/learning/model-format.js';
 import { auc, brier, logLoss } from '../../src/learning/metrics.js';
-import { buildModelReport, EvaluationSetError, rowsUsed, scoreEvaluation, type BuildReportInput } from '../../src/model-reports/build-report.js';
+import { buildModelReport, EvaluationSetError, predictionsCsv, rowsUsed, scoreEvaluation, type BuildReportInput } from '../../src/model-reports/build-report.js';
 import type { EvaluationSet } from '../../src/model-reports/evaluation-set.js';
 import { PSI_ACT } from '../../src/model-reports/population-stability.js';
 import type { ModelCardSection, ModelReport } from '../../src/model-reports/report.types.js';
@@ -183,6 +183,22 @@ describe('buildModelReport on the starter model', () => {
     expect(r.evaluation.operatingThreshold).toBe(0.3);
     expect(r.fairness).toEqual({ segments: [], notSupplied: ['household_type', 'income_source', 'age_band', 'region'] });
     expect(nonFiniteNumbers(r)).toEqual([]);
+  });
+});
+
+describe('predictions CSV (what scripts/model-report-reference.py --predictions reads)', () => {
+  it('holds id,probability,label,outcomeKnown per row, probabilities read back exactly, no label where the outcome is unknown', () => {
+    const probability = scoreEvaluation(bundle, evaluation);
+    const lines = predictionsCsv(evaluation, probability).trimEnd().split('\n');
+    expect(lines[0]).toBe('id,probability,label,outcomeKnown');
+    expect(lines).toHaveLength(1201);
+    lines.slice(1).forEach((line, i) => {
+      const [id, p, label, known] = line.split(',');
+      expect(id).toBe(evaluation.ids[i]);
+      expect(Number(p)).toBe(probability[i]);
+      expect(known).toBe(String(evaluation.outcomeKnown![i]));
+      expect(label).toBe(known === '1' ? String(evaluation.labels[i]) : '');
+    });
   });
 });
 
