@@ -152,11 +152,18 @@ export function parseSegmentSpec(text: string): SegmentSpec {
   return { column, name, kind: 'codes', labels };
 }
 
-/** The readable names of the bands of `edges`: "<25", "25-34", …, "55+" for whole edges; "[a, b)" otherwise. */
+/**
+ * The readable names of the bands of `edges`. Whole edges are meant for whole values such as ages:
+ * "<25", "25-34", …, "55+" (a band one wide is its value). Other edges name half-open intervals:
+ * "<0.5", "[0.5, 1.5)", "≥1.5".
+ */
 export function bandLabels(edges: readonly number[]): string[] {
   const whole = edges.every(Number.isInteger);
   const labels = [`<${edges[0]}`];
-  for (let i = 1; i < edges.length; i++) labels.push(whole ? `${edges[i - 1]}-${edges[i]! - 1}` : `[${edges[i - 1]}, ${edges[i]})`);
+  for (let i = 1; i < edges.length; i++) {
+    const [from, to] = [edges[i - 1]!, edges[i]!];
+    labels.push(whole ? (to - 1 === from ? `${from}` : `${from}-${to - 1}`) : `[${from}, ${to})`);
+  }
   labels.push(whole ? `${edges[edges.length - 1]}+` : `≥${edges[edges.length - 1]}`);
   return labels;
 }

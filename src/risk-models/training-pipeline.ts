@@ -52,6 +52,8 @@ export interface TrainRiskModelOptions {
   /** The outcome window in days (default 90). */
   horizonDays?: number;
   cvFolds?: number;
+  /** Summarise the training population into bundle.reference (default true; it never changes the model). */
+  referenceProfile?: boolean;
   /** Passed to the learner over the pipeline's defaults (seed and early stopping are the pipeline's). */
   learnerOptions?: Record<string, unknown>;
   onProgress?: (progress: { stage: string; done: number; total: number }) => void;
@@ -162,17 +164,19 @@ export async function trainRiskModel(table: TrainingTable, options: TrainRiskMod
     oof = cv.oof;
   }
 
-  progress({ stage: 'reference profile', done: 0, total: 1 });
-  const calibrationProbability = calibrationRaw.map((p) => applyCalibration(calibration, p));
-  const reference = buildReferenceProfile({
-    featureNames: data.featureNames,
-    trainColumns: data.columns.map((column) => Float64Array.from(split.train, (r) => column[r]!)),
-    trainLabels: labelsOf(split.train),
-    calibrationScores: calibrationProbability,
-    contributions: (row) => predictor.contributions(row).values,
-    seed,
-  });
-  progress({ stage: 'reference profile', done: 1, total: 1 });
+  let reference: RiskModelBundle['reference'];
+  if (options.referenceProfile !== false) {
+    progress({ stage: 'reference profile', done: 0, total: 1 });
+    reference = buildReferenceProfile({
+      featureNames: data.featureNames,
+      trainColumns: data.columns.map((column) => Float64Array.from(split.train, (r) => column[r]!)),
+      trainLabels: labelsOf(split.train),
+      calibrationScores: calibrationRaw.map((p) => applyCalibration(calibration, p)),
+      contributions: (row) => predictor.contributions(row).values,
+      seed,
+    });
+    progress({ stage: 'reference profile', done: 1, total: 1 });
+  }
 
   const used = [...split.train, ...split.calibration, ...split.test];
   const bundle: RiskModelBundle = {
@@ -192,7 +196,7 @@ export async function trainRiskModel(table: TrainingTable, options: TrainRiskMod
     seed,
     codeVersion: SERVICE_VERSION,
     metrics,
-    reference,
+    ...(reference ? { reference } : {}),
   };
   return { bundle, oof, evaluation: evaluationSetOf(table, split, seed) };
 }
