@@ -36,7 +36,7 @@ export const NOT_INTENDED_FOR =
 
 export const LEGAL_CONTEXT =
   'Credit scoring of natural persons is a high-risk AI use under the EU AI Act (Regulation (EU) 2024/1689, Annex III point 5(b)): ' +
-  'it needs risk management, data governance, logging, accuracy reporting (this report), human oversight and transparency. ' +
+  'it needs risk management, data governance, logging, accuracy reporting (the model report), human oversight and transparency. ' +
   'GDPR (Regulation (EU) 2016/679) art. 22 forbids subjecting a person to a solely automated decision with legal or similarly ' +
   'significant effect without safeguards, and art. 15(1)(h) gives a right to meaningful information about the logic involved. ' +
   'The CJEU held in SCHUFA Holding (Scoring), C-634/21, 7 December 2023, that computing a probability score is itself such a ' +

@@ -96,6 +96,6 @@ export function renderModelCard(bundle: RiskModelBundle, provenance: ModelProven
   lines.push('## The law', '', section.legalContext, '');
   lines.push('## Features', '');
   lines.push(bundle.featureNames.map((name) => `\`${name}\``).join(', '), '');
-  lines.push('## Reproduce', '', section.reproduce, '');
+  // How to reproduce it is added by whoever writes the directory (evaluation-csv.ts modelCardText): only it knows the command.
   return `${lines.join('\n')}`;
 }

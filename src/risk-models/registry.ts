@@ -7,9 +7,11 @@
  * champion the first time it lists or scores, so a new creditor scores from day one.
  */
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../platform/database/schema.js';
 import { AppError, notFound } from '../platform/errors.js';
+import { readEvaluationFile } from '../model-reports/evaluation-csv.js';
 import type { EvaluationSet } from '../model-reports/evaluation-set.js';
 import type { FeatureSetId } from '../risk-features/catalogue.js';
 import { assertEvaluationSetFits, insertEvaluationSet, readEvaluationSet } from './evaluation-storage.js';
@@ -98,7 +100,7 @@ export class ModelRegistry {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly starterDirectory: URL = defaultStarterDirectory(),
-    private readonly starterEvaluation: StarterEvaluationLoader = async () => null,
+    private readonly starterEvaluation: StarterEvaluationLoader = (dir, bundle) => readEvaluationFile(fileURLToPath(dir), bundle.featureNames),
   ) {}
 
   /** Starter bundles, read once per process. A starter that is missing is skipped (and said in the listing: no model). */

@@ -11,6 +11,7 @@ import { sql, type Kysely } from 'kysely';
 import type { AffordabilityEngine } from '../affordability/affordability.service.js';
 import type { DataPointEvent } from '../data-points/data-point.schema.js';
 import type { Dataset } from '../learning/dataset.js';
+import { SEGMENT_NAMES, segmentLabel } from '../debtors/debtor-segments.js';
 import type { Database } from '../platform/database/schema.js';
 import { addDays, addMonths, type IsoDate } from '../platform/dates.js';
 import { AppError, notFound } from '../platform/errors.js';
@@ -140,6 +141,10 @@ export async function buildStoredTrainingTable(
     );
   }
   const debtors = await debtorQuery.execute();
+  // The creditor's segments of each debtor: report groups, never features.
+  const segmentRows = debtors.length === 0 ? [] : await db.selectFrom('debtors').select(['id', 'segments']).where('tenant_id', '=', tenantId).where('id', 'in', debtors.map((d) => d.debtor_id)).execute();
+  const segmentsOf = new Map(segmentRows.map((row) => [row.id, row.segments]));
+  const segments: Record<string, (string | null)[]> = Object.fromEntries(SEGMENT_NAMES.map((name) => [name, []]));
   const window = await db
     .selectFrom('data_point_events')
     .select((eb) => [eb.fn.max('occurred_on').as('last')])
@@ -171,6 +176,7 @@ export async function buildStoredTrainingTable(
       labels.push(arrearsDays.some((day) => day > asOf && day <= end) ? 1 : 0);
       ids.push(`${debtor.debtor_id}@${asOf}`);
       asOfs.push(asOf);
+      for (const name of SEGMENT_NAMES) segments[name]!.push(segmentLabel(segmentsOf.get(debtor.debtor_id), name));
     }
     done++;
     await options.onProgress?.(done, debtors.length);
@@ -184,7 +190,12 @@ export async function buildStoredTrainingTable(
   }
   const columns = featureNames.map((_, f) => Float64Array.from(rows, (row) => row[f]!));
   const dataset: Dataset = { featureNames, rowCount: rows.length, columns, labels: Uint8Array.from(labels) };
-  return { ids, asOf: asOfs, dataset, oracle: null, featureSet, catalogueVersion: FEATURE_CATALOGUE_VERSION, segments: {} };
+  return { ids, asOf: asOfs, dataset, oracle: null, featureSet, catalogueVersion: FEATURE_CATALOGUE_VERSION, segments: suppliedSegments(segments) };
+}
+
+/** Only the segments some debtor has: a segment nobody supplied is reported as not supplied, not as one unknown group. */
+function suppliedSegments(segments: Record<string, (string | null)[]>): Record<string, (string | null)[]> {
+  return Object.fromEntries(Object.entries(segments).filter(([, values]) => values.some((v) => v !== null)));
 }
 
 function firstMonthStartAfter(day: IsoDate): IsoDate {
@@ -305,7 +316,7 @@ export class TrainingRunner {
         onProgress: (done, total) => report(`features: ${done} of ${total} debtors`, 0.5 * (done / total)),
       });
       await report(`training on ${table.dataset.rowCount} rows`, 0.5);
-      const { bundle } = await trainRiskModel(table, {
+      const { bundle, evaluation } = await trainRiskModel(table, {
         modelId: options.modelId,
         horizonDays: TRAINING_HORIZON_DAYS,
         ...(options.learner ? { learner: options.learner } : {}),
@@ -317,7 +328,8 @@ export class TrainingRunner {
       });
       stage = 'writing the version';
       progress = 0.95;
-      await this.registry.writeVersion(run.tenant_id, bundle, { source: 'training-run', createdBy: run.created_by, trainingRunId: run.id }, async (trx, version) => {
+      // The test slice is stored with the version, in its transaction: the rows its report is computed on.
+      await this.registry.writeVersion(run.tenant_id, bundle, { source: 'training-run', createdBy: run.created_by, trainingRunId: run.id, evaluation }, async (trx, version) => {
         const done = await trx
           .updateTable('risk_training_runs')
           .set({ status: 'succeeded', stage: 'done', progress: 1, result_version: version, finished_at: sql<Date>`now()`, heartbeat_at: sql<Date>`now()` })

@@ -69,6 +69,6 @@ describe('model card section', () => {
     const bundle = starterLike({ ...(await syntheticBundle('data-points-only')), modelId: 'early-warning-data-points' });
     const markdown = renderModelCard(bundle);
     const section = modelCardSection(bundle, { provenance: { kind: 'starter' } });
-    for (const text of [section.intendedUse, section.notIntendedFor, section.legalContext, section.reproduce, ...section.limitations]) expect(markdown).toContain(text);
+    for (const text of [section.intendedUse, section.notIntendedFor, section.legalContext, ...section.limitations]) expect(markdown).toContain(text);
   });
 });

@@ -11,17 +11,18 @@
  * so a refused input or a crash leaves no half-written report.
  */
 import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { ModelFormatError } from '../../learning/load-model.js';
-import type { EvaluationSet } from '../../model-reports/evaluation-set.js';
+import { predictionsCsv } from '../../model-reports/build-report.js';
 import { modelCardSection, provenanceOfDirectory } from '../../model-reports/model-card-section.js';
 import { defaultReportEngine, readModelEvaluation } from '../../model-reports/report-engine.js';
 import { createModelReport, type ReportEngine } from '../../model-reports/report-service.js';
 import { AppError } from '../../platform/errors.js';
-import { ModelBundleError, readModelDirectory, type RiskModelBundle } from '../../risk-models/risk-model-bundle.js';
+import { TrainingDataError } from '../../risk-features/training-table.js';
+import { MODEL_CARD_FILE, ModelBundleError, readModelDirectory, type RiskModelBundle } from '../../risk-models/risk-model-bundle.js';
 import type { CliIo } from '../commands.js';
 
 export const MODEL_REPORT_USAGE =
@@ -50,15 +51,16 @@ async function writeAtomically(file: string, content: string): Promise<void> {
   }
 }
 
-/** id,probability,label,outcomeKnown; probabilities with every digit (JavaScript's shortest round-trip form). */
-export function predictionsCsv(evaluation: EvaluationSet, probability: Float64Array): string {
-  const lines = ['id,probability,label,outcomeKnown'];
-  for (let i = 0; i < evaluation.ids.length; i++) {
-    const id = evaluation.ids[i]!;
-    const quoted = /[",\n\r]/.test(id) ? `"${id.replace(/"/g, '""')}"` : id;
-    lines.push(`${quoted},${probability[i]},${evaluation.labels[i]},${evaluation.outcomeKnown ? evaluation.outcomeKnown[i] : 1}`);
+/** The reproduce command the directory's model card ends with (model train writes it), or null. */
+async function reproduceLine(dir: string): Promise<string | null> {
+  let card: string;
+  try {
+    card = await readFile(join(dir, MODEL_CARD_FILE), 'utf8');
+  } catch {
+    return null;
   }
-  return `${lines.join('\n')}\n`;
+  const match = /\n## Reproduce\n[\s\S]*?```sh\n([\s\S]*?)\n```/.exec(card);
+  return match ? match[1]!.trim() : null;
 }
 
 export async function modelReportCommand(argv: string[], io: CliIo, engine: ReportEngine = defaultReportEngine): Promise<number> {
@@ -69,7 +71,7 @@ export async function modelReportCommand(argv: string[], io: CliIo, engine: Repo
       io.stderr.write(`${(error as Error).message}\nusage: draagkracht ${MODEL_REPORT_USAGE}\n`);
       return 1;
     }
-    if (error instanceof ModelBundleError || error instanceof ModelFormatError || error instanceof AppError || (error instanceof Error && error.name === 'EvaluationSetError')) {
+    if (error instanceof ModelBundleError || error instanceof ModelFormatError || error instanceof TrainingDataError || error instanceof AppError || (error instanceof Error && error.name === 'EvaluationSetError')) {
       io.stderr.write(`${error.message}\n`);
       return 1;
     }
@@ -79,6 +81,11 @@ export async function modelReportCommand(argv: string[], io: CliIo, engine: Repo
     }
     throw error;
   }
+}
+
+async function provenanceOf(bundle: RiskModelBundle, dir: string) {
+  const known = provenanceOfDirectory(bundle);
+  return known.kind === 'directory' ? { kind: 'directory' as const, command: await reproduceLine(dir) } : known;
 }
 
 async function report(argv: string[], io: CliIo, engine: ReportEngine): Promise<number> {
@@ -121,7 +128,7 @@ async function report(argv: string[], io: CliIo, engine: ReportEngine): Promise<
     bundle,
     version: null,
     evaluation,
-    modelCard: modelCardSection(bundle, { provenance: provenanceOfDirectory(bundle), evaluation }),
+    modelCard: modelCardSection(bundle, { provenance: await provenanceOf(bundle, values.model), evaluation }),
     challenger: challenger ? { bundle: challenger, version: null } : null,
     monitoring: null,
     ...(seed !== undefined ? { seed } : {}),
