@@ -20,6 +20,7 @@ import { predictionsCsv } from '../../model-reports/build-report.js';
 import { modelCardSection, provenanceOfDirectory } from '../../model-reports/model-card-section.js';
 import { defaultReportEngine, readModelEvaluation } from '../../model-reports/report-engine.js';
 import { createModelReport, type ReportEngine } from '../../model-reports/report-service.js';
+import type { ModelReport } from '../../model-reports/report.types.js';
 import { AppError } from '../../platform/errors.js';
 import { TrainingDataError } from '../../risk-features/training-table.js';
 import { MODEL_CARD_FILE, ModelBundleError, readModelDirectory, type RiskModelBundle } from '../../risk-models/risk-model-bundle.js';
@@ -81,6 +82,14 @@ export async function modelReportCommand(argv: string[], io: CliIo, engine: Repo
     }
     throw error;
   }
+}
+
+/** Which PSI raised the drift flag: the score's or the largest feature's (features come sorted by PSI). */
+function driftNote(built: ModelReport): string {
+  const stability = built.stability;
+  if (!stability?.drift) return '';
+  const top = stability.features[0];
+  return top && top.psi !== null && (stability.score.psi === null || top.psi > stability.score.psi) ? `; drift: ${top.feature} PSI ${top.psi.toFixed(3)}` : '; drift: the score';
 }
 
 async function provenanceOf(bundle: RiskModelBundle, dir: string) {
@@ -145,7 +154,7 @@ async function report(argv: string[], io: CliIo, engine: ReportEngine): Promise<
   const fmt = (value: number | null, digits = 4) => (value === null ? '–' : value.toFixed(digits));
   io.stdout.write(
     `${bundle.modelId}: ${built.evaluation.rows} evaluation rows (${built.evaluation.positives} positive): AUC ${fmt(d.auc)}, KS ${fmt(d.ks)}, Brier ${fmt(c.brier)}, ECE ${fmt(c.ece)}, ` +
-      `score PSI ${fmt(built.stability?.score.psi ?? null)}${built.stability?.drift ? ' (drift)' : ''}\n` +
+      `score PSI ${fmt(built.stability?.score.psi ?? null)}${driftNote(built)}\n` +
       `report written to ${outFile}${predictionsFile ? `; predictions to ${predictionsFile}` : ''} (${seconds.toFixed(1)} s)\n`,
   );
   return 0;
