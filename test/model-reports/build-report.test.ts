@@ -122,6 +122,9 @@ describe('buildModelReport on the starter model', () => {
   });
 
   it('sees a window drawn like the reference as stable, and a shift in one feature as drift in that feature', () => {
+    // Stability counts every row, outcome known or not: shares are multiples of 1/1200.
+    for (const bin of report.stability!.score.bins) expect(bin.windowShare * 1200).toBeCloseTo(Math.round(bin.windowShare * 1200), 9);
+    expect(report.stability!.score.bins.reduce((a, b) => a + Math.round(b.windowShare * 1200), 0)).toBe(1200);
     expect(report.stability!.drift).toBe(false);
     expect(report.stability!.score.psi!).toBeLessThan(0.1);
     for (const f of report.stability!.features) expect(f.psi!).toBeLessThan(PSI_ACT);
