@@ -13,7 +13,7 @@ import type { EvaluationSet } from '../../src/model-reports/evaluation-set.js';
 import { PSI_ACT } from '../../src/model-reports/population-stability.js';
 import type { ModelCardSection, ModelReport } from '../../src/model-reports/report.types.js';
 import { readModelDirectory, type RiskModelBundle } from '../../src/risk-models/risk-model-bundle.js';
-import { referenceFrom, syntheticEvaluation } from './report-support.js';
+import { nonFiniteNumbers, referenceFrom, syntheticEvaluation } from './report-support.js';
 
 const MODEL_DIR = join(import.meta.dirname, '..', '..', 'models', 'early-warning');
 
@@ -28,14 +28,6 @@ const CARD: ModelCardSection = {
 };
 
 const SEGMENTS = { household_type: ['single', 'couple', 'family'], income_source: ['salary', 'benefits'], 'creditor.portfolio': ['a', 'b'] };
-
-/** Every number in the report is finite (JSON.stringify would silently turn NaN into null). */
-function nonFiniteNumbers(value: unknown, path = '$'): string[] {
-  if (typeof value === 'number') return Number.isFinite(value) ? [] : [path];
-  if (Array.isArray(value)) return value.flatMap((v, i) => nonFiniteNumbers(v, `${path}[${i}]`));
-  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => nonFiniteNumbers(v, `${path}.${k}`));
-  return [];
-}
 
 function only<T extends Float64Array | Uint8Array>(array: T, keep: (i: number) => boolean): T {
   return array.filter((_, i) => keep(i)) as T;
