@@ -170,6 +170,22 @@ describe('buildModelReport on the starter model', () => {
     expect(() => buildModelReport({ bundle, version: 3, evaluation: short, modelCard: CARD })).toThrow(/labels for 1200 rows/);
   });
 
+  it('uses rows without a known outcome for stability and explanation only', () => {
+    const pending = { ...evaluation, outcomeKnown: new Uint8Array(evaluation.ids.length) };
+    const r = buildModelReport({ bundle, version: 3, evaluation: pending, modelCard: CARD, resamples: 50 });
+    expect(nonFiniteNumbers(r)).toEqual([]);
+    expect(r.evaluation).toMatchObject({ rows: 1200, rowsUsed: 1200, positives: 0 });
+    expect(r.discrimination).toMatchObject({ auc: null, aucInterval: null, gini: null, ks: null, roc: [], deciles: [] });
+    expect(r.calibration).toMatchObject({ brier: null, logLoss: null, ece: null, reliability: [] });
+    expect(r.decisions[0]).toMatchObject({ truePositives: 0, falsePositives: 0, trueNegatives: 0, falseNegatives: 0, precision: null });
+    expect(r.fairness.segments).toEqual([]);
+    // The population is the same, so stability and the explanation are exactly the full report's.
+    expect(r.stability!.score).toEqual(report.stability!.score);
+    expect(r.stability!.features.map((f) => [f.feature, f.psi, f.characteristicShift])).toEqual(report.stability!.features.map((f) => [f.feature, f.psi, f.characteristicShift]));
+    expect(r.stability!.features.every((f) => f.bins.every((b) => b.windowObservedRate === null))).toBe(true);
+    expect(r.explanation).toEqual(report.explanation);
+  });
+
   it('leaves stability null for a bundle without a reference profile', () => {
     const { reference: _reference, ...withoutReference } = bundle;
     const small = syntheticEvaluation(bundle, { rows: 300, seed: 14 });
