@@ -83,7 +83,11 @@ export function checkEvaluationFits(bundle: RiskModelBundle, evaluation: Evaluat
   }
 }
 
-/** Calibrated probabilities of every row of the set, in its order (what the report scores). */
+/**
+ * Calibrated probabilities of every row of the set, in its order: what the report scores. Above
+ * MAX_EVALUATION_ROWS the report uses only the rows rowsUsed picks, so a check of its figures from
+ * these probabilities must take the same rows.
+ */
 export function scoreEvaluation(bundle: RiskModelBundle, evaluation: EvaluationSet): Float64Array {
   checkEvaluationFits(bundle, evaluation);
   return RiskModel.fromBundle(bundle).scoreColumns(evaluation.columns);
