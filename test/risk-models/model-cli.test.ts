@@ -266,6 +266,8 @@ describe('model train --world and --bank-data, predict --bank-data', () => {
   });
 
   it('trains from a folder of bank files with outcomes and scores the folder as of a date', async () => {
+    // An age band per debtor, as a creditor would supply it; unknown for some.
+    const ageBandOf = (ref: string) => ['', '<25', '25-34', '35-44', '45-54', '55+'][Number(ref.slice(-1)) % 6]!;
     // The world's bank files, one per debtor as the bank-data layout asks (each household's first account).
     const bank = join(dir, 'world-bank');
     mkdirSync(bank, { recursive: true });
@@ -283,15 +285,18 @@ describe('model train --world and --bank-data, predict --bank-data', () => {
     const truth = readFileSync(join(world, 'truth-arrears.csv'), 'utf8').trim().split('\n').slice(1).filter((line) => refs.includes(line.split(',')[0]!));
     const outcomeLines = truth.map((line, i) => {
       const [ref, date] = line.split(',');
-      return `${ref},${addDays(date!, -1)},${i % 3 === 0 ? 1 : 0},${1000 + (i % 7)}`;
+      return `${ref},${addDays(date!, -1)},${i % 3 === 0 ? 1 : 0},${1000 + (i % 7)},${ageBandOf(ref!)}`;
     });
-    const outcomes = writeRows('world-outcomes.csv', `debtorRef,asOf,label,amount\n${outcomeLines.join('\n')}\n`);
+    const outcomes = writeRows('world-outcomes.csv', `debtorRef,asOf,label,amount,segment.age_band\n${outcomeLines.join('\n')}\n`);
     const out = join(dir, 'bank-model');
     const trained = await run(['model', 'train', '--bank-data', bank, '--outcomes', outcomes, '--out', out]);
     expect(trained.code, trained.err).toBe(0);
     const bundle = await readModelDirectory(out);
     expect(bundle.featureNames.at(-1)).toBe('claim.amount');
     expect(bundle.featureNames.some((n) => n.startsWith('bank.'))).toBe(true);
+    // The creditor's age band is a segment of the test slice, not a feature.
+    const evaluation = (await readEvaluationFile(out, bundle.featureNames))!;
+    expect(evaluation.segments.age_band).toEqual(evaluation.ids.map((id) => ageBandOf(id.slice(0, id.indexOf('@'))) || null));
 
     const { code, out: csv, err } = await run(['model', 'predict', '--model', out, '--bank-data', bank, '--as-of', '2026-06-30']);
     expect(code).toBe(0);

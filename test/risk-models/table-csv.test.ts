@@ -163,9 +163,15 @@ describe('outcomes CSV', () => {
   it('reads debtorRef, asOf, label and extra numeric columns with their lines', async () => {
     const { outcomes, extraColumns } = await readOutcomesCsv(file('debtorRef,asOf,label,amount,term\nd1,2026-03-31,1,120000,12\nd2,2026-03-31,0,,24\n'));
     expect(extraColumns).toEqual(['amount', 'term']);
-    expect(outcomes[0]).toEqual({ debtorRef: 'd1', asOf: '2026-03-31', label: 1, extras: { amount: 120000, term: 12 }, line: 2 });
+    expect(outcomes[0]).toEqual({ debtorRef: 'd1', asOf: '2026-03-31', label: 1, extras: { amount: 120000, term: 12 }, segments: {}, line: 2 });
     expect(outcomes[1]!.line).toBe(3);
     expect(Number.isNaN(outcomes[1]!.extras.amount!)).toBe(true);
+  });
+
+  it('reads segment.<name> columns as segments, not claim features', async () => {
+    const { outcomes, extraColumns } = await readOutcomesCsv(file('debtorRef,segment.age_band,asOf,label,amount\nd1,35-44,2026-03-31,1,100\nd2,,2026-03-31,0,200\n'));
+    expect(extraColumns).toEqual(['amount']);
+    expect(outcomes.map((o) => o.segments)).toEqual([{ age_band: '35-44' }, { age_band: null }]);
   });
 
   it('refuses an unknown debtorRef, a bad date, a bad label and a non-numeric extra, each by line and column', async () => {
