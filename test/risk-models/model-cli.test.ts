@@ -66,6 +66,7 @@ describe('model train --table and predict --table', () => {
     expect(stdout).toMatch(/test AUC 0\.\d{4}/);
     expect(stdout).toMatch(/3-fold CV grouped by debtor/);
     expect(stdout).toMatch(/bands: very_low 0–2 %/);
+    expect(stdout).toMatch(/^evaluation\.csv: the \d+ test rows, for draagkracht model report$/m);
     // Progress goes to stderr as plain lines when stderr is not a terminal.
     expect(err).toMatch(/^model train: train \d+ %/m);
     expect(err).not.toContain('\r');
@@ -123,6 +124,7 @@ describe('model train --table and predict --table', () => {
       '--horizon-days', '30', '--out', out,
     ]);
     expect(result.code, result.err).toBe(0);
+    expect(result.out).toMatch(/^evaluation\.csv: the \d+ test rows with segments drop_band, region, returns_seen, for draagkracht model report$/m);
     const bundle = await readModelDirectory(out);
     // A segment column is not a feature; a --segment column stays one.
     expect(bundle.featureNames).toEqual(['income_drop', 'returns', 'noise']);
