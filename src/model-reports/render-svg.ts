@@ -1,0 +1,137 @@
+/**
+ * Vega-Lite specification → SVG string, in Node, without a browser or the `canvas` package:
+ * vega-lite compiles to Vega, a headless View (renderer 'none') runs the dataflow and `toSVG()`
+ * serialises the scenegraph.
+ *
+ * Text widths. Without a canvas, Vega guesses every glyph at 0.8 em, which makes axis titles and
+ * legends twice as wide as they are and pushes labels apart. We install a width table for Arial /
+ * Helvetica (Liberation Sans on Debian is metric-compatible, and the charts ask for it first, see
+ * CHART_FONT), so the layout computed here matches what a browser draws to within a pixel or two.
+ *
+ * Never the network. The page this SVG goes into must be readable offline and must not leak that it
+ * was opened, so a spec that would load anything (data.url, image marks, hrefs) is refused before it
+ * runs, and the View's loader refuses every load as a second line of defence.
+ *
+ * Determinism. Vega numbers clip paths and gradients from a process-wide counter; renders are
+ * serialised and the counter is reset before each, so the same spec gives the same bytes.
+ */
+import * as vega from 'vega';
+import { compile } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+
+export class UnsafeChartSpecError extends Error {
+  override name = 'UnsafeChartSpecError';
+}
+
+// Advance widths in 1/1000 em, ASCII 32..126 (Helvetica / Arial AFM; Liberation Sans matches Arial).
+const REGULAR = [
+  278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722,
+  722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556,
+  556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
+];
+const BOLD = [
+  278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611, 975, 722, 722, 722,
+  722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 333, 278, 333, 584, 556, 333, 556, 611, 556, 611, 556, 333, 611,
+  611, 278, 278, 556, 278, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584,
+];
+/** The non-ASCII characters the report's labels use. */
+const OTHER: Record<string, number> = { '≥': 549, '≤': 549, '–': 556, '—': 1000, '×': 584, '÷': 584, '…': 1000, '€': 556, '·': 278, '|': 260, '−': 584, '’': 222, '‘': 222, '“': 333, '”': 333 };
+const DEFAULT_WIDTH = 556;
+
+function isBold(weight: unknown): boolean {
+  if (typeof weight === 'number') return weight >= 600;
+  return weight === 'bold' || weight === 'bolder' || (typeof weight === 'string' && Number(weight) >= 600);
+}
+
+/** Width in pixels of a line of text at a font size, regular or bold. */
+export function textWidth(text: string, fontSize: number, bold = false): number {
+  const table = bold ? BOLD : REGULAR;
+  let units = 0;
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (code >= 32 && code <= 126) units += table[code - 32]!;
+    else if (OTHER[ch] !== undefined) units += OTHER[ch];
+    else {
+      // Accented letters are as wide as their base letter.
+      const base = ch.normalize('NFD').codePointAt(0)!;
+      units += base >= 32 && base <= 126 ? table[base - 32]! : DEFAULT_WIDTH;
+    }
+  }
+  return (units * fontSize) / 1000;
+}
+
+interface TextItem {
+  fontSize?: number;
+  fontWeight?: string | number;
+  limit?: number;
+}
+
+interface TextMetrics {
+  width: (item: TextItem, text: unknown) => number;
+}
+
+// Not in vega's typings, but exported by vega-scenegraph and documented as the hook for this
+// (vl-convert replaces it the same way). Process-wide: every View in this process measures with it.
+const metrics = (vega as unknown as { textMetrics?: TextMetrics }).textMetrics;
+if (metrics) {
+  metrics.width = (item, text) => {
+    const line = text == null ? '' : String(text).trim();
+    const size = item.fontSize != null ? Number(item.fontSize) || 0 : 11;
+    return textWidth(line, size, isBold(item.fontWeight));
+  };
+}
+
+/** Refuses anything that would make the rendered chart (or the page it sits in) load a resource. */
+export function assertSelfContained(spec: unknown, where = 'spec'): void {
+  const visit = (node: unknown, path: string, parentKey: string | null): void => {
+    if (Array.isArray(node)) {
+      node.forEach((child, i) => visit(child, `${path}[${i}]`, parentKey));
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+      const at = `${path}.${key}`;
+      if (key === 'url' && (parentKey === 'data' || parentKey === 'datasets' || parentKey === 'from' || looksLikeData(node))) throw new UnsafeChartSpecError(`${where}: ${at} would load data from a URL`);
+      if (key === 'href') throw new UnsafeChartSpecError(`${where}: ${at} would make a link or load a resource`);
+      if ((key === 'mark' || key === 'type') && (value === 'image' || (isRecord(value) && value.type === 'image'))) throw new UnsafeChartSpecError(`${where}: ${at} is an image mark, which loads its image`);
+      if (key === 'url' && typeof value === 'string' && /^[a-z][a-z0-9+.-]*:/i.test(value)) throw new UnsafeChartSpecError(`${where}: ${at} is a URL`);
+      visit(value, at, key);
+    }
+  };
+  visit(spec, '$', null);
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const looksLikeData = (node: object): boolean => 'format' in node || 'name' in node;
+
+// Every load is refused: a spec that got past assertSelfContained still cannot reach the network or disk.
+function refusingLoader(): vega.Loader {
+  const loader = vega.loader();
+  const refuse = (what: unknown): Promise<never> => Promise.reject(new UnsafeChartSpecError(`chart tried to load ${String(what)}`));
+  loader.load = refuse;
+  loader.sanitize = refuse;
+  loader.http = refuse;
+  loader.file = refuse;
+  return loader;
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Renders a Vega-Lite v6 specification (data inlined) to an SVG document string. */
+export function renderSvg(spec: Record<string, unknown>): Promise<string> {
+  const run = async (): Promise<string> => {
+    assertSelfContained(spec, 'Vega-Lite spec');
+    const compiled = compile(spec as unknown as TopLevelSpec).spec;
+    assertSelfContained(compiled, 'compiled Vega spec');
+    const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: refusingLoader(), logLevel: vega.Error });
+    try {
+      vega.resetSVGDefIds();
+      return await view.toSVG();
+    } finally {
+      view.finalize();
+    }
+  };
+  const result = queue.then(run, run);
+  queue = result.catch(() => undefined);
+  return result;
+}
