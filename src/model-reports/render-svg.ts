@@ -7,6 +7,8 @@
  * legends twice as wide as they are and pushes labels apart. We install a width table for Arial /
  * Helvetica (Liberation Sans on Debian is metric-compatible, and the charts ask for it first, see
  * CHART_FONT), so the layout computed here matches what a browser draws to within a pixel or two.
+ * It goes in through `textMetrics.width`, the hook vega-scenegraph leaves for this (vl-convert uses it
+ * too); it is process-wide, which is what we want: every View in this process measures the same way.
  *
  * Never the network. The page this SVG goes into must be readable offline and must not leak that it
  * was opened, so a spec that would load anything (data.url, image marks, hrefs) is refused before it
@@ -15,6 +17,10 @@
  * Determinism. Vega numbers clip paths and gradients from a process-wide counter; renders are
  * serialised and the counter is reset before each, so the same spec gives the same bytes.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
@@ -70,15 +76,50 @@ interface TextMetrics {
   width: (item: TextItem, text: unknown) => number;
 }
 
-// Not in vega's typings, but exported by vega-scenegraph and documented as the hook for this
-// (vl-convert replaces it the same way). Process-wide: every View in this process measures with it.
-const metrics = (vega as unknown as { textMetrics?: TextMetrics }).textMetrics;
-if (metrics) {
-  metrics.width = (item, text) => {
-    const line = text == null ? '' : String(text).trim();
-    const size = item.fontSize != null ? Number(item.fontSize) || 0 : 11;
-    return textWidth(line, size, isBold(item.fontWeight));
-  };
+interface Scenegraph {
+  textMetrics: TextMetrics;
+  resetSVGDefIds: () => void;
+}
+
+const measure: TextMetrics['width'] = (item, text) => {
+  const line = text == null ? '' : String(text).trim();
+  const size = item.fontSize != null ? Number(item.fontSize) || 0 : 11;
+  return textWidth(line, size, isBold(item.fontWeight));
+};
+
+/**
+ * Every copy of vega-scenegraph in the install. npm nests several versions under vega's own packages
+ * (vega-view renders with one, vega-label and vega-functions measure with others), and each keeps its
+ * own text metrics and SVG id counter; patching only the one `vega` re-exports leaves the renderer
+ * truncating labels by the 0.8 em guess and numbering clip paths on from the previous chart.
+ */
+let scenegraphs: Promise<Scenegraph[]> | null = null;
+function allScenegraphs(): Promise<Scenegraph[]> {
+  scenegraphs ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const vegaMain = require.resolve('vega');
+    const files = new Set<string>();
+    const add = (from: string): void => {
+      try {
+        files.add(createRequire(from).resolve('vega-scenegraph'));
+      } catch {
+        // This package does not reach vega-scenegraph: nothing to patch.
+      }
+    };
+    add(vegaMain);
+    const vegaPackage = JSON.parse(readFileSync(path.join(path.dirname(vegaMain), '..', 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    for (const dependency of Object.keys(vegaPackage.dependencies ?? {})) {
+      try {
+        add(createRequire(vegaMain).resolve(dependency));
+      } catch {
+        // A type-only or optional dependency without an entry point.
+      }
+    }
+    const modules = await Promise.all([...files].sort().map((file) => import(pathToFileURL(file).href) as Promise<Scenegraph>));
+    for (const module of modules) module.textMetrics.width = measure;
+    return modules;
+  })();
+  return scenegraphs;
 }
 
 /** Refuses anything that would make the rendered chart (or the page it sits in) load a resource. */
@@ -123,9 +164,10 @@ export function renderSvg(spec: Record<string, unknown>): Promise<string> {
     assertSelfContained(spec, 'Vega-Lite spec');
     const compiled = compile(spec as unknown as TopLevelSpec).spec;
     assertSelfContained(compiled, 'compiled Vega spec');
+    const copies = await allScenegraphs();
     const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: refusingLoader(), logLevel: vega.Error });
     try {
-      vega.resetSVGDefIds();
+      for (const copy of copies) copy.resetSVGDefIds();
       return await view.toSVG();
     } finally {
       view.finalize();
