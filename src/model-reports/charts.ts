@@ -495,7 +495,8 @@ function monitoringChart(report: ModelReport): ChartSpec | null {
       .map((v) => ({ windowTo: p.windowTo, series: v.series, value: round(v.value), drift: p.drift })),
   );
   const aucValues = points.filter((p) => isNumber(p.auc)).map((p) => ({ windowTo: p.windowTo, auc: round(p.auc!), rowsWithOutcome: p.rowsWithOutcome }));
-  const time = { field: 'windowTo', type: 'temporal', title: 'End of window', axis: { format: '%Y-%m-%d', labelAngle: -20 } };
+  // Ordinal by window end: windows are what monitoring counts in, and both panels share the axis.
+  const time = { field: 'windowTo', type: 'ordinal', title: 'End of window', sort: points.map((p) => p.windowTo), scale: { domain: points.map((p) => p.windowTo) }, axis: { labelAngle: -20 } };
   const panels: Spec[] = [];
   if (psiValues.length > 0) {
     panels.push({

@@ -27,8 +27,11 @@ export function escapeHtml(value: unknown): string {
 const e = escapeHtml;
 
 const isNumber = (value: number | null | undefined): value is number => typeof value === 'number' && Number.isFinite(value);
-const num = (value: number | null | undefined, digits = 3): string => (isNumber(value) ? value.toFixed(digits) : 'n/a');
-const pct = (value: number | null | undefined, digits = 1): string => (isNumber(value) ? `${(100 * value).toFixed(digits)} %` : 'n/a');
+/** Fixed digits, with a real minus sign (a hyphen reads as a dash in ranges like −0.12–−0.04). */
+const num = (value: number | null | undefined, digits = 3): string => (isNumber(value) ? value.toFixed(digits).replace(/^-/, '−') : 'n/a');
+/** A difference between two rates, in percentage points. */
+const points = (value: number | null | undefined, digits = 1): string => (isNumber(value) ? `${(100 * value).toFixed(digits).replace(/^-/, '−')} points` : 'n/a');
+const pct = (value: number | null | undefined, digits = 1): string => (isNumber(value) ? `${(100 * value).toFixed(digits).replace(/^-/, '−')} %` : 'n/a');
 /** Thousands with a thin space: deterministic, unlike toLocaleString, which depends on the ICU build. */
 const int = (value: number): string => String(Math.round(value)).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
 const ci = (interval: ConfidenceInterval | null): string => (interval === null ? '' : ` (${Math.round(100 * interval.level)} % CI ${num(interval.low)}–${num(interval.high)})`);
@@ -319,7 +322,7 @@ function fairness(report: ModelReport, ctx: Ctx): string {
       ),
     );
     const gaps = segment.gaps;
-    parts.push(`<p class="muted">Largest gaps: AUC ${e(num(gaps.auc))}, share flagged ${e(pct(gaps.flaggedRate))}, false positive rate ${e(pct(gaps.falsePositiveRate))}, true positive rate ${e(pct(gaps.truePositiveRate))}, calibration ${e(pct(gaps.calibrationGap))}.</p>`);
+    parts.push(`<p class="muted">Largest gaps: AUC ${e(num(gaps.auc))}, share flagged ${e(points(gaps.flaggedRate))}, false positive rate ${e(points(gaps.falsePositiveRate))}, true positive rate ${e(points(gaps.truePositiveRate))}, calibration (observed − predicted) ${e(points(gaps.calibrationGap))}.</p>`);
   }
   return parts.join('\n');
 }
