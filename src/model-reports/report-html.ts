@@ -85,6 +85,8 @@ footer { margin-top: 48px; font-size: 0.8rem; color: var(--muted); border-top: 1
   .charts { display: block; }
   figure svg { max-width: 100%; max-height: 235mm; width: auto; }
   .table-wrap { overflow: visible; }
+  table { font-size: 7.5pt; }
+  th, td { padding: 2px 5px 2px 0; }
   a { color: inherit; text-decoration: none; }
 }
 `;
