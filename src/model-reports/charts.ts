@@ -370,7 +370,8 @@ function dependenceCharts(report: ModelReport): ChartSpec[] {
         layer: [
           {
             data: { values },
-            mark: { type: 'point', filled: true, opacity: 0.4, size: 18, color: COLOURS.blue },
+            // No per-point description: a screen reader listing 1,000 points helps nobody, and it doubles the SVG.
+            mark: { type: 'point', filled: true, opacity: 0.4, size: 18, color: COLOURS.blue, aria: false },
             encoding: {
               x: { field: 'value', type: 'quantitative', title: d.feature, scale: { zero: false } },
               y: { field: 'contribution', type: 'quantitative', title: `Contribution (${unit})` },

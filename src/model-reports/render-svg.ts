@@ -156,6 +156,14 @@ function refusingLoader(): vega.Loader {
   return loader;
 }
 
+/**
+ * Geometry to 1/100 px: vega writes coordinates like 116.22631999999999, which only make the page
+ * heavier. Only geometry attributes are touched; text and labels keep their digits.
+ */
+export function roundGeometry(svg: string): string {
+  return svg.replace(/(\s(?:d|transform|x|y|x1|x2|y1|y2|width|height)=")([^"]*)"/g, (_, head: string, value: string) => `${head}${value.replace(/-?\d*\.\d{3,}/g, (n) => String(Math.round(Number(n) * 100) / 100))}"`);
+}
+
 let queue: Promise<unknown> = Promise.resolve();
 
 /** Renders a Vega-Lite v6 specification (data inlined) to an SVG document string. */
@@ -168,7 +176,7 @@ export function renderSvg(spec: Record<string, unknown>): Promise<string> {
     const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: refusingLoader(), logLevel: vega.Error });
     try {
       for (const copy of copies) copy.resetSVGDefIds();
-      return await view.toSVG();
+      return roundGeometry(await view.toSVG());
     } finally {
       view.finalize();
     }

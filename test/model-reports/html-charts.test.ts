@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { chartIdPart, chartSpecs } from '../../src/model-reports/charts.js';
 import { PSI_ACT, PSI_WATCH } from '../../src/model-reports/population-stability.js';
-import { renderSvg, textWidth, UnsafeChartSpecError } from '../../src/model-reports/render-svg.js';
+import { renderSvg, roundGeometry, textWidth, UnsafeChartSpecError } from '../../src/model-reports/render-svg.js';
 import type { ModelReport } from '../../src/model-reports/report.types.js';
 import { sampleReport } from './sample-report.js';
 
@@ -99,6 +99,11 @@ describe('renderSvg', () => {
     const [second, third] = await Promise.all([renderSvg(spec), renderSvg(spec)]);
     expect(second).toBe(first);
     expect(third).toBe(first);
+  });
+
+  it('rounds geometry to 1/100 px and leaves text alone', () => {
+    const svg = '<g transform="translate(84,116.22631999999999)"><path d="M0.4371,-2.7391L3.5,1"/><text x="1.23456">0.075–0.095</text></g>';
+    expect(roundGeometry(svg)).toBe('<g transform="translate(84,116.23)"><path d="M0.44,-2.74L3.5,1"/><text x="1.23">0.075–0.095</text></g>');
   });
 
   it('measures text like Arial: digits share one width, narrow letters are narrow, bold is wider', () => {
