@@ -7,7 +7,8 @@
  * - models/early-warning/: bank data and data points, for debtors with a consent covering
  *   early-warning monitoring;
  * - models/early-warning-data-points/: data points only, for debtors without one.
- * Each directory holds model.json, model-card.md and metrics.json; models/README.md is written from
+ * Each directory holds model.json (with the reference profile of its training population),
+ * model-card.md, metrics.json and evaluation.csv (the test slice, for `model report`); models/README.md is written from
  * the two bundles. Every step is seeded and thread-count independent, so the files are reproduced bit
  * for bit, which test/risk-models/starter-model.test.ts checks.
  *
@@ -21,7 +22,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildWorldTrainingTable } from '../src/risk-features/training-table.js';
 import type { FeatureSetId } from '../src/risk-features/catalogue.js';
-import { writeModelDirectory, type RiskModelBundle } from '../src/risk-models/risk-model-bundle.js';
+import { writeModelDirectory } from '../src/model-reports/evaluation-csv.js';
+import type { RiskModelBundle } from '../src/risk-models/risk-model-bundle.js';
 import { trainRiskModel } from '../src/risk-models/training-pipeline.js';
 import { runSimulationToDirectory } from '../src/simulation/simulation-run.js';
 
@@ -59,9 +61,9 @@ export async function trainStarterModels(outDir: string, log: (line: string) => 
       features.push((Date.now() - t) / 1000);
       t = Date.now();
       log(`${modelId}: training on ${table.dataset.rowCount} rows × ${table.dataset.featureNames.length} features`);
-      const { bundle } = await trainRiskModel(table, { modelId, seed: STARTER_TRAINING_SEED });
+      const { bundle, evaluation } = await trainRiskModel(table, { modelId, seed: STARTER_TRAINING_SEED });
       train.push((Date.now() - t) / 1000);
-      await writeModelDirectory(join(outDir, modelId), bundle);
+      await writeModelDirectory(join(outDir, modelId), bundle, evaluation, { reproduce: 'npm run model:starter' });
       log(`${modelId}: test AUC ${bundle.metrics.testAuc.toFixed(4)} (oracle ${bundle.metrics.oracleAuc?.toFixed(4)})`);
       bundles.push(bundle);
     }
@@ -99,8 +101,16 @@ ${rows.join('\n')}
   household's exact state) against what happened on the same test rows: the best any model could do.
 
 Each directory holds \`model.json\` (the bundle: model, calibration, bands, feature names and catalogue
-version, data window, training-table fingerprint, seed, code version, metrics), \`model-card.md\`
-(intended use, data, performance, bands, limitations) and \`metrics.json\`.
+version, data window, training-table fingerprint, seed, code version, metrics, and the reference
+profile of the training population that stability is measured against), \`model-card.md\`
+(intended use, data, performance, bands, limitations, the command that reproduces it), \`metrics.json\`
+and \`evaluation.csv\` (the test slice with each row's household type, income source and region, which
+\`draagkracht model report\` scores).
+
+\`taiwan-credit-default/\` is not a starter model: a benchmark on real credit-card clients (the Taiwan
+default data, CC BY 4.0, test/fixtures/credit/taiwan/SOURCES.md) so that a model report can be read on
+data the simulator did not make. \`npm run model:taiwan\` reproduces it bit for bit; its figures are in
+its model card. Never use it to score anyone.
 
 ## How they are trained
 

@@ -44,10 +44,13 @@ export const COMMAND_MODULES: Record<string, CommandModule> = {
     usage:
       'model train (--world DIR [--feature-set bank-and-data-points|data-points-only] [--households N]\n' +
       '             | --bank-data DIR --outcomes FILE.csv\n' +
-      '             | --table FILE.csv --label COLUMN [--id COLUMN] [--as-of-column COLUMN])\n' +
-      '            [--learner gradient-boosting|random-forest|scorecard] [--cv K --oof FILE] [--seed N] --out DIR [--model-id ID]\n' +
+      '             | --table FILE.csv --label COLUMN [--id COLUMN] [--as-of-column COLUMN]\n' +
+      '               [--segment COL=NAME[:V=LABEL,...] | --segment COL=NAME:bands=E1,E2,...]...)\n' +
+      '            [--learner gradient-boosting|random-forest|scorecard] [--cv K --oof FILE] [--seed N] [--horizon-days N]\n' +
+      '            --out DIR [--model-id ID]\n' +
       '                                          train an early-warning risk model and write its directory (model.json,\n' +
-      '                                          model-card.md, metrics.json); prints test AUC, rows and bands\n' +
+      '                                          model-card.md, metrics.json, evaluation.csv: the test slice with its\n' +
+      '                                          segments); prints test AUC, rows and bands\n' +
       '  model predict --model DIR (--table FILE.csv [--id COLUMN] | --bank-data DIR --as-of DATE)\n' +
       '                                          print id,probability CSV (calibrated probability of arrears within the horizon)',
     load: async () => (await import('./commands/model.js')).modelCommand,

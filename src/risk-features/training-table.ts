@@ -26,6 +26,7 @@ import { addDays, isIsoDate, type IsoDate } from '../platform/dates.js';
 import { TaskError, WorkerPool } from '../platform/workers/worker-pool.js';
 import { FEATURE_CATALOGUE, FEATURE_CATALOGUE_VERSION, claimFeatureName, featureNamesOf, type FeatureSetId } from './catalogue.js';
 import { BankFileUnreadable, cachedNormsAt, debtorRows, type DebtorRowsRequest } from './debtor-rows.js';
+import { WORLD_SEGMENTS, worldSegmentsOf, type WorldHouseholdFacts } from './segments.js';
 
 export interface TrainingTable {
   /** Row ids: `<debtorRef>@<date>`. */
@@ -37,6 +38,12 @@ export interface TrainingTable {
   oracle: Float64Array | null;
   featureSet: FeatureSetId | 'table';
   catalogueVersion: string | null;
+  /**
+   * Segment name → value per row (null when unknown), for reports that compare groups; never a
+   * feature. World tables carry household_type, income_source and region (see segments.ts); a
+   * table without segments has {}.
+   */
+  segments: Record<string, (string | null)[]>;
 }
 
 export interface OutcomeRow {
@@ -119,7 +126,10 @@ export async function buildWorldTrainingTable(worldDir: string, options: WorldTr
     households = households.filter((h) => bankFiles.has(h.debtorRef));
   }
   if (options.households !== undefined) households = households.slice(0, options.households);
-  const compositions = options.featureSet === 'bank-and-data-points' ? await startCompositions(join(worldDir, 'truth.jsonl'), new Set(households.map((h) => h.debtorRef))) : new Map<string, HouseholdType>();
+  const facts = await householdFacts(join(worldDir, 'truth.jsonl'), new Set(households.map((h) => h.debtorRef)));
+  // Only the bank features read the composition (affordability norms); the data-points features never did.
+  const compositionOf = (ref: string): HouseholdType | null =>
+    options.featureSet === 'bank-and-data-points' ? ((facts.get(ref)?.compositionAtStart as HouseholdType | null | undefined) ?? null) : null;
 
   const totalRows = households.reduce((a, h) => a + h.truthDates.length, 0);
   const requests = eventsByHousehold(join(worldDir, 'events.jsonl'), households, (household, eventLines) => ({
@@ -127,7 +137,7 @@ export async function buildWorldTrainingTable(worldDir: string, options: WorldTr
     eventLines,
     featureDates: household.truthDates.map((date) => addDays(date, -1)),
     bankFiles: bankFiles.get(household.debtorRef) ?? [],
-    composition: compositions.get(household.debtorRef) ?? null,
+    composition: compositionOf(household.debtorRef),
   }));
   const columns = featureNames.map(() => new Float64Array(totalRows));
   // Rows arrive row-major per chunk and go straight into the columns: no second copy of the table.
@@ -141,13 +151,16 @@ export async function buildWorldTrainingTable(worldDir: string, options: WorldTr
   const oracle = new Float64Array(totalRows);
   const ids: string[] = [];
   const asOf: IsoDate[] = [];
+  const segments: Record<string, (string | null)[]> = Object.fromEntries(WORLD_SEGMENTS.map((name) => [name, []]));
   let row = 0;
   for (const household of households) {
+    const values = worldSegmentsOf(facts.get(household.debtorRef));
     household.truthDates.forEach((date, i) => {
       labels[row] = household.labels[i]!;
       oracle[row] = household.oracle[i]!;
       ids.push(`${household.debtorRef}@${date}`);
       asOf.push(addDays(date, -1));
+      for (const name of WORLD_SEGMENTS) segments[name]!.push(values[name]);
       row++;
     });
   }
@@ -158,6 +171,7 @@ export async function buildWorldTrainingTable(worldDir: string, options: WorldTr
     oracle,
     featureSet: options.featureSet,
     catalogueVersion: FEATURE_CATALOGUE_VERSION,
+    segments,
   };
 }
 
@@ -233,18 +247,25 @@ function worldBankFiles(worldDir: string): Map<string, string[]> {
   return byRef;
 }
 
-/** compositionAtStart of the wanted households, read from truth.jsonl without parsing its large lines whole. */
-async function startCompositions(file: string, wanted: ReadonlySet<string>): Promise<Map<string, HouseholdType>> {
-  const result = new Map<string, HouseholdType>();
+/**
+ * What truth.jsonl says of the wanted households (composition at the start, main income source, city),
+ * read without parsing its large lines whole: each is the line's first occurrence of its key, which is
+ * the household's own (HouseholdTruth lists them before any nested object).
+ */
+async function householdFacts(file: string, wanted: ReadonlySet<string>): Promise<Map<string, WorldHouseholdFacts>> {
+  const result = new Map<string, WorldHouseholdFacts>();
   if (wanted.size === 0 || !existsSync(file)) return result;
   const stream = createReadStream(file, { encoding: 'utf8' });
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  const field = (line: string, key: string): string | null => {
+    const match = new RegExp(`"${key}":"((?:[^"\\\\]|\\\\.)*)"`).exec(line);
+    return match ? (JSON.parse(`"${match[1]!}"`) as string) : null;
+  };
   try {
     for await (const line of lines) {
       const ref = /"debtorRef":"([^"]+)"/.exec(line)?.[1];
       if (ref === undefined || !wanted.has(ref)) continue;
-      const composition = /"compositionAtStart":"([a-z_]+)"/.exec(line)?.[1];
-      if (composition) result.set(ref, composition as HouseholdType);
+      result.set(ref, { compositionAtStart: field(line, 'compositionAtStart'), mainIncomeSource: field(line, 'mainIncomeSource'), city: field(line, 'city') });
       if (result.size === wanted.size) break;
     }
   } finally {
@@ -500,5 +521,6 @@ export async function buildBankDataTrainingTable(bankDir: string, outcomes: read
     oracle: null,
     featureSet: 'bank-and-data-points',
     catalogueVersion: FEATURE_CATALOGUE_VERSION,
+    segments: {},
   };
 }

@@ -10,6 +10,8 @@
 import { readFile } from 'node:fs/promises';
 import { decodeBankText, readCsvRecords, type CsvRecord } from '../bank-data/formats/csv-reader.js';
 import { isIsoDate, type IsoDate } from '../platform/dates.js';
+import { SEGMENT_PREFIX } from '../model-reports/evaluation-set.js';
+import { segmentValueOf, SegmentSpecError, type SegmentSpec } from '../risk-features/segments.js';
 import { TrainingDataError, type OutcomeRow, type TrainingTable } from '../risk-features/training-table.js';
 
 /** A plain decimal number: no thousands separators, no units, no "NA" (an empty cell is the way to say missing). */
@@ -102,17 +104,27 @@ export interface FeatureTableOptions {
   id?: string;
   /** A date column: rows are then split in time; without it the split is random. */
   asOfColumn?: string;
+  /**
+   * Plain columns also taken as segments (`--segment`), with readable values. The column stays a
+   * feature: naming it a segment only lets a report compare groups by it.
+   */
+  segments?: readonly SegmentSpec[];
 }
 
-/** A ready feature table for training: every column except the label, id and date columns is a numeric feature. */
+/**
+ * A ready feature table for training: every column except the label, id and date columns and the
+ * `segment.<name>` columns is a numeric feature; `segment.<name>` columns (text, empty = unknown) and
+ * the columns named by options.segments are the table's segments.
+ */
 export async function readFeatureTableCsv(file: string, options: FeatureTableOptions): Promise<TrainingTable> {
   const table = await readCsvTable(file);
   const labelIndex = columnIndex(file, table, options.label, '--label');
   const ids = readIds(file, table, options.id);
   const dateIndex = options.asOfColumn === undefined ? -1 : columnIndex(file, table, options.asOfColumn, '--as-of-column');
   const reserved = new Set([options.label, options.id, options.asOfColumn].filter((c): c is string => c !== undefined));
-  const featureIndexes = table.header.flatMap((name, i) => (reserved.has(name) ? [] : [i]));
-  if (featureIndexes.length === 0) throw new TrainingDataError(file, 1, null, 'the table has no feature columns besides the label, id and date');
+  const segments = readSegments(file, table, options.segments ?? []);
+  const featureIndexes = table.header.flatMap((name, i) => (reserved.has(name) || name.startsWith(SEGMENT_PREFIX) ? [] : [i]));
+  if (featureIndexes.length === 0) throw new TrainingDataError(file, 1, null, 'the table has no feature columns besides the label, id, date and segments');
   const rowCount = table.records.length;
   const columns = featureIndexes.map(() => new Float64Array(rowCount));
   const labels = new Uint8Array(rowCount);
@@ -132,7 +144,37 @@ export async function readFeatureTableCsv(file: string, options: FeatureTableOpt
     oracle: null,
     featureSet: 'table',
     catalogueVersion: null,
+    segments,
   };
+}
+
+/** `segment.<name>` columns as they are, then the specified columns with their labels, in name order. */
+function readSegments(file: string, table: CsvTable, specs: readonly SegmentSpec[]): Record<string, (string | null)[]> {
+  const found = new Map<string, (string | null)[]>();
+  table.header.forEach((column, index) => {
+    if (!column.startsWith(SEGMENT_PREFIX)) return;
+    const name = column.slice(SEGMENT_PREFIX.length);
+    if (name === '') throw new TrainingDataError(file, 1, column, `a segment column needs a name after "${SEGMENT_PREFIX}"`);
+    found.set(name, table.records.map((record) => {
+      const value = record.fields[index]!.trim();
+      return value === '' ? null : value;
+    }));
+  });
+  for (const spec of specs) {
+    const index = columnIndex(file, table, spec.column, '--segment');
+    if (found.has(spec.name)) throw new TrainingDataError(file, 1, spec.column, `segment "${spec.name}" is given twice (a ${SEGMENT_PREFIX}${spec.name} column or another --segment)`);
+    found.set(spec.name, table.records.map((record) => {
+      try {
+        return segmentValueOf(spec, record.fields[index]!);
+      } catch (error) {
+        if (error instanceof SegmentSpecError) throw new TrainingDataError(file, record.line, spec.column, error.message);
+        throw error;
+      }
+    }));
+  }
+  const segments: Record<string, (string | null)[]> = {};
+  for (const name of [...found.keys()].sort()) segments[name] = found.get(name)!;
+  return segments;
 }
 
 /** Rows to score: the model's features picked out by name (extra columns, a label among them, are ignored). */

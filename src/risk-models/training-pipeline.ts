@@ -20,8 +20,16 @@
  *
  * Cross-validation (cvFolds = K) is grouped by debtor, the id's part before `@<date>` (or `|<date>`),
  * so one debtor's rows never sit on both sides of a fold.
+ *
+ * What a model report needs comes out with the model: the test slice as an EvaluationSet (with the
+ * rows' segments), and in the bundle a reference profile of the training population (feature bins on
+ * the train slice, score bins on the calibration slice; model-reports/reference-profile.ts). Both are
+ * computed after the model, calibration and metrics are final and read them only, so they never change
+ * what is trained.
  */
 import { createHash } from 'node:crypto';
+import type { EvaluationSet } from '../model-reports/evaluation-set.js';
+import { buildReferenceProfile } from '../model-reports/reference-profile.js';
 import type { Dataset } from '../learning/dataset.js';
 import { takeRows } from '../learning/dataset.js';
 import { applyCalibration, fitIsotonic, fitPlatt } from '../learning/calibration.js';
@@ -44,6 +52,8 @@ export interface TrainRiskModelOptions {
   /** The outcome window in days (default 90). */
   horizonDays?: number;
   cvFolds?: number;
+  /** Summarise the training population into bundle.reference (default true; it never changes the model). */
+  referenceProfile?: boolean;
   /** Passed to the learner over the pipeline's defaults (seed and early stopping are the pipeline's). */
   learnerOptions?: Record<string, unknown>;
   onProgress?: (progress: { stage: string; done: number; total: number }) => void;
@@ -86,7 +96,15 @@ interface Split {
   dropped: number;
 }
 
-export async function trainRiskModel(table: TrainingTable, options: TrainRiskModelOptions): Promise<{ bundle: RiskModelBundle; oof: OutOfFold | null }> {
+export interface TrainedRiskModel {
+  bundle: RiskModelBundle;
+  /** Out-of-fold probabilities when cvFolds was given. */
+  oof: OutOfFold | null;
+  /** The test slice, for the model report (stored beside the model as evaluation.csv). */
+  evaluation: EvaluationSet;
+}
+
+export async function trainRiskModel(table: TrainingTable, options: TrainRiskModelOptions): Promise<TrainedRiskModel> {
   const learner = options.learner ?? 'gradient-boosting';
   const seed = options.seed ?? DEFAULT_SEED;
   const horizonDays = options.horizonDays ?? DEFAULT_HORIZON_DAYS;
@@ -146,6 +164,20 @@ export async function trainRiskModel(table: TrainingTable, options: TrainRiskMod
     oof = cv.oof;
   }
 
+  let reference: RiskModelBundle['reference'];
+  if (options.referenceProfile !== false) {
+    progress({ stage: 'reference profile', done: 0, total: 1 });
+    reference = buildReferenceProfile({
+      featureNames: data.featureNames,
+      trainColumns: data.columns.map((column) => Float64Array.from(split.train, (r) => column[r]!)),
+      trainLabels: labelsOf(split.train),
+      calibrationScores: calibrationRaw.map((p) => applyCalibration(calibration, p)),
+      contributions: (row) => predictor.contributions(row).values,
+      seed,
+    });
+    progress({ stage: 'reference profile', done: 1, total: 1 });
+  }
+
   const used = [...split.train, ...split.calibration, ...split.test];
   const bundle: RiskModelBundle = {
     format: RISK_MODEL_BUNDLE_FORMAT,
@@ -164,8 +196,35 @@ export async function trainRiskModel(table: TrainingTable, options: TrainRiskMod
     seed,
     codeVersion: SERVICE_VERSION,
     metrics,
+    ...(reference ? { reference } : {}),
   };
-  return { bundle, oof };
+  return { bundle, oof, evaluation: evaluationSetOf(table, split, seed) };
+}
+
+/** The test slice as an evaluation set: its rows in the split's order, every feature and segment. */
+export function evaluationSetOf(table: TrainingTable, split: Pick<Split, 'kind' | 'test'>, seed: number): EvaluationSet {
+  const rows = split.test;
+  const window = dataWindow(table.asOf, rows);
+  const description =
+    split.kind === 'time-ordered'
+      ? `test slice: the latest ~15 % of rows by as-of date (${rows.length} rows, ${window.from} to ${window.to}), never trained or calibrated on`
+      : `test slice: a seeded random ~15 % of the rows (${rows.length} rows, seed ${seed}), never trained or calibrated on`;
+  const segments: Record<string, (string | null)[]> = {};
+  for (const name of Object.keys(table.segments).sort()) {
+    const values = table.segments[name]!;
+    segments[name] = rows.map((r) => values[r] ?? null);
+  }
+  return {
+    description,
+    window,
+    ids: rows.map((r) => table.ids[r]!),
+    asOf: rows.map((r) => table.asOf[r] ?? null),
+    featureNames: [...table.dataset.featureNames],
+    columns: table.dataset.columns.map((column) => Float64Array.from(rows, (r) => column[r]!)),
+    labels: Uint8Array.from(rows, (r) => table.dataset.labels[r]!),
+    outcomeKnown: null,
+    segments,
+  };
 }
 
 function count(labels: Uint8Array): number {
@@ -182,6 +241,9 @@ function checkTable(table: TrainingTable): void {
   if (positives === 0 || positives === data.rowCount) throw new RiskTrainingError(`every label is ${positives === 0 ? 0 : 1}: a model needs both classes`);
   const dated = table.asOf.filter((d) => d !== null).length;
   if (dated !== 0 && dated !== data.rowCount) throw new RiskTrainingError(`${data.rowCount - dated} of ${data.rowCount} rows have no as-of date: date all rows or none`);
+  for (const [name, values] of Object.entries(table.segments)) {
+    if (values.length !== data.rowCount) throw new RiskTrainingError(`segment ${name} has ${values.length} values for ${data.rowCount} rows`);
+  }
 }
 
 function shuffled<T>(items: readonly T[], random: SeededRandom): T[] {

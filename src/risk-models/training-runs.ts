@@ -184,7 +184,7 @@ export async function buildStoredTrainingTable(
   }
   const columns = featureNames.map((_, f) => Float64Array.from(rows, (row) => row[f]!));
   const dataset: Dataset = { featureNames, rowCount: rows.length, columns, labels: Uint8Array.from(labels) };
-  return { ids, asOf: asOfs, dataset, oracle: null, featureSet, catalogueVersion: FEATURE_CATALOGUE_VERSION };
+  return { ids, asOf: asOfs, dataset, oracle: null, featureSet, catalogueVersion: FEATURE_CATALOGUE_VERSION, segments: {} };
 }
 
 function firstMonthStartAfter(day: IsoDate): IsoDate {

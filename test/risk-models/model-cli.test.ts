@@ -11,7 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { SeededRandom } from '../../src/learning/seeded-random.js';
 import { addDays } from '../../src/platform/dates.js';
+import { auc } from '../../src/learning/metrics.js';
+import { readEvaluationFile } from '../../src/model-reports/evaluation-csv.js';
 import { readModelDirectory } from '../../src/risk-models/risk-model-bundle.js';
+import { RiskModel } from '../../src/risk-models/risk-model.js';
 import { parseCsvTable } from '../../src/risk-models/table-csv.js';
 import { runSimulationToDirectory } from '../../src/simulation/simulation-run.js';
 import { runCommand } from '../analytics/cli-runner.js';
@@ -66,7 +69,7 @@ describe('model train --table and predict --table', () => {
     // Progress goes to stderr as plain lines when stderr is not a terminal.
     expect(err).toMatch(/^model train: train \d+ %/m);
     expect(err).not.toContain('\r');
-    expect(readdirSync(out).sort()).toEqual(['metrics.json', 'model-card.md', 'model.json']);
+    expect(readdirSync(out).sort()).toEqual(['evaluation.csv', 'metrics.json', 'model-card.md', 'model.json']);
     const bundle = await readModelDirectory(out);
     expect(bundle.featureNames).toEqual(['income_drop', 'returns', 'noise']);
     expect(bundle.featureSet).toBe('table');
@@ -97,11 +100,53 @@ describe('model train --table and predict --table', () => {
       const result = await run(['model', 'train', '--table', undatedPath, '--label', 'arrears', '--id', 'debtor', '--learner', 'scorecard', '--out', out, '--model-id', 'card']);
       expect(result.code, result.err).toBe(0);
     }
-    for (const f of ['model.json', 'model-card.md', 'metrics.json']) expect(readFileSync(join(a, f))).toEqual(readFileSync(join(b, f)));
+    for (const f of ['model.json', 'model-card.md', 'metrics.json', 'evaluation.csv']) expect(readFileSync(join(a, f))).toEqual(readFileSync(join(b, f)));
+    // The card says how to get the model again, without the directory it happened to be written to.
+    expect(readFileSync(join(a, 'model-card.md'), 'utf8')).toContain(`draagkracht model train --table ${undatedPath} --label arrears --id debtor --learner scorecard --out DIR --model-id card`);
     const bundle = await readModelDirectory(a);
     expect(bundle.modelId).toBe('card');
     expect(bundle.learner).toBe('scorecard');
     expect(bundle.metrics.split).toBe('random');
+  });
+
+  it('takes segment.<name> columns and --segment columns as segments and stores the test slice with them in evaluation.csv', async () => {
+    // The table with a region per debtor (unknown for every fifth) as a segment column.
+    const rows = readFileSync(undatedPath, 'utf8').trim().split('\r\n');
+    const withRegion = writeRows('segments.csv', [`${rows[0]},segment.region`, ...rows.slice(1).map((line) => {
+      const debtor = Number(/^"d(\d+)"/.exec(line)![1]);
+      return `${line},${debtor % 5 === 4 ? '' : ['north', 'south'][debtor % 2]}`;
+    })].join('\n'));
+    const out = join(dir, 'segmented');
+    const result = await run([
+      'model', 'train', '--table', withRegion, '--label', 'arrears', '--id', 'debtor',
+      '--segment', 'returns=returns_seen:0=none,1=one,2=a few', '--segment', 'income_drop=drop_band:bands=-0.5,0.5',
+      '--horizon-days', '30', '--out', out,
+    ]);
+    expect(result.code, result.err).toBe(0);
+    const bundle = await readModelDirectory(out);
+    // A segment column is not a feature; a --segment column stays one.
+    expect(bundle.featureNames).toEqual(['income_drop', 'returns', 'noise']);
+    expect(bundle.horizonDays).toBe(30);
+    const evaluation = (await readEvaluationFile(out, bundle.featureNames))!;
+    expect(evaluation.ids).toHaveLength(bundle.metrics.rows.test);
+    expect(Object.keys(evaluation.segments)).toEqual(['drop_band', 'region', 'returns_seen']);
+    evaluation.ids.forEach((id, i) => {
+      const debtor = Number(id.slice(1));
+      expect(evaluation.segments.region![i]).toBe(debtor % 5 === 4 ? null : ['north', 'south'][debtor % 2]);
+      const returns = evaluation.columns[1]![i]!;
+      expect(evaluation.segments.returns_seen![i]).toBe(returns === 3 ? '3' : ['none', 'one', 'a few'][returns]);
+      const drop = evaluation.columns[0]![i]!;
+      expect(evaluation.segments.drop_band![i]).toBe(drop < -0.5 ? '<-0.5' : drop < 0.5 ? '[-0.5, 0.5)' : '≥0.5');
+    });
+    expect(auc(RiskModel.fromBundle(bundle).scoreColumns(evaluation.columns), evaluation.labels)).toBe(bundle.metrics.testAuc);
+
+    const bad = await run(['model', 'train', '--table', withRegion, '--label', 'arrears', '--segment', 'returns=Returns', '--out', join(dir, 'y')]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/segment name "Returns"/);
+    const notNumber = await run(['model', 'train', '--table', withRegion, '--label', 'arrears', '--id', 'debtor', '--segment', 'debtor=debtor_band:bands=10', '--out', join(dir, 'y')]);
+    expect(notNumber.code).toBe(1);
+    expect(notNumber.err).toContain(`${withRegion}:2 (debtor): "d0" is not a number, and segment debtor_band is cut into bands`);
+    expect(existsSync(join(dir, 'y'))).toBe(false);
   });
 
   it('draws a progress bar on a terminal', async () => {

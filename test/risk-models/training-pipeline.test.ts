@@ -34,6 +34,8 @@ function syntheticTable(debtors: number, dates: number, seed: number, options: {
   const oracle = new Float64Array(n);
   const ids: string[] = [];
   const asOf: (IsoDate | null)[] = [];
+  // A segment per debtor, unknown for every seventh: never read by the model, carried to the evaluation set.
+  const region: (string | null)[] = [];
   let r = 0;
   for (let d = 0; d < debtors; d++) {
     const tendency = normal();
@@ -48,6 +50,7 @@ function syntheticTable(debtors: number, dates: number, seed: number, options: {
       labels[r] = rng.nextFloat() < p ? 1 : 0;
       ids.push(`debtor-${d}@${date}`);
       asOf.push(options.dated === false ? null : date);
+      region.push(d % 7 === 6 ? null : ['north', 'east', 'south'][d % 3]!);
       r++;
     }
   }
@@ -58,6 +61,7 @@ function syntheticTable(debtors: number, dates: number, seed: number, options: {
     oracle,
     featureSet: 'table',
     catalogueVersion: null,
+    segments: { region },
   };
 }
 
@@ -175,6 +179,7 @@ describe('the time split', () => {
             oracle: null,
             featureSet: 'table',
             catalogueVersion: null,
+            segments: {},
           };
           let split;
           try {

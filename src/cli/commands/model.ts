@@ -3,8 +3,11 @@
  *
  * train reads one of three sources (a simulated world, a folder of bank files with an outcomes CSV, or a
  * ready feature table), runs the training pipeline and writes a model directory (model.json,
- * model-card.md, metrics.json). Everything is read and trained before anything is written, and the model
- * directory appears by a rename, so a refused input or a crash leaves --out untouched.
+ * model-card.md, metrics.json, and evaluation.csv: the test slice with its segments, which
+ * `model report` scores). Everything is read and trained before anything is written, and the model
+ * directory appears by a rename, so a refused input or a crash leaves --out untouched. The model card
+ * ends with the command that reproduces it (as typed, --out aside, so the card does not depend on
+ * where it was written).
  *
  * predict scores a feature table or a folder of bank files with a model directory and prints
  * `id,probability` CSV (calibrated probabilities) to stdout.
@@ -20,7 +23,9 @@ import { ModelFormatError } from '../../learning/load-model.js';
 import { isIsoDate } from '../../platform/dates.js';
 import { CLAIM_FEATURE_PREFIX, isFeatureSetId, type FeatureSetId } from '../../risk-features/catalogue.js';
 import { bankFilesByDebtorRef, buildBankDataTrainingTable, buildWorldTrainingTable, TrainingDataError, type TrainingTable } from '../../risk-features/training-table.js';
-import { ModelBundleError, readModelDirectory, RISK_LEARNERS, writeModelDirectory, type RiskLearner } from '../../risk-models/risk-model-bundle.js';
+import { writeModelDirectory } from '../../model-reports/evaluation-csv.js';
+import { parseSegmentSpec, SegmentSpecError, type SegmentSpec } from '../../risk-features/segments.js';
+import { ModelBundleError, readModelDirectory, RISK_LEARNERS, type RiskLearner } from '../../risk-models/risk-model-bundle.js';
 import { RiskModel } from '../../risk-models/risk-model.js';
 import { probabilityCsv, readFeatureTableCsv, readOutcomesCsv, readPredictionTableCsv } from '../../risk-models/table-csv.js';
 import { RiskTrainingError, trainRiskModel } from '../../risk-models/training-pipeline.js';
@@ -33,11 +38,11 @@ class UsageError extends Error {}
 export async function modelCommand(argv: string[], io: CliIo): Promise<number> {
   const [action, ...rest] = argv;
   try {
-    if (action === 'train') return await train(rest, io);
+    if (action === 'train') return await trainCommand(rest, io);
     if (action === 'predict') return await predict(rest, io);
     throw new UsageError(action === undefined ? 'model needs an action: train or predict' : `unknown action "${action}": train or predict`);
   } catch (error) {
-    if (error instanceof UsageError || (error as NodeJS.ErrnoException | undefined)?.code?.startsWith('ERR_PARSE_ARGS')) {
+    if (error instanceof UsageError || error instanceof SegmentSpecError || (error as NodeJS.ErrnoException | undefined)?.code?.startsWith('ERR_PARSE_ARGS')) {
       io.stderr.write(`${(error as Error).message}\nusage: draagkracht ${usage()}\n`);
       return 1;
     }
@@ -55,7 +60,13 @@ function wholeNumber(value: string | undefined, name: string, min: number): numb
   return Number(value);
 }
 
-async function train(argv: string[], io: CliIo): Promise<number> {
+export interface TrainCommandOptions {
+  /** The reproduce line for the model card; default: `draagkracht model train` with these arguments (--out aside). */
+  reproduce?: string;
+}
+
+/** `model train` (argv without "train"); exported so scripts train through the very same path. */
+export async function trainCommand(argv: string[], io: CliIo, commandOptions: TrainCommandOptions = {}): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -68,6 +79,8 @@ async function train(argv: string[], io: CliIo): Promise<number> {
       label: { type: 'string' },
       id: { type: 'string' },
       'as-of-column': { type: 'string' },
+      segment: { type: 'string', multiple: true },
+      'horizon-days': { type: 'string' },
       learner: { type: 'string' },
       cv: { type: 'string' },
       oof: { type: 'string' },
@@ -92,7 +105,11 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   if (values.world === undefined && (values['feature-set'] !== undefined || values.households !== undefined)) throw new UsageError('--feature-set and --households go with --world');
   if (values['bank-data'] !== undefined && !values.outcomes) throw new UsageError('--bank-data needs --outcomes FILE.csv');
   if (values.table !== undefined && !values.label) throw new UsageError('--table needs --label COLUMN');
-  if (values.table === undefined && (values.label !== undefined || values.id !== undefined || values['as-of-column'] !== undefined)) throw new UsageError('--label, --id and --as-of-column go with --table');
+  if (values.table === undefined && (values.label !== undefined || values.id !== undefined || values['as-of-column'] !== undefined || values.segment !== undefined)) {
+    throw new UsageError('--label, --id, --as-of-column and --segment go with --table');
+  }
+  const segments: SegmentSpec[] = (values.segment ?? []).map(parseSegmentSpec);
+  const horizonDays = wholeNumber(values['horizon-days'], 'horizon-days', 1);
   const outDir = resolve(values.out);
   const modelId = values['model-id'] ?? basename(outDir);
 
@@ -119,6 +136,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
         label: values.label!,
         ...(values.id !== undefined ? { id: values.id } : {}),
         ...(values['as-of-column'] !== undefined ? { asOfColumn: values['as-of-column'] } : {}),
+        segments,
       });
     }
   } finally {
@@ -132,6 +150,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
       modelId,
       learner,
       ...(seed !== undefined ? { seed } : {}),
+      ...(horizonDays !== undefined ? { horizonDays } : {}),
       ...(cvFolds !== undefined ? { cvFolds } : {}),
       onProgress: (p) => progress.update(p.stage, p.done, p.total),
     });
@@ -144,10 +163,10 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   } finally {
     progress.finish();
   }
-  const { bundle, oof } = result;
+  const { bundle, oof, evaluation } = result;
   // Both outputs are complete in memory; each appears by a rename, the model last, so a reader never sees half of either.
   if (oof && values.oof) await writeFileAtomically(values.oof, probabilityCsv(oof.ids, oof.probability, oof.labels));
-  await writeModelDirectory(outDir, bundle);
+  await writeModelDirectory(outDir, bundle, evaluation, { reproduce: commandOptions.reproduce ?? reproduceLine(argv) });
 
   const m = bundle.metrics;
   const seconds = (Date.now() - started) / 1000;
@@ -161,6 +180,27 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   ];
   io.stdout.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+/** `draagkracht model train …` as typed, with --out's value left as DIR: the card must not depend on where it was written. */
+function reproduceLine(argv: readonly string[]): string {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--out') {
+      words.push('--out', 'DIR');
+      i++;
+    } else if (arg.startsWith('--out=')) {
+      words.push('--out', 'DIR');
+    } else {
+      words.push(shellWord(arg));
+    }
+  }
+  return ['draagkracht', 'model', 'train', ...words].join(' ');
+}
+
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }
 
 async function writeFileAtomically(file: string, text: string): Promise<void> {
