@@ -25,7 +25,7 @@ beforeAll(async () => {
   const rows = Array.from({ length: Math.floor(train.rowCount / 4) }, (_, i) => i * 4);
   const dataset = { ...train, rowCount: rows.length, columns: train.columns.map((c) => Float64Array.from(rows, (i) => c[i]!)), labels: Uint8Array.from(rows, (i) => train.labels[i]!) };
   ({ bundle } = await trainRiskModel(
-    { ids: rows.map((i) => `taiwan-${i}`), asOf: rows.map(() => null), dataset, oracle: null, featureSet: 'table', catalogueVersion: null },
+    { ids: rows.map((i) => `taiwan-${i}`), asOf: rows.map(() => null), dataset, oracle: null, featureSet: 'table', catalogueVersion: null, segments: {} },
     { modelId: 'taiwan-scorecard', learner: 'scorecard' },
   ));
   const n = 3000;
