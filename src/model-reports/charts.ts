@@ -15,6 +15,8 @@ import { PSI_ACT, PSI_WATCH } from './population-stability.js';
 export const CHART_FONT = 'Liberation Sans, Arial, Helvetica, sans-serif';
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const WIDTH = 420;
+/** Bar charts over features show at most this many (the page's tables list every feature). */
+export const MAX_FEATURE_BARS = 25;
 const HEIGHT = 240;
 /** Colours readable by people with the common colour-vision deficiencies (Okabe–Ito). */
 const COLOURS = { blue: '#0072B2', orange: '#E69F00', green: '#009E73', red: '#D55E00', purple: '#CC79A7', grey: '#777777', sky: '#56B4E9' };
@@ -300,9 +302,11 @@ function scorePsiChart(report: ModelReport): ChartSpec | null {
 function featurePsiChart(report: ModelReport): ChartSpec | null {
   const s = report.stability;
   if (s === null) return null;
-  const values = s.features.filter((f) => isNumber(f.psi)).map((f) => ({ feature: f.feature, psi: round(f.psi!), reading: f.reading ?? 'n/a' }));
+  const all = s.features.filter((f) => isNumber(f.psi)).sort((a, b) => b.psi! - a.psi!);
+  const values = all.slice(0, MAX_FEATURE_BARS).map((f) => ({ feature: f.feature, psi: round(f.psi!), reading: f.reading ?? 'n/a' }));
   if (values.length === 0) return null;
-  const title = `Feature stability (PSI; ${PSI_WATCH} = watch, ${PSI_ACT} = shifted)`;
+  const top = all.length > values.length ? `, ${values.length} most shifted of ${all.length}` : '';
+  const title = `Feature stability (PSI${top}; ${PSI_WATCH} = watch, ${PSI_ACT} = shifted)`;
   return {
     id: 'feature-psi',
     title,
@@ -330,10 +334,12 @@ function featurePsiChart(report: ModelReport): ChartSpec | null {
 }
 
 function importanceChart(report: ModelReport): ChartSpec | null {
-  const values = report.explanation.importance.filter((i) => isNumber(i.meanAbsContribution)).map((i) => ({ feature: i.feature, meanAbsContribution: round(i.meanAbsContribution), share: round(i.share) }));
+  const all = report.explanation.importance.filter((i) => isNumber(i.meanAbsContribution)).sort((a, b) => b.meanAbsContribution - a.meanAbsContribution);
+  const values = all.slice(0, MAX_FEATURE_BARS).map((i) => ({ feature: i.feature, meanAbsContribution: round(i.meanAbsContribution), share: round(i.share) }));
   if (values.length === 0) return null;
   const unit = report.explanation.outputSpace === 'log-odds' ? 'log-odds' : 'probability';
-  const title = `Global importance: mean |SHAP contribution| (${unit})`;
+  const top = all.length > values.length ? `, top ${values.length} of ${all.length}` : '';
+  const title = `Global importance: mean |SHAP contribution| (${unit}${top})`;
   return {
     id: 'importance',
     title,
@@ -388,9 +394,10 @@ function dependenceCharts(report: ModelReport): ChartSpec[] {
 function scorecardChart(report: ModelReport): ChartSpec | null {
   const card = report.explanation.scorecard;
   if (card === null || card.length === 0) return null;
-  const values = card.filter((f) => isNumber(f.informationValue)).map((f) => ({ feature: f.feature, informationValue: round(f.informationValue) }));
+  const all = card.filter((f) => isNumber(f.informationValue)).sort((a, b) => b.informationValue - a.informationValue);
+  const values = all.slice(0, MAX_FEATURE_BARS).map((f) => ({ feature: f.feature, informationValue: round(f.informationValue) }));
   if (values.length === 0) return null;
-  const title = 'Scorecard: information value per feature';
+  const title = `Scorecard: information value per feature${all.length > values.length ? ` (top ${values.length} of ${all.length})` : ''}`;
   return {
     id: 'scorecard-iv',
     title,

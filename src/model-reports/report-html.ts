@@ -324,7 +324,7 @@ function fairness(report: ModelReport, ctx: Ctx): string {
       ),
     );
     const gaps = segment.gaps;
-    parts.push(`<p class="muted">Largest gaps: AUC ${e(num(gaps.auc))}, share flagged ${e(points(gaps.flaggedRate))}, false positive rate ${e(points(gaps.falsePositiveRate))}, true positive rate ${e(points(gaps.truePositiveRate))}, calibration (observed − predicted) ${e(points(gaps.calibrationGap))}.</p>`);
+    parts.push(`<p class="muted">Largest gaps: AUC ${e(num(gaps.auc))}, share flagged ${e(points(gaps.flaggedRate))}, false positive rate ${e(points(gaps.falsePositiveRate))}, true positive rate ${e(points(gaps.truePositiveRate))}, calibration (predicted against observed) ${e(points(gaps.calibrationGap))}.</p>`);
   }
   return parts.join('\n');
 }
