@@ -12,7 +12,11 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { buildModelReport } from '../../src/model-reports/build-report.js';
+import { chartSpecs } from '../../src/model-reports/charts.js';
+import { readEvaluationFile } from '../../src/model-reports/evaluation-csv.js';
 import { renderModelReportHtml } from '../../src/model-reports/report-html.js';
+import { readModelDirectory } from '../../src/risk-models/risk-model-bundle.js';
 import type { ModelReport } from '../../src/model-reports/report.types.js';
 import { sampleReport } from './sample-report.js';
 
@@ -147,6 +151,33 @@ describe.skipIf(!hasChromium || secondRun)('model report in Chromium', () => {
     await page.screenshot({ path: path.join(OUT, 'screenshots', 'model-report-print.png'), fullPage: true });
     const pdf = await page.pdf({ path: path.join(OUT, 'model-report.pdf'), format: 'A4', printBackground: true });
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(watch.requests).toEqual([]);
+    expect(watch.errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('draws the starter model\'s real report (85 features, three segments) the same way', async () => {
+    const dir = path.resolve('models', 'early-warning');
+    const bundle = await readModelDirectory(dir);
+    const evaluation = (await readEvaluationFile(dir, bundle.featureNames))!;
+    const real = buildModelReport({
+      bundle,
+      version: 1,
+      evaluation,
+      resamples: 100,
+      modelCard: { intendedUse: 'Early help.', notIntendedFor: 'Automated refusal.', data: 'evaluation.csv', features: '85', limitations: [], legalContext: 'A human decides.', reproduce: 'npm run model:starter' },
+    });
+    real.charts = chartSpecs(real);
+    const watch: Watch = { requests: [], errors: [], dialogs: [] };
+    const page = await open(browser, await renderModelReportHtml(real), watch);
+    const charts = await measureCharts(page);
+    expect(charts.map((c) => c.id).sort()).toEqual(real.charts.map((c) => c.id).sort());
+    for (const chart of charts) {
+      expect(chart.width, chart.id).toBeGreaterThan(100);
+      expect(chart.height, chart.id).toBeGreaterThan(100);
+      expect(chart.visibleMarks, chart.id).toBeGreaterThan(0);
+    }
+    await page.screenshot({ path: path.join(OUT, 'screenshots', 'model-report-starter.png'), fullPage: true });
     expect(watch.requests).toEqual([]);
     expect(watch.errors).toEqual([]);
     await page.close();
