@@ -28,7 +28,8 @@ const CONFIG: Spec = {
   background: 'white',
   view: { stroke: '#dddddd' },
   axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: '#eeeeee' },
-  legend: { labelFontSize: 11, titleFontSize: 12, orient: 'bottom' },
+  // Legend labels name models and groups in full (vega's default cuts them at 160 px).
+  legend: { labelFontSize: 11, titleFontSize: 12, orient: 'bottom', labelLimit: 320 },
   title: { fontSize: 14, anchor: 'start' },
   range: { category: [COLOURS.blue, COLOURS.orange, COLOURS.green, COLOURS.red, COLOURS.purple, COLOURS.sky, COLOURS.grey] },
 };
