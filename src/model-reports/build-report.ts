@@ -60,7 +60,7 @@ export class EvaluationSetError extends RangeError {
 const STREAM = { rows: 0, bootstrap: 1, explanation: 2, comparison: 3 } as const;
 
 /** Checks that the set fits the model and its arrays agree in length. */
-export function checkEvaluationSet(bundle: RiskModelBundle, evaluation: EvaluationSet): void {
+export function checkEvaluationFits(bundle: RiskModelBundle, evaluation: EvaluationSet): void {
   const n = evaluation.ids.length;
   const names = evaluation.featureNames;
   if (names.length !== bundle.featureNames.length || names.some((name, f) => name !== bundle.featureNames[f])) {
@@ -83,9 +83,13 @@ export function checkEvaluationSet(bundle: RiskModelBundle, evaluation: Evaluati
   }
 }
 
-/** Calibrated probabilities of every row of the set, in its order (what the report scores). */
+/**
+ * Calibrated probabilities of every row of the set, in its order: what the report scores. Above
+ * MAX_EVALUATION_ROWS the report uses only the rows rowsUsed picks, so a check of its figures from
+ * these probabilities must take the same rows.
+ */
 export function scoreEvaluation(bundle: RiskModelBundle, evaluation: EvaluationSet): Float64Array {
-  checkEvaluationSet(bundle, evaluation);
+  checkEvaluationFits(bundle, evaluation);
   return RiskModel.fromBundle(bundle).scoreColumns(evaluation.columns);
 }
 
@@ -172,7 +176,7 @@ export function buildModelReport(input: BuildReportInput): ModelReport {
   const seed = input.seed ?? DEFAULT_REPORT_SEED;
   const resamples = input.resamples ?? DEFAULT_RESAMPLES;
   if (!Number.isInteger(resamples) || resamples < 0) throw new RangeError(`resamples must be a non-negative integer, got ${resamples}`);
-  checkEvaluationSet(bundle, evaluation);
+  checkEvaluationFits(bundle, evaluation);
   const model = RiskModel.fromBundle(bundle);
   const threshold = operatingThresholdOf(bundle, input.operatingThreshold);
   const totalRows = evaluation.ids.length;
@@ -196,7 +200,7 @@ export function buildModelReport(input: BuildReportInput): ModelReport {
 
   let comparisonSection: ModelComparison | null = null;
   if (input.challenger) {
-    checkEvaluationSet(input.challenger.bundle, evaluation);
+    checkEvaluationFits(input.challenger.bundle, evaluation);
     const challengerProbability = take(RiskModel.fromBundle(input.challenger.bundle).scoreColumns(columns), known);
     comparisonSection = comparison(
       { bundle, version: input.version, probability },

@@ -13,7 +13,8 @@
  *
  * Bank-data folder: one bank file per debtor named `<debtorRef>.<ext>` (the debtorRef is the name up
  * to its first dot), any supported format, auto-detected; outcome rows `debtorRef,asOf,label` plus
- * extra numeric columns, which become features `claim.<column>`. Features as of the row's asOf.
+ * extra numeric columns, which become features `claim.<column>`, and `segment.<name>` columns, which
+ * become the table's segments. Features as of the row's asOf.
  * There are no data points in this path, so the table holds the bank features and the claim features.
  */
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -51,6 +52,8 @@ export interface OutcomeRow {
   asOf: IsoDate;
   label: 0 | 1;
   extras: Record<string, number>;
+  /** Segment name → value (null when unknown), from the outcomes' segment.<name> columns; every row of a file has the same names. */
+  segments?: Record<string, string | null>;
   /** Line in the outcomes file (1 = header), for error messages. */
   line: number;
 }
@@ -514,6 +517,7 @@ export async function buildBankDataTrainingTable(bankDir: string, outcomes: read
     });
     labels[i] = outcome.label;
   });
+  const segmentNames = [...new Set(outcomes.flatMap((o) => Object.keys(o.segments ?? {})))].sort();
   return {
     ids: outcomes.map((o) => `${o.debtorRef}@${o.asOf}`),
     asOf: outcomes.map((o) => o.asOf),
@@ -521,6 +525,6 @@ export async function buildBankDataTrainingTable(bankDir: string, outcomes: read
     oracle: null,
     featureSet: 'bank-and-data-points',
     catalogueVersion: FEATURE_CATALOGUE_VERSION,
-    segments: {},
+    segments: Object.fromEntries(segmentNames.map((name) => [name, outcomes.map((o) => o.segments?.[name] ?? null)])),
   };
 }

@@ -194,8 +194,8 @@ export const OUTCOME_COLUMNS = ['debtorRef', 'asOf', 'label'] as const;
 
 /**
  * The outcomes that go with a folder of bank files: `debtorRef,asOf,label` (1 = arrears within the
- * horizon after asOf) and any further numeric columns a creditor knows of the claim (amount, term,
- * instalment), which become features. `knownDebtorRefs` (the bank files present) refuses a row whose
+ * horizon after asOf), any further numeric columns a creditor knows of the claim (amount, term,
+ * instalment), which become features, and `segment.<name>` columns (text), which become segments. `knownDebtorRefs` (the bank files present) refuses a row whose
  * debtor has no bank file before any file is parsed.
  */
 export async function readOutcomesCsv(file: string, options: { knownDebtorRefs?: ReadonlySet<string> } = {}): Promise<{ outcomes: OutcomeRow[]; extraColumns: string[] }> {
@@ -205,15 +205,19 @@ export async function readOutcomesCsv(file: string, options: { knownDebtorRefs?:
     if (index < 0) throw new TrainingDataError(file, 1, name, `the outcomes need the columns ${OUTCOME_COLUMNS.join(', ')}; "${name}" is missing`);
     return index;
   }) as [number, number, number];
-  const extraIndexes = table.header.flatMap((name, i) => ((OUTCOME_COLUMNS as readonly string[]).includes(name) ? [] : [i]));
+  // segment.<name> columns (an age band, a region the creditor knows) group rows in reports; they are not features.
+  const segmentValues = readSegments(file, table, []);
+  const extraIndexes = table.header.flatMap((name, i) => ((OUTCOME_COLUMNS as readonly string[]).includes(name) || name.startsWith(SEGMENT_PREFIX) ? [] : [i]));
   const extraColumns = extraIndexes.map((i) => table.header[i]!);
-  const outcomes = table.records.map((record): OutcomeRow => {
+  const outcomes = table.records.map((record, r): OutcomeRow => {
     const debtorRef = record.fields[refIndex]!.trim();
     if (debtorRef === '') throw new TrainingDataError(file, record.line, 'debtorRef', 'the debtorRef is empty');
     if (options.knownDebtorRefs && !options.knownDebtorRefs.has(debtorRef)) throw new TrainingDataError(file, record.line, 'debtorRef', `unknown debtorRef "${debtorRef}": there is no bank file for it`);
     const extras: Record<string, number> = {};
     for (const index of extraIndexes) extras[table.header[index]!] = readNumber(file, record, index, table.header[index]!);
-    return { debtorRef, asOf: readDate(file, record, dateIndex, 'asOf'), label: readLabel(file, record, labelIndex, 'label'), extras, line: record.line };
+    const segments: Record<string, string | null> = {};
+    for (const [name, values] of Object.entries(segmentValues)) segments[name] = values[r]!;
+    return { debtorRef, asOf: readDate(file, record, dateIndex, 'asOf'), label: readLabel(file, record, labelIndex, 'label'), extras, segments, line: record.line };
   });
   checkBothClasses(file, 'label', Uint8Array.from(outcomes, (o) => o.label));
   return { outcomes, extraColumns };

@@ -6,8 +6,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScorecardJson } from '../../src/learning/model-format.js';
 import { ScorecardPredictor } from '../../src/learning/scorecard.js';
-import { buildModelReport } from '../../src/model-reports/build-report.js';
-import type { EvaluationSet } from '../../src/model-reports/evaluation-set.js';
+import { buildModelReport, rowsUsed } from '../../src/model-reports/build-report.js';
+import { MAX_EVALUATION_ROWS, type EvaluationSet } from '../../src/model-reports/evaluation-set.js';
 import type { ModelReport } from '../../src/model-reports/report.types.js';
 import type { RiskModelBundle } from '../../src/risk-models/risk-model-bundle.js';
 import { trainRiskModel } from '../../src/risk-models/training-pipeline.js';
@@ -96,4 +96,31 @@ describe('a scorecard report', () => {
     expect(report.discrimination.auc!).toBeGreaterThan(0.7);
     expect(report.fairness.notSupplied).toEqual(['household_type', 'income_source', 'age_band', 'region']);
   });
+
+  it('scores a seeded sample of MAX_EVALUATION_ROWS rows when the set is larger, and says so', () => {
+    // The Taiwan hold-out ten times over: 60,000 rows.
+    const { holdout } = loadTaiwan();
+    const copies = 10;
+    const n = holdout.rowCount * copies;
+    expect(n).toBeGreaterThan(MAX_EVALUATION_ROWS);
+    const big: EvaluationSet = {
+      description: 'Taiwan hold-out, ten copies',
+      window: { from: null, to: null },
+      ids: Array.from({ length: n }, (_, i) => `r${i}`),
+      asOf: Array.from({ length: n }, () => null),
+      featureNames: [...holdout.featureNames],
+      columns: holdout.columns.map((c) => Float64Array.from({ length: n }, (_, i) => c[i % holdout.rowCount]!)),
+      labels: Uint8Array.from({ length: n }, (_, i) => holdout.labels[i % holdout.rowCount]!),
+      outcomeKnown: null,
+      segments: {},
+    };
+    const r = buildModelReport({ bundle, version: 1, evaluation: big, modelCard: CARD, resamples: 20 });
+    expect(r.evaluation.rows).toBe(n);
+    expect(r.evaluation.rowsUsed).toBe(MAX_EVALUATION_ROWS);
+    expect(r.evaluation.positives).toBe(copies * holdout.labels.reduce((a, b) => a + b, 0));
+    const used = rowsUsed(n, 1)!;
+    expect(r.calibration.reliability.reduce((a, b) => a + b.rows, 0)).toBe(MAX_EVALUATION_ROWS);
+    const usedPositives = used.reduce((a, i) => a + big.labels[i]!, 0);
+    expect(r.discrimination.deciles.reduce((a, d) => a + d.positives, 0)).toBe(usedPositives);
+  }, 120_000);
 });

@@ -13,7 +13,7 @@ import type { EvaluationSet } from '../../src/model-reports/evaluation-set.js';
 import { PSI_ACT } from '../../src/model-reports/population-stability.js';
 import type { ModelCardSection, ModelReport } from '../../src/model-reports/report.types.js';
 import { readModelDirectory, type RiskModelBundle } from '../../src/risk-models/risk-model-bundle.js';
-import { referenceFrom, syntheticEvaluation } from './report-support.js';
+import { nonFiniteNumbers, referenceFrom, syntheticEvaluation } from './report-support.js';
 
 const MODEL_DIR = join(import.meta.dirname, '..', '..', 'models', 'early-warning');
 
@@ -28,14 +28,6 @@ const CARD: ModelCardSection = {
 };
 
 const SEGMENTS = { household_type: ['single', 'couple', 'family'], income_source: ['salary', 'benefits'], 'creditor.portfolio': ['a', 'b'] };
-
-/** Every number in the report is finite (JSON.stringify would silently turn NaN into null). */
-function nonFiniteNumbers(value: unknown, path = '$'): string[] {
-  if (typeof value === 'number') return Number.isFinite(value) ? [] : [path];
-  if (Array.isArray(value)) return value.flatMap((v, i) => nonFiniteNumbers(v, `${path}[${i}]`));
-  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => nonFiniteNumbers(v, `${path}.${k}`));
-  return [];
-}
 
 function only<T extends Float64Array | Uint8Array>(array: T, keep: (i: number) => boolean): T {
   return array.filter((_, i) => keep(i)) as T;
@@ -122,6 +114,9 @@ describe('buildModelReport on the starter model', () => {
   });
 
   it('sees a window drawn like the reference as stable, and a shift in one feature as drift in that feature', () => {
+    // Stability counts every row, outcome known or not: shares are multiples of 1/1200.
+    for (const bin of report.stability!.score.bins) expect(bin.windowShare * 1200).toBeCloseTo(Math.round(bin.windowShare * 1200), 9);
+    expect(report.stability!.score.bins.reduce((a, b) => a + Math.round(b.windowShare * 1200), 0)).toBe(1200);
     expect(report.stability!.drift).toBe(false);
     expect(report.stability!.score.psi!).toBeLessThan(0.1);
     for (const f of report.stability!.features) expect(f.psi!).toBeLessThan(PSI_ACT);
@@ -173,6 +168,22 @@ describe('buildModelReport on the starter model', () => {
     expect(() => buildModelReport({ bundle, version: 3, evaluation: swapped, modelCard: CARD })).toThrow(EvaluationSetError);
     const short = { ...evaluation, labels: evaluation.labels.slice(1) };
     expect(() => buildModelReport({ bundle, version: 3, evaluation: short, modelCard: CARD })).toThrow(/labels for 1200 rows/);
+  });
+
+  it('uses rows without a known outcome for stability and explanation only', () => {
+    const pending = { ...evaluation, outcomeKnown: new Uint8Array(evaluation.ids.length) };
+    const r = buildModelReport({ bundle, version: 3, evaluation: pending, modelCard: CARD, resamples: 50 });
+    expect(nonFiniteNumbers(r)).toEqual([]);
+    expect(r.evaluation).toMatchObject({ rows: 1200, rowsUsed: 1200, positives: 0 });
+    expect(r.discrimination).toMatchObject({ auc: null, aucInterval: null, gini: null, ks: null, roc: [], deciles: [] });
+    expect(r.calibration).toMatchObject({ brier: null, logLoss: null, ece: null, reliability: [] });
+    expect(r.decisions[0]).toMatchObject({ truePositives: 0, falsePositives: 0, trueNegatives: 0, falseNegatives: 0, precision: null });
+    expect(r.fairness.segments).toEqual([]);
+    // The population is the same, so stability and the explanation are exactly the full report's.
+    expect(r.stability!.score).toEqual(report.stability!.score);
+    expect(r.stability!.features.map((f) => [f.feature, f.psi, f.characteristicShift])).toEqual(report.stability!.features.map((f) => [f.feature, f.psi, f.characteristicShift]));
+    expect(r.stability!.features.every((f) => f.bins.every((b) => b.windowObservedRate === null))).toBe(true);
+    expect(r.explanation).toEqual(report.explanation);
   });
 
   it('leaves stability null for a bundle without a reference profile', () => {

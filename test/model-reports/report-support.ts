@@ -106,3 +106,11 @@ export function referenceFrom(bundle: RiskModelBundle, train: EvaluationSet, cal
   if (binCounts(score.edges, model.scoreColumns(calibrationSet.columns)).join() !== score.counts.join()) throw new Error('reference counts disagree');
   return { rows: { features: n, score: calibrationSet.ids.length }, slices: { features: 'train', score: 'calibration' }, score, features, contributionSampleRows: n };
 }
+
+/** Every number in the report is finite (JSON.stringify would silently turn NaN into null). */
+export function nonFiniteNumbers(value: unknown, path = '$'): string[] {
+  if (typeof value === 'number') return Number.isFinite(value) ? [] : [path];
+  if (Array.isArray(value)) return value.flatMap((v, i) => nonFiniteNumbers(v, `${path}[${i}]`));
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => nonFiniteNumbers(v, `${path}.${k}`));
+  return [];
+}

@@ -66,6 +66,7 @@ describe('model train --table and predict --table', () => {
     expect(stdout).toMatch(/test AUC 0\.\d{4}/);
     expect(stdout).toMatch(/3-fold CV grouped by debtor/);
     expect(stdout).toMatch(/bands: very_low 0–2 %/);
+    expect(stdout).toMatch(/^evaluation\.csv: the \d+ test rows, for draagkracht model report$/m);
     // Progress goes to stderr as plain lines when stderr is not a terminal.
     expect(err).toMatch(/^model train: train \d+ %/m);
     expect(err).not.toContain('\r');
@@ -123,6 +124,7 @@ describe('model train --table and predict --table', () => {
       '--horizon-days', '30', '--out', out,
     ]);
     expect(result.code, result.err).toBe(0);
+    expect(result.out).toMatch(/^evaluation\.csv: the \d+ test rows with segments drop_band, region, returns_seen, for draagkracht model report$/m);
     const bundle = await readModelDirectory(out);
     // A segment column is not a feature; a --segment column stays one.
     expect(bundle.featureNames).toEqual(['income_drop', 'returns', 'noise']);
@@ -266,6 +268,8 @@ describe('model train --world and --bank-data, predict --bank-data', () => {
   });
 
   it('trains from a folder of bank files with outcomes and scores the folder as of a date', async () => {
+    // An age band per debtor, as a creditor would supply it; unknown for some.
+    const ageBandOf = (ref: string) => ['', '<25', '25-34', '35-44', '45-54', '55+'][Number(ref.slice(-1)) % 6]!;
     // The world's bank files, one per debtor as the bank-data layout asks (each household's first account).
     const bank = join(dir, 'world-bank');
     mkdirSync(bank, { recursive: true });
@@ -283,15 +287,18 @@ describe('model train --world and --bank-data, predict --bank-data', () => {
     const truth = readFileSync(join(world, 'truth-arrears.csv'), 'utf8').trim().split('\n').slice(1).filter((line) => refs.includes(line.split(',')[0]!));
     const outcomeLines = truth.map((line, i) => {
       const [ref, date] = line.split(',');
-      return `${ref},${addDays(date!, -1)},${i % 3 === 0 ? 1 : 0},${1000 + (i % 7)}`;
+      return `${ref},${addDays(date!, -1)},${i % 3 === 0 ? 1 : 0},${1000 + (i % 7)},${ageBandOf(ref!)}`;
     });
-    const outcomes = writeRows('world-outcomes.csv', `debtorRef,asOf,label,amount\n${outcomeLines.join('\n')}\n`);
+    const outcomes = writeRows('world-outcomes.csv', `debtorRef,asOf,label,amount,segment.age_band\n${outcomeLines.join('\n')}\n`);
     const out = join(dir, 'bank-model');
     const trained = await run(['model', 'train', '--bank-data', bank, '--outcomes', outcomes, '--out', out]);
     expect(trained.code, trained.err).toBe(0);
     const bundle = await readModelDirectory(out);
     expect(bundle.featureNames.at(-1)).toBe('claim.amount');
     expect(bundle.featureNames.some((n) => n.startsWith('bank.'))).toBe(true);
+    // The creditor's age band is a segment of the test slice, not a feature.
+    const evaluation = (await readEvaluationFile(out, bundle.featureNames))!;
+    expect(evaluation.segments.age_band).toEqual(evaluation.ids.map((id) => ageBandOf(id.slice(0, id.indexOf('@'))) || null));
 
     const { code, out: csv, err } = await run(['model', 'predict', '--model', out, '--bank-data', bank, '--as-of', '2026-06-30']);
     expect(code).toBe(0);

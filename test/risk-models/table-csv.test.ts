@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseSegmentSpec, SegmentSpecError } from '../../src/risk-features/segments.js';
 import { TrainingDataError } from '../../src/risk-features/training-table.js';
 import { parseCsvTable, probabilityCsv, readFeatureTableCsv, readOutcomesCsv, readPredictionTableCsv } from '../../src/risk-models/table-csv.js';
 
@@ -39,6 +40,39 @@ describe('feature table CSV', () => {
     expect(Array.from(table.dataset.labels)).toEqual([0, 1]);
     expect(table.featureSet).toBe('table');
     expect(table.catalogueVersion).toBeNull();
+  });
+
+  it('takes segment.<name> columns as segments, not features, and --segment columns as both', async () => {
+    const text = 'id,segment.region,x,AGE,SEX,y\n1,north,0.5,24,1,0\n2,,1.5,25,2,1\n3,"south, coast",2.5,61,9,0\n4,north,,,1,1\n';
+    const table = await readFeatureTableCsv(file(text), {
+      label: 'y',
+      id: 'id',
+      segments: [parseSegmentSpec('AGE=age_band:bands=25,35,45,55'), parseSegmentSpec('SEX=sex:1=male,2=female')],
+    });
+    expect(table.dataset.featureNames).toEqual(['x', 'AGE', 'SEX']);
+    expect(table.segments).toEqual({
+      age_band: ['<25', '25-34', '55+', null],
+      region: ['north', null, 'south, coast', 'north'],
+      // A code without a label keeps its own text.
+      sex: ['male', 'female', '9', 'male'],
+    });
+    expect(Object.keys(table.segments)).toEqual(['age_band', 'region', 'sex']);
+    const twice = await refusal(readFeatureTableCsv(file(text), { label: 'y', segments: [parseSegmentSpec('x=region')] }));
+    expect([twice.line, twice.column]).toEqual([1, 'x']);
+    expect(twice.message).toContain('segment "region" is given twice');
+    const missing = await refusal(readFeatureTableCsv(file(text), { label: 'y', segments: [parseSegmentSpec('GENDER=sex')] }));
+    expect([missing.line, missing.column]).toEqual([1, 'GENDER']);
+    const notNumber = await refusal(readFeatureTableCsv(file('a,b,y\n1,x,0\n2,3,1\n'), { label: 'y', segments: [parseSegmentSpec('b=b_band:bands=2')] }));
+    expect([notNumber.line, notNumber.column]).toEqual([2, 'b']);
+  });
+
+  it('parses --segment specs and refuses malformed ones', () => {
+    expect(parseSegmentSpec('X2=sex:1=male,2=female')).toEqual({ column: 'X2', name: 'sex', kind: 'codes', labels: { '1': 'male', '2': 'female' } });
+    expect(parseSegmentSpec('region=region')).toEqual({ column: 'region', name: 'region', kind: 'codes', labels: {} });
+    expect(parseSegmentSpec('AGE=age_band:bands=25,35')).toEqual({ column: 'AGE', name: 'age_band', kind: 'bands', edges: [25, 35] });
+    for (const bad of ['sex', '=sex', 'X2=Sex', 'X2=sex:1', 'X2=sex:1=male,1=man', 'AGE=age_band:bands=35,25', 'AGE=age_band:bands=a', 'AGE=age_band:bands=']) {
+      expect(() => parseSegmentSpec(bad), bad).toThrow(SegmentSpecError);
+    }
   });
 
   it('numbers rows from 1 and leaves dates null without --id and --as-of-column', async () => {
@@ -129,9 +163,15 @@ describe('outcomes CSV', () => {
   it('reads debtorRef, asOf, label and extra numeric columns with their lines', async () => {
     const { outcomes, extraColumns } = await readOutcomesCsv(file('debtorRef,asOf,label,amount,term\nd1,2026-03-31,1,120000,12\nd2,2026-03-31,0,,24\n'));
     expect(extraColumns).toEqual(['amount', 'term']);
-    expect(outcomes[0]).toEqual({ debtorRef: 'd1', asOf: '2026-03-31', label: 1, extras: { amount: 120000, term: 12 }, line: 2 });
+    expect(outcomes[0]).toEqual({ debtorRef: 'd1', asOf: '2026-03-31', label: 1, extras: { amount: 120000, term: 12 }, segments: {}, line: 2 });
     expect(outcomes[1]!.line).toBe(3);
     expect(Number.isNaN(outcomes[1]!.extras.amount!)).toBe(true);
+  });
+
+  it('reads segment.<name> columns as segments, not claim features', async () => {
+    const { outcomes, extraColumns } = await readOutcomesCsv(file('debtorRef,segment.age_band,asOf,label,amount\nd1,35-44,2026-03-31,1,100\nd2,,2026-03-31,0,200\n'));
+    expect(extraColumns).toEqual(['amount']);
+    expect(outcomes.map((o) => o.segments)).toEqual([{ age_band: '35-44' }, { age_band: null }]);
   });
 
   it('refuses an unknown debtorRef, a bad date, a bad label and a non-numeric extra, each by line and column', async () => {

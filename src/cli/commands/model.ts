@@ -176,6 +176,7 @@ export async function trainCommand(argv: string[], io: CliIo, commandOptions: Tr
       (m.rowsDroppedForGap > 0 ? `, ${m.rowsDroppedForGap} rows left out for the ${bundle.horizonDays}-day gap` : ''),
     `test AUC ${m.testAuc.toFixed(4)}${m.oracleAuc !== null ? ` (oracle ${m.oracleAuc.toFixed(4)})` : ''} · Brier ${m.testBrier.toFixed(4)} · log-loss ${m.testLogLoss.toFixed(4)} · calibration ${m.calibration}`,
     ...(m.cv ? [`${m.cv.folds}-fold CV grouped by debtor: AUC ${m.cv.meanAuc.toFixed(4)} (${m.cv.auc.map((a) => a.toFixed(4)).join(', ')}); out-of-fold probabilities in ${values.oof}`] : []),
+    `evaluation.csv: the ${evaluation.ids.length} test rows${Object.keys(evaluation.segments).length > 0 ? ` with segments ${Object.keys(evaluation.segments).join(', ')}` : ''}, for draagkracht model report`,
     `bands: ${bundle.bands.map((b) => `${b.name} ${(100 * b.minProbability).toFixed(0)}–${(100 * b.maxProbability).toFixed(0)} %: ${b.rows} rows, observed ${b.observedRate === null ? '–' : `${(100 * b.observedRate).toFixed(1)} %`}`).join(' · ')}`,
   ];
   io.stdout.write(`${lines.join('\n')}\n`);
