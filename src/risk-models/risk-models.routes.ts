@@ -8,7 +8,7 @@ import { AUTHENTICATED_PROBLEMS, DateTimeSchema, IsoDateSchema, problemResponses
 import { tenantOf, type AppDeps, type AppInstance } from '../platform/http/types.js';
 import { DebtorParamsSchema } from '../debtors/debtors.routes.js';
 import { FEATURE_SET_IDS } from '../risk-features/catalogue.js';
-import { defaultReportEngine } from '../model-reports/report-engine.js';
+import { defaultReportEngine, REPORT_CSP } from '../model-reports/report-engine.js';
 import { ModelReportSchema } from '../model-reports/report.schema.js';
 import { ModelReportService, type ReportEngine } from '../model-reports/report-service.js';
 import { negotiate } from '../platform/http/negotiation.js';
@@ -252,7 +252,8 @@ export async function riskModelRoutes(app: AppInstance, deps: AppDeps, options: 
       const report = await reports.report(tenantOf(request), modelId, version, { challenger: against, ...(seed !== undefined ? { seed } : {}), ...(resamples !== undefined ? { resamples } : {}) });
       reply.header('vary', 'Accept');
       // Sent as text: the schema documents the body, and the report is serialised once, exactly as built.
-      if (mediaType === 'text/html') return reply.type('text/html; charset=utf-8').send(await reports.html(report));
+      // The page needs nothing from the network: a CSP that allows nothing else keeps it so when opened from the API.
+      if (mediaType === 'text/html') return reply.type('text/html; charset=utf-8').header('content-security-policy', REPORT_CSP).send(await reports.html(report));
       return reply.type('application/json; charset=utf-8').send(JSON.stringify(report));
     },
   );
