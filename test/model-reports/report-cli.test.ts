@@ -104,6 +104,17 @@ describe('model report', () => {
     expect(report.model.version).toBeNull();
   }, 120_000);
 
+  it('writes one self-contained HTML page when --out ends in .html', async () => {
+    const out = join(dir, 'a.html');
+    const { code, stderr } = await run(['model', 'report', '--model', modelA, '--out', out, '--resamples', '100']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html.slice(0, 100).toLowerCase()).toContain('<!doctype html');
+    expect(html).toContain('<svg');
+    expect(html).not.toMatch(/(src|href)=["']https?:/i);
+  }, 120_000);
+
   it('is the same report for the same seed', async () => {
     const [one, two] = [join(dir, 'seed-1.json'), join(dir, 'seed-2.json')];
     for (const out of [one, two]) expect((await run(['model', 'report', '--model', modelA, '--out', out, '--seed', '7', '--resamples', '100'])).code).toBe(0);

@@ -107,6 +107,7 @@ describe('model report route', () => {
     const res = await get(url(1), t.tenantA.keys.analyst, 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html; charset=utf-8/);
+    expect(res.headers['content-security-policy']).toBe("default-src 'none'; style-src 'unsafe-inline'; img-src data:");
     expect(res.body.slice(0, 200).toLowerCase()).toContain('<!doctype html');
     expect(res.body).toContain(MODEL);
     expect(res.body).toContain('<svg');
