@@ -53,12 +53,17 @@ export interface ReportRequest {
   resamples?: number;
 }
 
+/** Builds the report (and its page when asked) somewhere other than here: ReportWorkers in the API. */
+export type ReportBuilder = (input: ReportInput, html: boolean) => Promise<{ report: ModelReport; html: string | null }>;
+
 export class ModelReportService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly registry: ModelRegistry,
     private readonly engine: ReportEngine,
     private monitoringSummary: MonitoringLookup | null = null,
+    /** Without one, the report is built in process. */
+    private readonly builder: ReportBuilder | null = null,
   ) {}
 
   /** Supplies (or removes) the monitoring lookup; the monitoring routes call this once they are set up. */
@@ -68,6 +73,11 @@ export class ModelReportService {
 
   /** The report of one of the tenant's versions; not_found for unknown or other tenants' versions, no_evaluation_set when none is stored. */
   async report(tenantId: string, modelId: string, version: number, request: ReportRequest = {}): Promise<ModelReport> {
+    return (await this.reportWithPage(tenantId, modelId, version, request, false)).report;
+  }
+
+  /** The report and, when `html`, its page (both built by the builder when there is one). */
+  async reportWithPage(tenantId: string, modelId: string, version: number, request: ReportRequest, html: boolean): Promise<{ report: ModelReport; html: string | null }> {
     const champion = await this.registry.versionForReport(tenantId, modelId, version);
     const challenger = request.challenger ? await this.registry.versionForReport(tenantId, request.challenger.modelId, request.challenger.version) : null;
     const evaluation = champion.evaluation;
@@ -90,7 +100,7 @@ export class ModelReportService {
     }
     const provenance = await this.provenanceOf(tenantId, champion.source, champion.model.bundle, champion.trainingRunId);
     const monitoring = this.monitoringSummary ? await this.monitoringSummary(tenantId, modelId, version) : null;
-    return createModelReport(this.engine, {
+    const input: ReportInput = {
       bundle: champion.model.bundle,
       version,
       evaluation,
@@ -99,7 +109,10 @@ export class ModelReportService {
       monitoring,
       ...(request.seed !== undefined ? { seed: request.seed } : {}),
       ...(request.resamples !== undefined ? { resamples: request.resamples } : {}),
-    });
+    };
+    if (this.builder) return this.builder(input, html);
+    const report = createModelReport(this.engine, input);
+    return { report, html: html ? await this.engine.html(report) : null };
   }
 
   html(report: ModelReport): Promise<string> {

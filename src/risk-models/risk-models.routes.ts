@@ -11,6 +11,7 @@ import { FEATURE_SET_IDS } from '../risk-features/catalogue.js';
 import { defaultReportEngine, REPORT_CSP } from '../model-reports/report-engine.js';
 import { ModelReportSchema } from '../model-reports/report.schema.js';
 import { ModelReportService, type ReportEngine } from '../model-reports/report-service.js';
+import { ReportWorkers } from '../model-reports/report-workers.js';
 import { negotiate } from '../platform/http/negotiation.js';
 import { ModelRegistry } from './registry.js';
 import { RISK_BAND_NAMES, RISK_LEARNERS } from './risk-model-bundle.js';
@@ -159,7 +160,10 @@ export async function riskModelRoutes(app: AppInstance, deps: AppDeps, options: 
   const engine = new AffordabilityEngine();
   const registry = new ModelRegistry(db, deps.config.riskStarterModelsDir ? pathToFileURL(`${path.resolve(deps.config.riskStarterModelsDir)}/`) : undefined);
   const scorer = new RiskScorer(db, registry, engine);
-  const reports = new ModelReportService(db, registry, options.reportEngine ?? defaultReportEngine);
+  // Reports are built in a worker thread, so one never stalls the requests around it; an injected engine (tests) runs in process.
+  const reportWorkers = options.reportEngine ? null : new ReportWorkers();
+  const reports = new ModelReportService(db, registry, options.reportEngine ?? defaultReportEngine, null, reportWorkers ? (input, html) => reportWorkers.build(input, html) : null);
+  if (reportWorkers) app.addHook('onClose', async () => reportWorkers.close());
   const runner = new TrainingRunner(db, registry, engine, {
     pollMs: deps.config.trainingPollMs,
     heartbeatMs: deps.config.trainingHeartbeatMs,
@@ -249,11 +253,18 @@ export async function riskModelRoutes(app: AppInstance, deps: AppDeps, options: 
       const { challengerVersion, challenger, seed, resamples } = request.query;
       if (challengerVersion !== undefined && challenger !== undefined) throw new AppError('invalid_parameter', 'give challengerVersion or challenger, not both');
       const against = challengerVersion !== undefined ? { modelId, version: challengerVersion } : challenger !== undefined ? parseChallenger(challenger) : null;
-      const report = await reports.report(tenantOf(request), modelId, version, { challenger: against, ...(seed !== undefined ? { seed } : {}), ...(resamples !== undefined ? { resamples } : {}) });
+      const built = await reports.reportWithPage(
+        tenantOf(request),
+        modelId,
+        version,
+        { challenger: against, ...(seed !== undefined ? { seed } : {}), ...(resamples !== undefined ? { resamples } : {}) },
+        mediaType === 'text/html',
+      );
       reply.header('vary', 'Accept');
       // Sent as text: the schema documents the body, and the report is serialised once, exactly as built.
       // The page needs nothing from the network: a CSP that allows nothing else keeps it so when opened from the API.
-      if (mediaType === 'text/html') return reply.type('text/html; charset=utf-8').header('content-security-policy', REPORT_CSP).send(await reports.html(report));
+      if (mediaType === 'text/html') return reply.type('text/html; charset=utf-8').header('content-security-policy', REPORT_CSP).send(built.html!);
+      const report = built.report;
       return reply.type('application/json; charset=utf-8').send(JSON.stringify(report));
     },
   );
