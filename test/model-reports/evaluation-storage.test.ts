@@ -85,6 +85,18 @@ describe('evaluation sets in the registry', () => {
     expect(listed).toEqual([]);
   });
 
+  it('gives a starter registered before sets existed the shipped set on its first report', async () => {
+    // As a tenant whose starters were registered by the previous release: version 1 without a set.
+    await t.database.db.deleteFrom('risk_model_evaluation_sets').where('tenant_id', '=', 'tenant-b').where('model_id', '=', 'early-warning').execute();
+    expect(await readEvaluationSet(t.database.db, 'tenant-b', 'early-warning', 1)).toBeNull();
+    const loaded = await registry.versionForReport('tenant-b', 'early-warning', 1);
+    expect(loaded.evaluation?.ids.length).toBe(120);
+    expect((await readEvaluationSet(t.database.db, 'tenant-b', 'early-warning', 1))?.ids).toEqual(loaded.evaluation!.ids);
+    // A trained version never borrows a shipped set.
+    const trained = await registry.writeVersion('tenant-b', await syntheticBundle('bank-and-data-points', { seed: 6 }), { source: 'training-run', createdBy: null, trainingRunId: null });
+    expect((await registry.versionForReport('tenant-b', 'early-warning', trained)).evaluation).toBeNull();
+  });
+
   it('removes an erased debtor’s rows from every set, and only theirs', async () => {
     const create = async (ref: string) => (await t.app.inject({ method: 'POST', url: '/v1/debtors', headers: bearer(t.tenantA.keys.creditor), payload: { externalRef: ref } })).json().id as string;
     const [gone, stays] = [await create('erase-me'), await create('keep-me')];
