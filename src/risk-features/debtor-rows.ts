@@ -5,16 +5,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { analysisInputFromStatement, mergeAnalysisInputs } from '../analytics/analysis-input.js';
+import { analysisInputFromStatement, mergeAnalysisInputs, type AnalysisBalance } from '../analytics/analysis-input.js';
+import { reconstructDailyBalanceDays } from '../affordability/daily-balances.js';
 import { categorise, compileRuleSet, type CompiledRuleSet } from '../analytics/categorisation/categorise.js';
 import { DEFAULT_RULE_SET } from '../analytics/categorisation/default-rules.js';
 import { normsAt, type HouseholdType, type NormSet } from '../affordability/norms/norms.js';
 import { BankFileError } from '../bank-data/canonical.js';
 import { parseBankFile } from '../bank-data/formats/index.js';
 import type { DataPointEvent } from '../data-points/data-point.schema.js';
-import type { IsoDate } from '../platform/dates.js';
+import { addDays, type IsoDate } from '../platform/dates.js';
 import type { FeatureSetId } from './catalogue.js';
-import { computeFeatures, featureRow, type FeatureSource } from './compute-features.js';
+import { computeFeatures, featureRow, FEATURE_HISTORY_DAYS, type FeatureSource } from './compute-features.js';
 
 export interface DebtorRowsRequest {
   debtorRef: string;
@@ -90,8 +91,36 @@ export function debtorRows(request: DebtorRowsRequest, featureSet: FeatureSetId,
   const bank = featureSet === 'bank-and-data-points' && request.bankFiles.length > 0 ? readBankData(request.bankFiles) : null;
   const out = new Float64Array(request.featureDates.length * featureNames.length);
   request.featureDates.forEach((asOf, i) => {
-    const source: FeatureSource = { asOf, bank, events, norms: cachedNormsAt(asOf), ...(request.composition ? { household: { composition: request.composition } } : {}) };
+    const source: FeatureSource = { asOf, bank: bank && withBalanceAt(bank, asOf), events, norms: cachedNormsAt(asOf), ...(request.composition ? { household: { composition: request.composition } } : {}) };
     out.set(featureRow(computeFeatures(source, featureSet), featureNames), i * featureNames.length);
   });
   return out;
+}
+
+/**
+ * A statement export states balances only at its start and end, but the features read only the last
+ * FEATURE_HISTORY_DAYS before the as-of date and nothing after it. Replaying a long export at a past
+ * date more than that after its start would leave no balance to anchor the daily balances, and every
+ * balance feature would be missing, unlike in service, where each fetch brings today's balance (this
+ * made the starter model's later slices lose all balance features while training had them all).
+ * So each account that is still open on the as-of date (it has a balance after it) and has none inside
+ * the window gets the closing balance of that day, rolled forward from its own earlier balance with the
+ * bookings up to that day: exactly what a fetch on that day would have returned, nothing from later.
+ */
+function withBalanceAt(bank: NonNullable<FeatureSource['bank']>, asOf: IsoDate): NonNullable<FeatureSource['bank']> {
+  const oldest = addDays(asOf, -(FEATURE_HISTORY_DAYS - 1));
+  const key = (iban: string | null) => iban ?? '';
+  const anchoredInWindow = new Set(bank.balances.filter((b) => b.date <= asOf && b.date >= oldest).map((b) => key(b.accountIban)));
+  const openLater = new Set(bank.balances.filter((b) => b.date > asOf).map((b) => key(b.accountIban)));
+  const needing = new Set([...openLater].filter((k) => !anchoredInWindow.has(k)));
+  if (needing.size === 0) return bank;
+  const earlier = bank.balances.filter((b) => b.date <= asOf && needing.has(key(b.accountIban)));
+  const booked = bank.transactions.filter((t) => t.status === 'booked' && t.bookingDate <= asOf && needing.has(key(t.accountIban)));
+  const closing: AnalysisBalance[] = reconstructDailyBalanceDays(booked, earlier, asOf, asOf).map((account) => ({
+    accountIban: account.accountIban,
+    date: asOf,
+    amountCents: account.endOfDayCents[0]!,
+    type: 'closingBooked',
+  }));
+  return closing.length === 0 ? bank : { ...bank, balances: [...bank.balances, ...closing] };
 }
