@@ -28,7 +28,7 @@ const OUT = join(NOTEBOOKS, 'out');
 const KERNELS = join(ROOT, '.jupyter-kernels');
 const TSLAB = join(ROOT, 'node_modules', 'tslab', 'bin', 'tslab');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-export const DEBIAN_PACKAGES = ['jupyter-nbconvert', 'jupyter-client', 'python3-ipykernel'];
+const DEBIAN_PACKAGES = ['jupyter-nbconvert', 'jupyter-client', 'python3-ipykernel'];
 const CELL_TIMEOUT = Number(process.env.NOTEBOOK_CELL_TIMEOUT ?? 600);
 
 const seconds = (since) => ((performance.now() - since) / 1000).toFixed(1);
