@@ -11,7 +11,8 @@
  * 3. Writes the tslab kernel spec into .jupyter-kernels/ (gitignored) and points JUPYTER_PATH there,
  *    so nothing is installed into the user's home; Jupyter's runtime files go there too.
  * 4. Runs `jupyter nbconvert --execute` on each notebook (a time limit per cell), writing the executed
- *    copy and an HTML page to notebooks/out/ (gitignored), and prints each one's time.
+ *    copy and an HTML page (notebooks/lib/html-with-svg.html.j2, so the charts show) to notebooks/out/
+ *    (gitignored), and prints each one's time.
  *
  * Options: one or more notebook names (e.g. `npm run notebooks -- 01-model-report`) run only those;
  * NOTEBOOK_CELL_TIMEOUT (seconds, default 600) sets the per-cell limit.
@@ -28,6 +29,8 @@ const OUT = join(NOTEBOOKS, 'out');
 const KERNELS = join(ROOT, '.jupyter-kernels');
 const TSLAB = join(ROOT, 'node_modules', 'tslab', 'bin', 'tslab');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+/** The lab template with SVG outputs left as they are (Debian's nbconvert 6.5 strips them to their text; see the file). */
+const HTML_TEMPLATE = join(NOTEBOOKS, 'lib', 'html-with-svg.html.j2');
 const DEBIAN_PACKAGES = ['jupyter-nbconvert', 'jupyter-client', 'python3-ipykernel'];
 const CELL_TIMEOUT = Number(process.env.NOTEBOOK_CELL_TIMEOUT ?? 600);
 
@@ -132,7 +135,7 @@ for (const file of notebooks) {
     failed = `${file} failed after ${executed} s: ${explainFailure(file, name)}`;
     break;
   }
-  const html = spawnSync(jupyter.command, ['nbconvert', '--to', 'html', '--output-dir', OUT, join(OUT, `${name}.ipynb`)], { cwd: NOTEBOOKS, env, stdio: 'inherit' });
+  const html = spawnSync(jupyter.command, ['nbconvert', '--to', 'html', '--template-file', HTML_TEMPLATE, '--output-dir', OUT, join(OUT, `${name}.ipynb`)], { cwd: NOTEBOOKS, env, stdio: 'inherit' });
   if (html.status !== 0) {
     failed = `${file} ran, but converting it to HTML failed`;
     break;
