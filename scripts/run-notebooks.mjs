@@ -83,7 +83,7 @@ writeFileSync(
 );
 const runtime = join(KERNELS, 'runtime');
 mkdirSync(runtime, { recursive: true });
-const env = { ...process.env, JUPYTER_PATH: KERNELS, JUPYTER_RUNTIME_DIR: runtime, JUPYTER_PLATFORM_DIRS: '1' };
+const env = { ...process.env, JUPYTER_PATH: KERNELS, JUPYTER_RUNTIME_DIR: runtime };
 
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
