@@ -23,7 +23,7 @@ import { ModelMonitor } from '../src/model-monitoring/model-monitoring.js';
 import { openPostgres } from '../src/platform/database/connection.js';
 import { migrateToLatest } from '../src/platform/database/migrate.js';
 import { addDays, addMonths, type IsoDate } from '../src/platform/dates.js';
-import { computeFeatures, featureRow } from '../src/risk-features/compute-features.js';
+import { computeFeatures } from '../src/risk-features/compute-features.js';
 import { ModelRegistry } from '../src/risk-models/registry.js';
 import { arrearsLabel } from '../src/risk-models/training-runs.js';
 import { simulateHouseholds } from '../src/simulation/simulate-households.js';
