@@ -113,7 +113,8 @@ describe('model monitoring', () => {
     expect(stableReport.json().monitoring).toMatchObject({ drift: false, latest: { drift: false } });
     const page = await t.app.inject({ url: `/v1/models/${MODEL}/versions/1/report?resamples=20`, headers: { ...bearer(t.tenantB.keys.analyst), accept: 'text/html' } });
     expect(page.body).toContain('<strong>Drift flagged.</strong>');
-  });
+    // Three reports of the 2,000-row starter evaluation set: seconds each on a machine busy with other test files.
+  }, 120_000);
 
   it('gives AUC, Brier and ECE on matured outcomes equal to the report’s metric functions on the same rows', async () => {
     const point = (await series(t.tenantA.keys.analyst)).json().points[0];
