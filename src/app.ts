@@ -26,6 +26,7 @@ import { AffordabilityReportSchema, affordabilityRoutes } from './affordability/
 import { policyRoutes } from './affordability/policies.routes.js';
 import { CategoryIdSchemaDefinition, CorrectionSchemaDefinition, LearnedRuleSchemaDefinition, correctionRoutes } from './categorisation-corrections/corrections.routes.js';
 import { riskModelRoutes, RiskScoreSchema } from './risk-models/risk-models.routes.js';
+import { monitoringRoutes, type MonitoringRouteOptions } from './model-monitoring/monitoring.routes.js';
 import { SERVICE_VERSION } from './version.js';
 
 export interface BuildAppOptions {
@@ -33,6 +34,8 @@ export interface BuildAppOptions {
   /** Pino logger options or false; tests pass false. */
   logger?: FastifyServerOptions['logger'];
   today?: () => string;
+  /** The scheduled monitoring job's scheduler (tests fire it themselves). */
+  monitoring?: MonitoringRouteOptions;
 }
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -143,7 +146,8 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   await policyRoutes(app, deps);
   await correctionRoutes(app, deps);
   await privacyRoutes(app, deps);
-  await riskModelRoutes(app, deps);
+  const riskModels = await riskModelRoutes(app, deps);
+  await monitoringRoutes(app, deps, riskModels, options.monitoring);
   return app;
 }
 

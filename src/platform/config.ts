@@ -5,6 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import path from 'node:path';
+import cron from 'node-cron';
 
 /** The tenants' time zone unless configured (TENANT_TIME_ZONE). */
 export const DEFAULT_TENANT_TIME_ZONE = 'Europe/Amsterdam';
@@ -71,6 +72,14 @@ export const ConfigSchema = Type.Object({
   trainingStaleAfterMs: Type.Integer({ minimum: 100, default: 120_000 }),
   /** Directory of the starter models a new tenant scores with (one sub-directory per model id); null: the models/ shipped with the service. */
   riskStarterModelsDir: Type.Union([Type.String({ minLength: 1 }), Type.Null()], { default: null }),
+  /** Run the scheduled model monitoring (src/model-monitoring) in this process. */
+  monitoringEnabled: Type.Boolean({ default: true }),
+  /** When the monitoring runs: a cron expression (node-cron, five or six fields) in TENANT_TIME_ZONE; checked at startup. */
+  monitoringCron: Type.String({ minLength: 1, default: '17 3 * * *' }),
+  /** Days of stored scores one monitoring window reads, ending on the day it runs. */
+  monitoringWindowDays: Type.Integer({ minimum: 1, maximum: 3660, default: 30 }),
+  /** PSI (of the score or any feature) above which a monitoring point is flagged as drift; the default is the model report's "shifted" reading (PSI_ACT). */
+  monitoringDriftPsi: Type.Number({ exclusiveMinimum: 0, default: 0.25 }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -113,6 +122,10 @@ const ENV_NAMES: Record<keyof Config, string> = {
   trainingHeartbeatMs: 'TRAINING_HEARTBEAT_MS',
   trainingStaleAfterMs: 'TRAINING_STALE_AFTER_MS',
   riskStarterModelsDir: 'RISK_STARTER_MODELS_DIR',
+  monitoringEnabled: 'MONITORING_ENABLED',
+  monitoringCron: 'MONITORING_CRON',
+  monitoringWindowDays: 'MONITORING_WINDOW_DAYS',
+  monitoringDriftPsi: 'MONITORING_DRIFT_PSI',
 };
 
 export const CONFIG_ENV_NAMES = ENV_NAMES;
@@ -136,6 +149,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new ConfigError(problems);
   }
   if (!isTimeZone(converted.tenantTimeZone)) throw new ConfigError([`${ENV_NAMES.tenantTimeZone}: not an IANA time zone (got ${JSON.stringify(converted.tenantTimeZone)})`]);
+  // A schedule that cannot be read would otherwise fail only when the job starts, after the server is up.
+  if (!cron.validate(converted.monitoringCron)) throw new ConfigError([`${ENV_NAMES.monitoringCron}: not a cron expression (got ${JSON.stringify(converted.monitoringCron)})`]);
   // A parse holds the decoded file as one string. V8 ends the whole process, not only the worker, when a
   // single allocation exceeds what the worker's heap may still grow by, so the heap must dwarf the largest file.
   if (converted.parseWorkerMemoryMb * 1024 * 1024 < 2 * converted.uploadLimitBytes) {

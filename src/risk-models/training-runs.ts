@@ -102,6 +102,19 @@ function viewOf(row: RiskTrainingRunRow): TrainingRunView {
   };
 }
 
+/** The data point whose date is the outcome a model predicts. */
+export const ARREARS_OUTCOME_TYPE = 'arrears_started';
+
+/**
+ * The label of a stored debtor as of D: 1 when an arrears_started data point falls in (D, D + horizonDays].
+ * Training and monitoring (src/model-monitoring) both label with this function, so a monitored AUC
+ * measures the very outcome the model was trained on.
+ */
+export function arrearsLabel(arrearsDays: readonly IsoDate[], asOf: IsoDate, horizonDays: number): 0 | 1 {
+  const end = addDays(asOf, horizonDays);
+  return arrearsDays.some((day) => day > asOf && day <= end) ? 1 : 0;
+}
+
 /** Training input the tenant's data cannot give: the run fails with this message. */
 export class TrainingInputError extends Error {
   override name = 'TrainingInputError';
@@ -168,12 +181,11 @@ export async function buildStoredTrainingTable(
   let done = 0;
   for (const debtor of debtors) {
     const events = await db.selectFrom('data_point_events').select('payload').where('tenant_id', '=', tenantId).where('debtor_id', '=', debtor.debtor_id).orderBy('occurred_on').execute();
-    const arrearsDays = events.map((e) => e.payload as DataPointEvent).filter((e) => e.type === 'arrears_started').map((e) => e.occurredOn);
+    const arrearsDays = events.map((e) => e.payload as DataPointEvent).filter((e) => e.type === ARREARS_OUTCOME_TYPE).map((e) => e.occurredOn);
     for (let asOf = firstMonthStartAfter(String(debtor.first)); asOf <= lastAsOf; asOf = addMonths(asOf, 1)) {
-      const end = addDays(asOf, TRAINING_HORIZON_DAYS);
       const source = await loadFeatureSource(db, engine, tenantId, debtor.debtor_id, { asOf, today, withBankData: featureSet === 'bank-and-data-points' });
       rows.push(featureRow(computeFeatures(source, featureSet), featureNames));
-      labels.push(arrearsDays.some((day) => day > asOf && day <= end) ? 1 : 0);
+      labels.push(arrearsLabel(arrearsDays, asOf, TRAINING_HORIZON_DAYS));
       ids.push(`${debtor.debtor_id}@${asOf}`);
       asOfs.push(asOf);
       for (const name of SEGMENT_NAMES) segments[name]!.push(segmentLabel(segmentsOf.get(debtor.debtor_id), name));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/platform/config.js';
+import { PSI_ACT } from '../../src/model-reports/population-stability.js';
 
 describe('config', () => {
   it('defaults to the embedded database with demo data', () => {
@@ -27,6 +28,20 @@ describe('config', () => {
       loadConfig({ DB_STATEMENT_TIMEOUT_MS: '120000', DB_LOCK_TIMEOUT_MS: '0', DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '10000', DB_CONNECT_TIMEOUT_MS: '1500', DB_POOL_MAX: '20', READINESS_TIMEOUT_MS: '750', DB_RETRY_AFTER_SECONDS: '2' }),
     ).toMatchObject({ dbStatementTimeoutMs: 120_000, dbLockTimeoutMs: 0, dbIdleInTransactionTimeoutMs: 10_000, dbConnectTimeoutMs: 1500, dbPoolMax: 20, readinessTimeoutMs: 750, dbRetryAfterSeconds: 2 });
     expect(() => loadConfig({ READINESS_TIMEOUT_MS: '0' })).toThrow(/READINESS_TIMEOUT_MS/);
+  });
+
+  it('reads the monitoring settings, checks the cron expression at startup, and defaults the drift PSI to the report’s rule', () => {
+    expect(loadConfig({})).toMatchObject({ monitoringEnabled: true, monitoringCron: '17 3 * * *', monitoringWindowDays: 30, monitoringDriftPsi: PSI_ACT });
+    expect(loadConfig({ MONITORING_ENABLED: 'false', MONITORING_CRON: '0 */6 * * *', MONITORING_WINDOW_DAYS: '7', MONITORING_DRIFT_PSI: '0.1' })).toMatchObject({
+      monitoringEnabled: false,
+      monitoringCron: '0 */6 * * *',
+      monitoringWindowDays: 7,
+      monitoringDriftPsi: 0.1,
+    });
+    expect(() => loadConfig({ MONITORING_CRON: '61 3 * * *' })).toThrow(/MONITORING_CRON/);
+    expect(() => loadConfig({ MONITORING_CRON: 'nightly' })).toThrow(/MONITORING_CRON/);
+    expect(() => loadConfig({ MONITORING_WINDOW_DAYS: '0' })).toThrow(/MONITORING_WINDOW_DAYS/);
+    expect(() => loadConfig({ MONITORING_DRIFT_PSI: '0' })).toThrow(/MONITORING_DRIFT_PSI/);
   });
 
   it('names each invalid variable', () => {

@@ -110,6 +110,8 @@ const CASES: Record<string, RouteCase> = {
     request: () => ({ url: `/v1/models/${modelSeed.modelId}/versions/2/report?challengerVersion=1&resamples=20` }),
     crossTenant: 'not-found',
   },
+  'GET /v1/models/:modelId/monitoring': { request: () => ({ url: `/v1/models/${modelSeed.modelId}/monitoring?version=2` }), crossTenant: 'not-found' },
+  'POST /v1/models/:modelId/monitoring/runs': { request: () => ({ method: 'POST', url: `/v1/models/${modelSeed.modelId}/monitoring/runs`, payload: { windowDays: 30 } }), crossTenant: 'not-found' },
   'POST /v1/models/:modelId/versions/:version/promote': { request: () => ({ method: 'POST', url: `/v1/models/${modelSeed.modelId}/versions/2/promote` }), crossTenant: 'not-found' },
   'POST /v1/models/:modelId/rollback': { request: () => ({ method: 'POST', url: `/v1/models/${modelSeed.modelId}/rollback` }), crossTenant: 'not-found' },
   'POST /v1/models/training-runs': { request: () => ({ method: 'POST', url: '/v1/models/training-runs', payload: {} }), crossTenant: { ownOnly: () => [modelSeed.runId] } },
