@@ -92,7 +92,7 @@ export async function openDebtorExport(db: Db, tenantId: string, debtorId: strin
 export async function eraseDebtor(db: Db, tenantId: string, debtorId: string, actor: string): Promise<Record<string, number>> {
   await getDebtor(db, tenantId, debtorId);
   const counts: Record<string, number> = {};
-  for (const table of ['category_corrections', 'bank_transactions', 'bank_balances', 'bank_accounts', 'bank_uploads', 'consents', 'data_point_events'] as const) {
+  for (const table of ['category_corrections', 'bank_transactions', 'bank_balances', 'bank_accounts', 'bank_uploads', 'consents', 'data_point_events', 'claims'] as const) {
     const result = await db.deleteFrom(table).where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId).executeTakeFirst();
     counts[table] = Number(result.numDeletedRows);
   }

@@ -15,12 +15,13 @@ import type { DataPointTables } from '../../data-points/data-point.table.js';
 import type { TenantPolicyTables } from '../../tenants/tenant-policy.table.js';
 import type { CorrectionTables } from '../../categorisation-corrections/corrections.table.js';
 import type { RiskModelTables } from '../../risk-models/risk-models.table.js';
+import type { ClaimTables } from '../../claims/claims.table.js';
 
 export interface ServiceSettingTable {
   key: string;
   value: string;
 }
 
-export interface Database extends TenantTables, AuditTables, DebtorTables, ConsentTables, BankDataTables, DataPointTables, TenantPolicyTables, CorrectionTables, RiskModelTables {
+export interface Database extends TenantTables, AuditTables, DebtorTables, ConsentTables, BankDataTables, DataPointTables, TenantPolicyTables, CorrectionTables, RiskModelTables, ClaimTables {
   service_settings: ServiceSettingTable;
 }
