@@ -73,8 +73,8 @@ let defaults: ClaimNormTables | undefined;
 /** The shipped tables, validated on first use (no work at import time). */
 export function defaultClaimNorms(): ClaimNormTables {
   defaults ??= {
-    consumerInterest: { name: 'statutory interest, consumer (art. 6:119 BW)', revisedEveryMonths: statutoryInterestFile.revisedEveryMonths, entries: validateEntries(InterestRateEntrySchema, statutoryInterestFile.consumer, 'statutory-interest.json consumer') },
-    commercialInterest: { name: 'statutory interest, commercial (art. 6:119a BW)', revisedEveryMonths: statutoryInterestFile.revisedEveryMonths, entries: validateEntries(InterestRateEntrySchema, statutoryInterestFile.commercial, 'statutory-interest.json commercial') },
+    consumerInterest: { name: 'statutory consumer interest, art. 6:119 BW', revisedEveryMonths: statutoryInterestFile.revisedEveryMonths, entries: validateEntries(InterestRateEntrySchema, statutoryInterestFile.consumer, 'statutory-interest.json consumer') },
+    commercialInterest: { name: 'statutory commercial interest, art. 6:119a BW', revisedEveryMonths: statutoryInterestFile.revisedEveryMonths, entries: validateEntries(InterestRateEntrySchema, statutoryInterestFile.commercial, 'statutory-interest.json commercial') },
     wikScale: validateEntries(WikScaleEntrySchema, wikScaleFile.entries, 'wik-scale.json entries').map((entry) => checkBands(entry)),
     vat: validateEntries(VatRateEntrySchema, wikScaleFile.vat, 'wik-scale.json vat'),
     letter: validateOne(LetterPolicySchema, wikScaleFile.fourteenDayLetter, 'wik-scale.json fourteenDayLetter'),

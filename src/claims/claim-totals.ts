@@ -8,8 +8,9 @@
  *   the collection costs it has charged.
  * - first day of default: the day after the due date; interest runs from it.
  * - costs charged: what the creditor put on the claim; costs chargeable: the part of it the law allows
- *   on the date (none before the 14-day letter's term has passed, none when the claim was paid by its
- *   end, at most the WIK maximum). The rest is flagged, never silently dropped.
+ *   on the date (none before the 14-day letter's term has passed, none when the claim, or at least its
+ *   whole principal, was paid by its end; at most the WIK maximum). The rest is flagged, never
+ *   silently dropped.
  *
  * The 14-day rule is applied to every claim: the service's debtors are households (consumers), for
  * whom art. 6:96 lid 6 BW requires the letter; it is also the stricter reading for any other debtor.
@@ -110,6 +111,13 @@ export function collectionCostsChargeable(claim: Claim, asOf: IsoDate, options: 
   const maximum = maximumOn(atEnd.principalOutstandingCents, letter.costsPayableFrom);
   if (atEnd.principalOutstandingCents === 0 && atEnd.interestOutstandingCents === 0) {
     return result('paid_by_end_of_term', maximum, 0, `The claim was paid in full by ${letter.termLastDay}, the last day of the 14-day term: no collection costs.`);
+  }
+  // POLICY, not law: a debtor who paid the whole principal by the deadline did what a 14-day letter
+  // usually asks. Art. 6:44 BW books the payment to interest first, which would leave a few euros of
+  // principal open and turn them into at least EUR 40 of costs. What is left stays due, without costs.
+  const paidByEnd = claim.payments.filter((p) => p.on <= letter.termLastDay).reduce((sum, p) => sum + p.cents, 0);
+  if (paidByEnd >= claim.principalCents) {
+    return result('paid_by_end_of_term', maximum, 0, `The principal EUR ${formatCents(claim.principalCents)} was paid by ${letter.termLastDay}, the last day of the 14-day term: no collection costs. EUR ${formatCents(atEnd.principalOutstandingCents + atEnd.interestOutstandingCents)} was still due then, because payments pay interest before principal (art. 6:44 BW).`);
   }
   const chargeable = Math.min(charged, maximum.totalCents);
   return result(

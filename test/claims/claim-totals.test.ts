@@ -4,8 +4,10 @@
  * 2024-03-03, its term runs 2024-03-04 to 2024-03-17, costs may be charged from 2024-03-18. The WIK
  * maximum on EUR 1,000 is 15 % = EUR 150.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { claimTotals, collectionCostsChargeable, type Claim } from '../../src/claims/claim-totals.js';
+import { addDays } from '../../src/platform/dates.js';
 
 const claim = (overrides: Partial<Claim> = {}): Claim => ({
   principalCents: 100000,
@@ -44,11 +46,21 @@ describe('collectionCostsChargeable', () => {
     expect(claimTotals(paid, '2024-06-01').totalDueCents).toBe(0);
   });
 
+  it('allows no costs when the whole principal was paid by the end of the term, though some interest is still due (policy)', () => {
+    // 1,000.00 paid on the last day: 5.95 to interest, 994.05 to principal (art. 6:44 BW); 5.95 principal stays open, but no costs.
+    const r = collectionCostsChargeable(claim({ payments: [{ on: '2024-03-17', cents: 100000 }] }), '2024-06-01');
+    expect(r).toMatchObject({ status: 'paid_by_end_of_term', chargeableCents: 0 });
+    expect(r.explanation).toContain('EUR 5.95 was still due then');
+    expect(claimTotals(claim({ payments: [{ on: '2024-03-17', cents: 100000 }] }), '2024-03-18').totalDueCents).toBe(595);
+  });
+
   it('computes the maximum on the principal open at the end of the term', () => {
-    // One cent short: 5.95 interest first, then 999.99 principal; EUR 0.01 stays open → the minimum EUR 40.
-    const r = collectionCostsChargeable(claim({ payments: [{ on: '2024-03-17', cents: 100594 }] }), '2024-06-01');
+    // 800.00 paid on the last day: 5.95 interest first, then 794.05 principal; 205.95 stays open → 15 % = 30.89 → the minimum EUR 40.
+    const r = collectionCostsChargeable(claim({ payments: [{ on: '2024-03-17', cents: 80000 }] }), '2024-06-01');
     expect(r).toMatchObject({ status: 'chargeable', chargeableCents: 4000, notChargeableCents: 11000, flags: ['charged_above_maximum'] });
-    expect(r.maximum.principalCents).toBe(1);
+    expect(r.maximum).toMatchObject({ principalCents: 20595, scaleCents: 3089, minimumApplied: true });
+    // A payment after the term does not lower the base: 800.00 on 2024-03-18 leaves the maximum on 1,000.
+    expect(collectionCostsChargeable(claim({ payments: [{ on: '2024-03-18', cents: 80000 }] }), '2024-06-01').maximum.principalCents).toBe(100000);
   });
 
   it('caps costs charged above the WIK maximum, and adds VAT only when asked', () => {
@@ -95,5 +107,32 @@ describe('claimTotals', () => {
     const contract = claimTotals(claim({ interestBasis: 'contractual', contractualRateBasisPoints: 1000 }), '2025-02-14');
     expect(contract.interestOutstandingCents).toBe(10027);
     expect(contract.interest.capitalisations).toEqual([]);
+  });
+});
+
+describe('claimTotals, properties', () => {
+  const day = (max: number) => fc.nat({ max }).map((n) => addDays('2023-01-01', n));
+  const randomClaim = fc.record({
+    principalCents: fc.integer({ min: 1, max: 50_000_000 }),
+    dueDate: day(400),
+    costsChargedCents: fc.integer({ min: 0, max: 1_000_000 }),
+    vatOnCosts: fc.boolean(),
+    letterAfter: fc.option(fc.integer({ min: 1, max: 60 })),
+    payments: fc.array(fc.record({ on: day(900), cents: fc.integer({ min: 1, max: 20_000_000 }) }), { maxLength: 4 }),
+  });
+
+  it('never counts more costs than charged or than the WIK maximum, none before the term has passed, and adds up', () => {
+    fc.assert(
+      fc.property(randomClaim, day(1000), ({ letterAfter, ...c }, asOf) => {
+        const input: Claim = { ...c, interestBasis: 'statutory_consumer', contractualRateBasisPoints: null, fourteenDayLetter: letterAfter === null ? null : { sentOn: addDays(c.dueDate, letterAfter), receivedOn: null } };
+        const t = claimTotals(input, asOf);
+        expect(t.costsChargeableCents).toBeLessThanOrEqual(Math.min(c.costsChargedCents, t.costs.maximum.totalCents));
+        if (t.costs.letter === null || asOf < t.costs.letter.costsPayableFrom) expect(t.costsChargeableCents).toBe(0);
+        expect(t.costsOutstandingCents).toBeLessThanOrEqual(t.costsChargeableCents);
+        expect(t.totalDueCents).toBe(t.principalOutstandingCents + t.interestOutstandingCents + t.costsOutstandingCents);
+        expect(t.interestAccruedCents).toBe(t.interest.periods.reduce((sum, p) => sum + p.interestCents, 0));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

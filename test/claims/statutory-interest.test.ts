@@ -12,6 +12,25 @@ const consumer = defaultClaimNorms().consumerInterest;
 const commercial = defaultClaimNorms().commercialInterest;
 const periodsOf = (r: ReturnType<typeof statutoryInterest>) => r.periods.map((p) => [p.from, p.through, p.days, p.baseCents, p.rateBasisPoints, p.interestCents]);
 
+describe('the dated tables', () => {
+  it('validate, give every entry a public source, and mark the derived figure', () => {
+    const norms = defaultClaimNorms();
+    for (const entry of [...norms.consumerInterest.entries, ...norms.commercialInterest.entries, ...norms.wikScale, ...norms.vat]) {
+      expect(entry.source, entry.validFrom).toMatch(/e-justice\.europa\.eu|metaalunie\.nl|wetten\.overheid\.nl|belastingdienst\.nl/);
+    }
+    expect(norms.consumerInterest.entries.map((e) => [e.validFrom, e.rateBasisPoints])).toEqual([
+      ['2011-07-01', 400],
+      ['2012-07-01', 300],
+      ['2015-01-01', 200],
+      ['2023-01-01', 400],
+      ['2023-07-01', 600],
+      ['2024-01-01', 700],
+      ['2024-07-01', 700],
+    ]);
+    expect(norms.consumerInterest.entries.find((e) => e.validFrom === '2023-01-01')?.derivation).toMatch(/^DERIVATION/);
+  });
+});
+
 describe('statutoryInterest, by hand', () => {
   it('within one year at one rate', () => {
     // EUR 1,000 × 7 % × 91/365 (1 March to 30 May 2024) = 17.452… → 17.45
