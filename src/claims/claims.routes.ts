@@ -124,6 +124,21 @@ export const ClaimSchema = Type.Object(
   { $id: 'Claim', description: 'A claim as it stands at the end of asOf' },
 );
 
+/** A stored claim as sent, for the GDPR export. */
+export const ClaimRecordSchema = Type.Object({
+  id: UuidSchema,
+  reference: Type.String(),
+  principalCents: Type.Integer(),
+  currency: StringEnum(['EUR'] as const),
+  dueDate: IsoDateSchema,
+  costsChargedCents: Type.Integer(),
+  vatOnCosts: Type.Boolean(),
+  interestBasis: StringEnum(INTEREST_BASES),
+  contractualRateBasisPoints: Type.Union([Type.Integer(), Type.Null()]),
+  fourteenDayLetter: Type.Union([Type.Object({ sentOn: IsoDateSchema, receivedOn: Type.Union([IsoDateSchema, Type.Null()]) }), Type.Null()]),
+  createdAt: DateTimeSchema,
+});
+
 function toResponse(view: ClaimView) {
   const t = view.totals;
   return {

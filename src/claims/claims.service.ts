@@ -61,6 +61,39 @@ export interface ClaimView {
   totals: ClaimTotals;
 }
 
+/** A stored claim as the creditor sent it, with the letter recorded since: what a GDPR access request shows. */
+export interface ClaimRecord {
+  id: string;
+  reference: string;
+  principalCents: number;
+  currency: 'EUR';
+  dueDate: IsoDate;
+  costsChargedCents: number;
+  vatOnCosts: boolean;
+  interestBasis: InterestBasis;
+  contractualRateBasisPoints: number | null;
+  fourteenDayLetter: { sentOn: IsoDate; receivedOn: IsoDate | null } | null;
+  createdAt: string;
+}
+
+/** The debtor's stored claims, oldest due date first; the debtor is not checked. A debtor has few claims: one read. */
+export async function exportDebtorClaims(db: Db, tenantId: string, debtorId: string): Promise<ClaimRecord[]> {
+  const rows = await db.selectFrom('claims').selectAll().where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId).orderBy('due_date').orderBy('external_ref').execute();
+  return rows.map((row) => ({
+    id: row.id,
+    reference: row.external_ref,
+    principalCents: Number(row.principal_cents),
+    currency: 'EUR',
+    dueDate: row.due_date,
+    costsChargedCents: Number(row.costs_charged_cents),
+    vatOnCosts: row.vat_on_costs,
+    interestBasis: row.interest_basis,
+    contractualRateBasisPoints: row.contractual_rate_basis_points,
+    fourteenDayLetter: row.fourteen_day_letter_sent_on === null ? null : { sentOn: row.fourteen_day_letter_sent_on, receivedOn: row.fourteen_day_letter_received_on },
+    createdAt: new Date(row.created_at).toISOString(),
+  }));
+}
+
 /** The same claim always hashes the same: defaults filled in, keys in a fixed order. */
 function normalise(input: ClaimInput) {
   return {
@@ -180,12 +213,21 @@ export async function recordFourteenDayLetter(db: Db, tenantId: string, claimId:
   const errors = checkLetter(letter, row.due_date, today, '');
   if (errors.length > 0) throw invalid(errors);
   const receivedOn = letter.receivedOn ?? null;
-  if (row.fourteen_day_letter_sent_on !== null) {
-    if (row.fourteen_day_letter_sent_on === letter.sentOn && row.fourteen_day_letter_received_on === receivedOn) return { changed: false };
-    throw new AppError('conflict', `a 14-day letter sent ${row.fourteen_day_letter_sent_on} is already recorded for claim ${row.external_ref}; its term is the one that counts`);
-  }
-  await db.updateTable('claims').set({ fourteen_day_letter_sent_on: letter.sentOn, fourteen_day_letter_received_on: receivedOn }).where('tenant_id', '=', tenantId).where('id', '=', claimId).execute();
-  return { changed: true };
+  const sameOrConflict = (recorded: Pick<ClaimRow, 'fourteen_day_letter_sent_on' | 'fourteen_day_letter_received_on'>): { changed: false } => {
+    if (recorded.fourteen_day_letter_sent_on === letter.sentOn && recorded.fourteen_day_letter_received_on === receivedOn) return { changed: false };
+    throw new AppError('conflict', `a 14-day letter sent ${recorded.fourteen_day_letter_sent_on} is already recorded for claim ${row.external_ref}; its term is the one that counts`);
+  };
+  if (row.fourteen_day_letter_sent_on !== null) return sameOrConflict(row);
+  // Only where none is recorded yet, so two requests at once cannot both win.
+  const updated = await db
+    .updateTable('claims')
+    .set({ fourteen_day_letter_sent_on: letter.sentOn, fourteen_day_letter_received_on: receivedOn })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', claimId)
+    .where('fourteen_day_letter_sent_on', 'is', null)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 1) return { changed: true };
+  return sameOrConflict(await findClaimRow(db, tenantId, claimId));
 }
 
 async function findClaimRow(db: Db, tenantId: string, claimId: string): Promise<ClaimRow> {
@@ -201,7 +243,8 @@ interface InvoiceFacts {
   letters: Map<string, IsoDate>;
 }
 
-async function invoiceFacts(db: Db, tenantId: string, debtorId: string, asOf: IsoDate, invoiceIds?: readonly string[]): Promise<InvoiceFacts> {
+/** The facts of one invoice, or of all the debtor's invoices when `invoiceId` is left out. */
+async function invoiceFacts(db: Db, tenantId: string, debtorId: string, asOf: IsoDate, invoiceId?: string): Promise<InvoiceFacts> {
   let query = db
     .selectFrom('data_point_events')
     .select(['payload'])
@@ -210,7 +253,7 @@ async function invoiceFacts(db: Db, tenantId: string, debtorId: string, asOf: Is
     .where('type', 'in', ['invoice_issued', 'invoice_paid', 'reminder_sent'])
     .where('occurred_on', '<=', asOf)
     .where('invoice_id', 'is not', null);
-  if (invoiceIds) query = query.where('invoice_id', 'in', invoiceIds.length > 0 ? [...invoiceIds] : ['']);
+  if (invoiceId !== undefined) query = query.where('invoice_id', '=', invoiceId);
   const rows = await query.orderBy('occurred_on').orderBy('id').execute();
   const facts: InvoiceFacts = { issued: new Map(), payments: new Map(), letters: new Map() };
   for (const { payload } of rows) {
@@ -271,7 +314,7 @@ function viewOfRow(row: ClaimRow, facts: InvoiceFacts, asOf: IsoDate): ClaimView
 /** One claim as it stands at the end of `asOf`. */
 export async function getClaimView(db: Db, tenantId: string, claimId: string, asOf: IsoDate): Promise<ClaimView> {
   const row = await findClaimRow(db, tenantId, claimId);
-  const facts = await invoiceFacts(db, tenantId, row.debtor_id, asOf, [row.external_ref]);
+  const facts = await invoiceFacts(db, tenantId, row.debtor_id, asOf, row.external_ref);
   return viewOfRow(row, facts, asOf);
 }
 

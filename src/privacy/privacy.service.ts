@@ -11,6 +11,7 @@ import type { DataPointEvent } from '../data-points/data-point.schema.js';
 import { listAccounts, listBalances, listTransactions, type StoredAccount, type StoredBalance, type StoredTransaction } from '../bank-data/bank-data.queries.js';
 import { exportDebtorCorrections, type Correction } from '../categorisation-corrections/corrections.service.js';
 import { eraseDebtorEvaluationRows } from '../risk-models/evaluation-storage.js';
+import { exportDebtorClaims, type ClaimRecord } from '../claims/claims.service.js';
 
 /** Rows per query while exporting: memory stays flat however much is held on the debtor. */
 export const EXPORT_BATCH_ROWS = 1000;
@@ -30,6 +31,7 @@ export interface DebtorExportStream {
   balances: () => AsyncIterable<StoredBalance[]>;
   dataPoints: () => AsyncIterable<DataPointEvent[]>;
   categoryCorrections: () => AsyncIterable<Correction[]>;
+  claims: () => AsyncIterable<ClaimRecord[]>;
 }
 
 /** Opens the export; throws not_found before anything is written when the debtor is unknown. */
@@ -79,6 +81,10 @@ export async function openDebtorExport(db: Db, tenantId: string, debtorId: strin
     // Corrections are made by hand, a few per debtor: one read.
     async *categoryCorrections() {
       yield await exportDebtorCorrections(db, tenantId, debtorId);
+    },
+    // Claims are a debtor's invoices in arrears, a handful each: one read.
+    async *claims() {
+      yield await exportDebtorClaims(db, tenantId, debtorId);
     },
   };
 }

@@ -137,8 +137,13 @@ describe('claims through the API', () => {
     expect((await get(id, '2024-02-30')).json().errors).toEqual([expect.objectContaining({ in: 'query', pointer: '/asOf' })]);
   });
 
-  it('erases a debtor’s claims with the debtor (GDPR art. 17)', async () => {
-    const debtorId = (await post([claim('E-1', { debtorRef: 'to-erase' })])).json().items[0].debtorId;
+  it('exports a debtor’s claims (GDPR art. 15) and erases them with the debtor (art. 17)', async () => {
+    const stored = (await post([claim('E-1', { debtorRef: 'to-erase', fourteenDayLetter: { sentOn: '2024-03-01', receivedOn: '2024-03-02' } })])).json().items[0];
+    const debtorId = stored.debtorId;
+    const exported = (await t.app.inject({ url: `/v1/debtors/${debtorId}/export`, headers: bearer(t.tenantA.keys.creditor) })).json();
+    expect(exported.claims).toEqual([
+      { id: stored.claimId, reference: 'E-1', principalCents: 100000, currency: 'EUR', dueDate: '2024-02-14', costsChargedCents: 15000, vatOnCosts: false, interestBasis: 'statutory_consumer', contractualRateBasisPoints: null, fourteenDayLetter: { sentOn: '2024-03-01', receivedOn: '2024-03-02' }, createdAt: expect.any(String) },
+    ]);
     const erased = await t.app.inject({ method: 'DELETE', url: `/v1/debtors/${debtorId}`, headers: bearer(t.tenantA.keys.creditor) });
     expect(erased.statusCode).toBe(204);
     expect(await t.database.db.selectFrom('claims').select('id').where('debtor_id', '=', debtorId).execute()).toEqual([]);
