@@ -27,6 +27,7 @@ import { policyRoutes } from './affordability/policies.routes.js';
 import { CategoryIdSchemaDefinition, CorrectionSchemaDefinition, LearnedRuleSchemaDefinition, correctionRoutes } from './categorisation-corrections/corrections.routes.js';
 import { riskModelRoutes, RiskScoreSchema } from './risk-models/risk-models.routes.js';
 import { monitoringRoutes, type MonitoringRouteOptions } from './model-monitoring/monitoring.routes.js';
+import { claimRoutes, ClaimSchema } from './claims/claims.routes.js';
 import { SERVICE_VERSION } from './version.js';
 
 export interface BuildAppOptions {
@@ -50,6 +51,7 @@ const ROUTE_TAGS = [
   { name: 'policies', description: 'A creditor’s own categorisation rules and norm overrides' },
   { name: 'privacy', description: 'GDPR access and erasure' },
   { name: 'risk-models', description: 'Early-warning risk scores with reasons, the model registry and training runs' },
+  { name: 'claims', description: 'Claims with statutory interest and the collection costs the law allows (WIK), for any date' },
 ];
 
 export async function buildApp(config: Config, options: BuildAppOptions): Promise<AppInstance> {
@@ -83,7 +85,7 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   app.decorateRequest('auth', null);
   // Shared schemas are added once, before any route: Fastify rebuilds a child context's compilers when
   // schemas are added later, which would silently drop the custom validator compiler there.
-  const sharedSchemas = [FieldErrorSchema, ProblemSchema, DebtorSchema, ConsentSchema, TransactionSchema, AffordabilityReportSchema, CategoryIdSchemaDefinition, CorrectionSchemaDefinition, LearnedRuleSchemaDefinition, RiskScoreSchema];
+  const sharedSchemas = [FieldErrorSchema, ProblemSchema, DebtorSchema, ConsentSchema, TransactionSchema, AffordabilityReportSchema, CategoryIdSchemaDefinition, CorrectionSchemaDefinition, LearnedRuleSchemaDefinition, RiskScoreSchema, ClaimSchema];
   const routeCatalogue: RouteCatalogueEntry[] = [];
   app.decorate('routeCatalogue', routeCatalogue);
   app.setValidatorCompiler(createValidatorCompiler(sharedSchemas));
@@ -148,6 +150,7 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   await privacyRoutes(app, deps);
   const riskModels = await riskModelRoutes(app, deps);
   await monitoringRoutes(app, deps, riskModels, options.monitoring);
+  await claimRoutes(app, deps);
   return app;
 }
 

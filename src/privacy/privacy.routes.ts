@@ -9,6 +9,7 @@ import { AccountSchema, BalanceSchema, TransactionSchema } from '../bank-data/ba
 import { eraseDebtor, openDebtorExport, type DebtorExportStream } from './privacy.service.js';
 import { CorrectionSchema } from '../categorisation-corrections/corrections.routes.js';
 import type { DataPointEvent } from '../data-points/data-point.schema.js';
+import { ClaimRecordSchema } from '../claims/claims.routes.js';
 
 // additionalProperties: without it the serializer writes each stored event as {}.
 const DataPointItemSchema = Type.Unsafe<DataPointEvent>({ type: 'object', additionalProperties: true, description: 'A stored data point, as accepted' });
@@ -37,6 +38,7 @@ export async function privacyRoutes(app: AppInstance, deps: AppDeps): Promise<vo
             balances: Type.Array(BalanceSchema),
             dataPoints: Type.Array(DataPointItemSchema),
             categoryCorrections: Type.Array(CorrectionSchema),
+            claims: Type.Array(ClaimRecordSchema),
           }),
           ...problemResponses(...AUTHENTICATED_PROBLEMS, 404),
         },
@@ -82,6 +84,7 @@ async function* exportDocument(exported: DebtorExportStream, reply: FastifyReply
     ['balances', exported.balances, BalanceSchema],
     ['dataPoints', exported.dataPoints, DataPointItemSchema],
     ['categoryCorrections', exported.categoryCorrections, CorrectionSchema],
+    ['claims', exported.claims, ClaimRecordSchema],
   ];
   for (const [name, batches, schema] of sections) {
     const serialize = serializer(schema);

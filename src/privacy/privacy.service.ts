@@ -11,6 +11,7 @@ import type { DataPointEvent } from '../data-points/data-point.schema.js';
 import { listAccounts, listBalances, listTransactions, type StoredAccount, type StoredBalance, type StoredTransaction } from '../bank-data/bank-data.queries.js';
 import { exportDebtorCorrections, type Correction } from '../categorisation-corrections/corrections.service.js';
 import { eraseDebtorEvaluationRows } from '../risk-models/evaluation-storage.js';
+import { exportDebtorClaims, type ClaimRecord } from '../claims/claims.service.js';
 
 /** Rows per query while exporting: memory stays flat however much is held on the debtor. */
 export const EXPORT_BATCH_ROWS = 1000;
@@ -30,6 +31,7 @@ export interface DebtorExportStream {
   balances: () => AsyncIterable<StoredBalance[]>;
   dataPoints: () => AsyncIterable<DataPointEvent[]>;
   categoryCorrections: () => AsyncIterable<Correction[]>;
+  claims: () => AsyncIterable<ClaimRecord[]>;
 }
 
 /** Opens the export; throws not_found before anything is written when the debtor is unknown. */
@@ -80,6 +82,10 @@ export async function openDebtorExport(db: Db, tenantId: string, debtorId: strin
     async *categoryCorrections() {
       yield await exportDebtorCorrections(db, tenantId, debtorId);
     },
+    // Claims are a debtor's invoices in arrears, a handful each: one read.
+    async *claims() {
+      yield await exportDebtorClaims(db, tenantId, debtorId);
+    },
   };
 }
 
@@ -92,7 +98,7 @@ export async function openDebtorExport(db: Db, tenantId: string, debtorId: strin
 export async function eraseDebtor(db: Db, tenantId: string, debtorId: string, actor: string): Promise<Record<string, number>> {
   await getDebtor(db, tenantId, debtorId);
   const counts: Record<string, number> = {};
-  for (const table of ['category_corrections', 'bank_transactions', 'bank_balances', 'bank_accounts', 'bank_uploads', 'consents', 'data_point_events'] as const) {
+  for (const table of ['category_corrections', 'bank_transactions', 'bank_balances', 'bank_accounts', 'bank_uploads', 'consents', 'data_point_events', 'claims'] as const) {
     const result = await db.deleteFrom(table).where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId).executeTakeFirst();
     counts[table] = Number(result.numDeletedRows);
   }

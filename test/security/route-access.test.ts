@@ -26,6 +26,8 @@ interface RouteCase {
 const correctionSeed = { transactionId: '', ruleId: '' };
 /** Tenant A's own model (two versions, the second promoted) and a training run of A's (set in beforeAll). */
 const modelSeed = { modelId: 'tenant-a-model', runId: '' };
+/** A claim of tenant A's seeded debtor (set in beforeAll). */
+const claimSeed = { claimId: '', reference: 'tenant-a-claim-1' };
 const categoryUrl = (r: SeededResources) => `/v1/debtors/${r.debtorId}/transactions/${correctionSeed.transactionId}/category`;
 
 const CASES: Record<string, RouteCase> = {
@@ -118,6 +120,14 @@ const CASES: Record<string, RouteCase> = {
   'GET /v1/models/training-runs/:runId': { request: () => ({ url: `/v1/models/training-runs/${modelSeed.runId}` }), crossTenant: 'not-found' },
   'POST /v1/scores': { request: (r) => ({ method: 'POST', url: '/v1/scores', payload: { debtorIds: [r.debtorId] } }), crossTenant: 'not-found' },
   'GET /v1/debtors/:debtorId/score': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}/score` }), crossTenant: 'not-found' },
+  'POST /v1/claims': {
+    // Tenant B sending A's reference and debtorRef stores B's own claim and debtor; A's stay untouched.
+    request: (r) => ({ method: 'POST', url: '/v1/claims', payload: { claims: [{ reference: claimSeed.reference, debtorRef: r.debtorRef, principalCents: 5000, dueDate: '2026-01-15', interestBasis: 'statutory_consumer' }] } }),
+    crossTenant: { ownOnly: (r) => [r.debtorId, claimSeed.claimId] },
+  },
+  'GET /v1/claims/:claimId': { request: () => ({ url: `/v1/claims/${claimSeed.claimId}?asOf=2026-06-01` }), crossTenant: 'not-found' },
+  'GET /v1/debtors/:debtorId/claims': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}/claims?asOf=2026-06-01` }), crossTenant: 'not-found' },
+  'POST /v1/claims/:claimId/fourteen-day-letter': { request: () => ({ method: 'POST', url: `/v1/claims/${claimSeed.claimId}/fourteen-day-letter`, payload: { sentOn: '2026-02-01' } }), crossTenant: 'not-found' },
 };
 
 describe('access to every route', () => {
@@ -140,6 +150,14 @@ describe('access to every route', () => {
     if ((await registry.championVersion(t.tenantA.id, 'early-warning-data-points')) === null) {
       await registry.writeVersion(t.tenantA.id, await syntheticBundle('data-points-only'), { source: 'training-run', createdBy: null, trainingRunId: null });
     }
+    const claim = await t.app.inject({
+      method: 'POST',
+      url: '/v1/claims',
+      headers: bearer(t.tenantA.keys.creditor),
+      payload: { claims: [{ reference: claimSeed.reference, debtorRef: seeded.debtorRef, principalCents: 5000, dueDate: '2026-01-15', interestBasis: 'statutory_consumer' }] },
+    });
+    if (claim.statusCode !== 201) throw new Error(`seed claim failed: ${claim.body}`);
+    claimSeed.claimId = claim.json().items[0].claimId;
     const run = await t.app.inject({ method: 'POST', url: '/v1/models/training-runs', headers: bearer(t.tenantA.keys.analyst), payload: {} });
     modelSeed.runId = run.json().run.runId;
   }, 60_000);

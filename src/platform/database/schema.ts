@@ -16,12 +16,13 @@ import type { TenantPolicyTables } from '../../tenants/tenant-policy.table.js';
 import type { CorrectionTables } from '../../categorisation-corrections/corrections.table.js';
 import type { RiskModelTables } from '../../risk-models/risk-models.table.js';
 import type { ModelMonitoringTables } from '../../model-monitoring/model-monitoring.table.js';
+import type { ClaimTables } from '../../claims/claims.table.js';
 
 export interface ServiceSettingTable {
   key: string;
   value: string;
 }
 
-export interface Database extends TenantTables, AuditTables, DebtorTables, ConsentTables, BankDataTables, DataPointTables, TenantPolicyTables, CorrectionTables, RiskModelTables, ModelMonitoringTables {
+export interface Database extends TenantTables, AuditTables, DebtorTables, ConsentTables, BankDataTables, DataPointTables, TenantPolicyTables, CorrectionTables, RiskModelTables, ModelMonitoringTables, ClaimTables {
   service_settings: ServiceSettingTable;
 }
