@@ -9,6 +9,7 @@
  * the household could not, would not, or forgot. The creditor's policy is fixed (world-parameters);
  * it never looks at a score.
  */
+import { maximumCollectionCosts } from '../claims/collection-costs.js';
 import { dayNumberOf, isoDateOf, monthOf, nextWorkingDay, yearOf } from './dutch-calendar.js';
 import { clamp, debtServiceMonthly, essentialFixedMonthly, roundToStep } from './household-budget.js';
 import {
@@ -25,6 +26,7 @@ import {
   weekOfGroceries,
   type EngineContext,
 } from './household-engine.js';
+import type { CreditorPolicy } from './creditor-policy.js';
 import type { CreditorRelationState, InvoiceState } from './household-state.js';
 import { WORLD } from './world-parameters.js';
 
@@ -44,16 +46,30 @@ export function creditorDay(ctx: EngineContext, day: number): void {
   }
 
   if (day === c.tellNewAccountDay) newMandate(ctx, day);
-  if (day === c.noticeDay) respondToCreditor(ctx, day);
-  if (day === c.plannedPaymentDay) plannedPayment(ctx, day);
-  if (day === c.promiseDay) keepPromise(ctx, day);
-  if (c.arrangement && day >= c.arrangement.nextInstalmentDay) payInstalment(ctx, day);
-
-  dunning(ctx, day);
+  (ctx.policy ?? standardDunning).arrearsDay(ctx, day);
   if (c.invoices.length > 0 && c.invoices[0]!.outstandingCents <= 0 && c.invoices[0]!.refundDay < 0 && !c.invoices[0]!.collectionPending) {
     c.invoices = c.invoices.filter((i) => i.outstandingCents > 0 || i.refundDay >= 0 || i.collectionPending);
   }
 }
+
+/**
+ * Today's creditor (world-parameters, "The creditor"): the household's answers to reminders
+ * (paying, promising, an arrangement of six instalments), the reminder ladder (reminder, 14-day
+ * letter, final notice) and the hand-over to a collection agency at 90 days past due, with the WIK
+ * costs charged. The order of the steps is the order the simulator always had, so the random draws
+ * and the output are the same as before the creditor became a policy (the golden test checks it).
+ */
+export const standardDunning: CreditorPolicy = {
+  name: 'standard_dunning',
+  arrearsDay(ctx: EngineContext, day: number): void {
+    const c = ctx.state.creditor;
+    if (day === c.noticeDay) respondToCreditor(ctx, day);
+    if (day === c.plannedPaymentDay) plannedPayment(ctx, day);
+    if (day === c.promiseDay) keepPromise(ctx, day);
+    if (c.arrangement && day >= c.arrangement.nextInstalmentDay) payInstalment(ctx, day);
+    dunning(ctx, day);
+  },
+};
 
 /**
  * True when no arrears milestone can be reached before `endDay`, whatever happens from here: every
@@ -75,6 +91,15 @@ export function arrearsImpossibleBefore(ctx: EngineContext, endDay: number): boo
 
 // ---------------------------------------------------------------------------------------------
 // Invoicing and collection
+
+/**
+ * The collection costs our creditor charges on a hand-over: the WIK maximum (src/claims), VAT not
+ * added as an energy supplier reclaims it. Below EUR 2,500 this is the 15 % with the EUR 40 minimum
+ * the simulator always charged; above it the scale's lower bands apply.
+ */
+export function wikCollectionCosts(principalCents: number, day: number): number {
+  return maximumCollectionCosts(principalCents, { vatApplies: false, on: isoDateOf(day) }).totalCents;
+}
 
 function iso(day: number): string {
   return isoDateOf(day);
@@ -223,24 +248,24 @@ function newMandate(ctx: EngineContext, day: number): void {
 // ---------------------------------------------------------------------------------------------
 // The household's answers
 
-function noticeDelay(ctx: EngineContext): number {
+export function noticeDelay(ctx: EngineContext): number {
   const { state, profile } = ctx;
   // Forgetful households open their post late; households under lasting stress avoid it.
   const mean = (3 + 16 * profile.traits.forgetfulness) * (1 + 0.25 * Math.min(6, state.stressMonths));
   return state.random.geometricDays(mean);
 }
 
-function isOverdue(invoice: InvoiceState, day: number): boolean {
+export function isOverdue(invoice: InvoiceState, day: number): boolean {
   return invoice.outstandingCents > 0 && !invoice.inArrangement && invoice.dueDay < day;
 }
 
-function overdueCents(c: CreditorRelationState, day: number): number {
+export function overdueCents(c: CreditorRelationState, day: number): number {
   let total = 0;
   for (const i of c.invoices) if (isOverdue(i, day)) total += i.outstandingCents;
   return total;
 }
 
-function answer(ctx: EngineContext, day: number): void {
+export function answer(ctx: EngineContext, day: number): void {
   ctx.rec?.event(day, { type: 'contact_answered', channel: ctx.profile.answerChannel });
 }
 
@@ -305,7 +330,7 @@ function keepPromise(ctx: EngineContext, day: number): void {
   if (canPay >= Math.min(c.promiseCents, 1_000)) payInvoices(ctx, day, canPay, false, false);
 }
 
-function plannedPayment(ctx: EngineContext, day: number): void {
+export function plannedPayment(ctx: EngineContext, day: number): void {
   const { state, profile } = ctx;
   const c = state.creditor;
   c.plannedPaymentDay = -1;
@@ -327,7 +352,7 @@ function plannedPayment(ctx: EngineContext, day: number): void {
  * Pays open invoices oldest first up to `budget`, by transfer or a payment link. `includeNotYetDue`
  * lets a manual payer pay before the due date; `arrangementOnly` pays the invoices in the arrangement.
  */
-function payInvoices(ctx: EngineContext, day: number, budget: number, includeNotYetDue: boolean, arrangementOnly: boolean): number {
+export function payInvoices(ctx: EngineContext, day: number, budget: number, includeNotYetDue: boolean, arrangementOnly: boolean): number {
   const { state, profile, rec } = ctx;
   const c = state.creditor;
   let left = budget;
@@ -342,6 +367,7 @@ function payInvoices(ctx: EngineContext, day: number, budget: number, includeNot
     left -= amount;
     paid += amount;
     const method = !arrangementOnly && profile.traits.financialLiteracy > 0.5 && c.reminderStage > 0 ? 'ideal' : 'transfer';
+    ctx.ledger?.invoicePaid(day, invoice, amount);
     rec?.creditorTransfer(day, invoice.seq, amount, method === 'ideal');
     rec?.event(day, { type: 'invoice_paid', invoiceId: rec.invoiceId(invoice.seq), amountCents: amount, method });
   }
@@ -398,8 +424,13 @@ function payInstalment(ctx: EngineContext, day: number): void {
 // ---------------------------------------------------------------------------------------------
 // Dunning and outcomes
 
-function dunning(ctx: EngineContext, day: number): void {
-  const { state, profile, rec } = ctx;
+/**
+ * The creditor's record of arrears, whatever its policy: an arrears_started data point when an
+ * overdue invoice (not in an arrangement) reaches 30, 60 or 90 days past due. Returns the oldest
+ * such invoice, or null when nothing is overdue.
+ */
+export function markArrearsMilestones(ctx: EngineContext, day: number): InvoiceState | null {
+  const { state, rec } = ctx;
   const c = state.creditor;
   let oldest: InvoiceState | null = null;
   for (let i = 0; i < c.invoices.length; i++) {
@@ -415,6 +446,13 @@ function dunning(ctx: EngineContext, day: number): void {
     }
     oldest ??= invoice;
   }
+  return oldest;
+}
+
+function dunning(ctx: EngineContext, day: number): void {
+  const { state, profile, rec } = ctx;
+  const c = state.creditor;
+  const oldest = markArrearsMilestones(ctx, day);
 
   if (oldest) {
     const age = day - oldest.dueDay;
@@ -440,10 +478,16 @@ function dunning(ctx: EngineContext, day: number): void {
     }
   }
 
+  agencyReturnsUncollected(ctx, day);
+}
+
+/** The agency returns a claim it could not collect in half a year; the creditor writes it off. */
+export function agencyReturnsUncollected(ctx: EngineContext, day: number): void {
+  const { state, rec } = ctx;
+  const c = state.creditor;
   if (state.collectionCases.length === 0) return;
   let returnedByAgency = false;
   for (const k of state.collectionCases) {
-    // The agency returns a claim it could not collect in half a year; the creditor writes it off.
     if (k.fromOurCreditor && day - k.lastPaymentDay > 180) {
       if (k.ourPrincipalCents > 0) rec?.event(day, { type: 'written_off', amountCents: k.ourPrincipalCents });
       k.fromOurCreditor = false;
@@ -464,7 +508,7 @@ function unsettledDueToday(c: CreditorRelationState, day: number): boolean {
   return false;
 }
 
-function handOver(ctx: EngineContext, day: number): void {
+export function handOver(ctx: EngineContext, day: number): void {
   const { state, profile, rec } = ctx;
   const c = state.creditor;
   let total = 0;
@@ -485,5 +529,5 @@ function handOver(ctx: EngineContext, day: number): void {
     return;
   }
   rec?.event(day, { type: 'handed_to_collection', amountCents: total });
-  handOverToAgency(ctx, profile.creditor.name, total, day, profile.collectionAgency.name, true);
+  handOverToAgency(ctx, profile.creditor.name, total, day, profile.collectionAgency.name, true, wikCollectionCosts(total, day));
 }

@@ -19,6 +19,7 @@ import {
   wholeCents,
 } from './household-budget.js';
 import { creditorDay } from './creditor-process.js';
+import type { CollectionLedger, CreditorPolicy } from './creditor-policy.js';
 import type { HouseholdRecorder } from './household-recorder.js';
 import { monthlyShocks, reviewAllowances, streamEnded } from './household-shocks.js';
 import { addObligation, makeObligation, NEVER, type HouseholdProfile, type HouseholdState, type IncomeStreamState, type ObligationState } from './household-state.js';
@@ -31,6 +32,10 @@ export interface EngineContext {
   state: HouseholdState;
   /** Present for the household's actual life; null in Monte Carlo futures. */
   rec: HouseholdRecorder | null;
+  /** How the creditor handles overdue money; today's dunning when absent (burn-in, Monte Carlo futures). */
+  policy?: CreditorPolicy;
+  /** Books money paid on arrears, for comparing policies; absent in ordinary runs. */
+  ledger?: CollectionLedger;
 }
 
 /** Runs days until `endDay` (exclusive). With `stopAtArrearsEvents`, stops once that many arrears events have happened; returns whether it stopped so. */
@@ -329,7 +334,11 @@ function paydayHousekeeping(ctx: EngineContext, day: number): void {
       rec?.transferOut(day, k.agency, instalment, 'expense.collection', `Dossier ${k.reference} termijn`);
       k.outstandingCents -= instalment;
       k.lastPaymentDay = day;
-      if (k.fromOurCreditor) k.ourPrincipalCents = Math.max(0, k.ourPrincipalCents - instalment);
+      if (k.fromOurCreditor) {
+        const principalBefore = k.ourPrincipalCents;
+        k.ourPrincipalCents = Math.max(0, k.ourPrincipalCents - instalment);
+        ctx.ledger?.agencyPaid(day, principalBefore - k.ourPrincipalCents, instalment);
+      }
     }
     k.nextPaymentDay = day + 28;
   }
@@ -341,11 +350,24 @@ function paydayHousekeeping(ctx: EngineContext, day: number): void {
   state.savingsSweepDay = -1;
 }
 
-export function handOverToAgency(ctx: EngineContext, creditorName: string, principalCents: number, day: number, agencyName: string, fromOurCreditor = false): void {
+/**
+ * A claim goes to a collection agency with collection costs on top. `costsCents` is what the
+ * creditor charges (our creditor: the WIK maximum from src/claims); other creditors charge the WIK
+ * scale's first band: 15 % of the principal, at least EUR 40, which is the WIK maximum up to EUR 2,500.
+ */
+export function handOverToAgency(
+  ctx: EngineContext,
+  creditorName: string,
+  principalCents: number,
+  day: number,
+  agencyName: string,
+  fromOurCreditor = false,
+  costsCents?: number,
+): void {
   const { state } = ctx;
   const c = WORLD.creditor;
-  // Collection costs under the WIK scale: 15 % of the first EUR 2,500, at least EUR 40.
-  const costs = Math.max(c.collectionCostsMinimumCents, wholeCents(principalCents * c.collectionCostsShare));
+  const costs = costsCents ?? Math.max(c.collectionCostsMinimumCents, wholeCents(principalCents * c.collectionCostsShare));
+  if (fromOurCreditor) ctx.ledger?.handedOver(day, principalCents, costs);
   const total = principalCents + costs;
   // References are built from the state, not the recorder: a case opened before recording starts
   // (or in a future) must carry the same reference once it shows on a statement.

@@ -5,6 +5,7 @@
 import { addMonths, fromDayNumber, isIsoDate, toDayNumber, type IsoDate } from '../platform/dates.js';
 import { ARREARS_HORIZON_DAYS, arrearsProbability } from './arrears-truth.js';
 import { counterpartyNamed, type Counterparty } from './counterparties.js';
+import type { CollectionLedger, CreditorPolicyFactory } from './creditor-policy.js';
 import { runUntil } from './household-engine.js';
 import { drawHousehold, type WorldSetup } from './household-profile.js';
 import { HouseholdRecorder } from './household-recorder.js';
@@ -72,8 +73,18 @@ export function* simulateHouseholds(options: SimulationOptions): Generator<Simul
   for (let i = 0; i < resolved.households; i++) yield simulateHousehold(resolved, resolved.firstIndex + i);
 }
 
-/** One household's whole life, with its truth. Household i depends only on (seed, i, start, months, truth options). */
-export function simulateHousehold(resolved: ResolvedSimulation, index: number): SimulatedHousehold {
+/** How the creditor behaves in the simulated period, and where collection money is booked. */
+export interface CreditorSetup {
+  /** Today's dunning when absent. The burn-in before the start date always runs under today's dunning. */
+  policy?: CreditorPolicyFactory;
+  ledger?: CollectionLedger;
+}
+
+/**
+ * One household's whole life, with its truth. Household i depends only on (seed, i, start, months,
+ * truth options) and, from the start date on, on the creditor's policy.
+ */
+export function simulateHousehold(resolved: ResolvedSimulation, index: number, creditor: CreditorSetup = {}): SimulatedHousehold {
   const world: WorldSetup = {
     seed: resolved.seed,
     startDay: toDayNumber(resolved.startDate),
@@ -85,6 +96,8 @@ export function simulateHousehold(resolved: ResolvedSimulation, index: number): 
   runUntil(ctx, world.startDay);
   const rec = new HouseholdRecorder(ctx.profile, ctx.state);
   ctx.rec = rec;
+  if (creditor.policy) ctx.policy = creditor.policy(ctx);
+  if (creditor.ledger) ctx.ledger = creditor.ledger;
   const { profile, state } = ctx;
 
   const estimates: { asOfDay: number; p: number; inArrears: boolean }[] = [];
