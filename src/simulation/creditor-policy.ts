@@ -26,9 +26,15 @@ export type CreditorPolicyFactory = (ctx: EngineContext) => CreditorPolicy;
  * Where the engine books money that moves because of collection, so that policies can be compared
  * on what they recovered and what it cost the debtor. Only measurement: it never changes the life.
  */
+export type PaymentCause = 'arrangement' | 'answer_to_creditor' | 'own_initiative';
+
 export interface CollectionLedger {
-  /** The household paid `amountCents` on an invoice (on time, overdue, or in an arrangement or plan). */
-  invoicePaid(day: number, invoice: Readonly<InvoiceState>, amountCents: number): void;
+  /**
+   * The household paid `amountCents` on an invoice by transfer: in an arrangement or plan, in answer
+   * to the creditor (a reminder, a promise, a pay-now offer), or on its own initiative (a manual
+   * payer's planned payment, on time or late).
+   */
+  invoicePaid(day: number, invoice: Readonly<InvoiceState>, amountCents: number, cause: PaymentCause): void;
   /** Our creditor's claim went to the agency with `costsCents` of collection costs charged to the debtor. */
   handedOver(day: number, principalCents: number, costsCents: number): void;
   /** The household paid the agency `paidCents`, of which `principalCents` went to our creditor's claim. */

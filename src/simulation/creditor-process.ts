@@ -236,7 +236,7 @@ function returned(ctx: EngineContext, invoice: InvoiceState, day: number, amount
   if (c.noticeDay < 0) c.noticeDay = day + noticeDelay(ctx);
 }
 
-function newMandate(ctx: EngineContext, day: number): void {
+export function newMandate(ctx: EngineContext, day: number): void {
   const c = ctx.state.creditor;
   c.tellNewAccountDay = -1;
   if (c.mandateValid) return;
@@ -269,6 +269,18 @@ export function answer(ctx: EngineContext, day: number): void {
   ctx.rec?.event(day, { type: 'contact_answered', channel: ctx.profile.answerChannel });
 }
 
+/**
+ * The chance that a household acts on a reminder it has noticed: willing and literate households
+ * mostly do, each further reminder adds to it, and shame keeps people under lasting money stress
+ * from answering (docs/domain.md, "Approach").
+ */
+export function engagement(ctx: EngineContext): number {
+  const { state, profile } = ctx;
+  const traits = profile.traits;
+  const avoidance = Math.min(0.45, 0.08 * state.stressMonths);
+  return clamp(traits.willingnessToPay * (0.45 + 0.45 * traits.financialLiteracy) + 0.12 * state.creditor.reminderStage - avoidance, 0.02, 0.98);
+}
+
 function respondToCreditor(ctx: EngineContext, day: number): void {
   const { state, profile } = ctx;
   const c = state.creditor;
@@ -278,10 +290,7 @@ function respondToCreditor(ctx: EngineContext, day: number): void {
   const overdue = overdueCents(c, day);
   if (overdue <= 0 && c.mandateValid) return;
 
-  // Shame keeps people under lasting money stress from answering (docs/domain.md, "Approach").
-  const avoidance = Math.min(0.45, 0.08 * state.stressMonths);
-  const engage = clamp(traits.willingnessToPay * (0.45 + 0.45 * traits.financialLiteracy) + 0.12 * c.reminderStage - avoidance, 0.02, 0.98);
-  if (!random.chance(engage)) {
+  if (!random.chance(engagement(ctx))) {
     // Not engaging; some unwilling debtors call only to dispute.
     if (random.chance((1 - traits.willingnessToPay) * 0.3)) answer(ctx, day);
     return;
@@ -367,7 +376,7 @@ export function payInvoices(ctx: EngineContext, day: number, budget: number, inc
     left -= amount;
     paid += amount;
     const method = !arrangementOnly && profile.traits.financialLiteracy > 0.5 && c.reminderStage > 0 ? 'ideal' : 'transfer';
-    ctx.ledger?.invoicePaid(day, invoice, amount);
+    ctx.ledger?.invoicePaid(day, invoice, amount, arrangementOnly ? 'arrangement' : includeNotYetDue ? 'own_initiative' : 'answer_to_creditor');
     rec?.creditorTransfer(day, invoice.seq, amount, method === 'ideal');
     rec?.event(day, { type: 'invoice_paid', invoiceId: rec.invoiceId(invoice.seq), amountCents: amount, method });
   }
