@@ -15,8 +15,9 @@
  *   the follow-up step, each referral the staff time of a plan set-up, each hand-over the file fee
  *   plus the agency's commission on the principal it collected.
  * - net recovered: recovered − collection costs borne by the creditor.
- * - pushed below the protected income: a month in which the household's collection payments were
- *   more than its true regular income minus its true protected amount (household-truth.ts).
+ * - pushed below the protected income: an income month (from one main payday to the next) in which
+ *   the household's collection payments were more than its true regular income minus its true
+ *   protected amount (household-truth.ts), as they stood on the payday.
  * - affordable by truth: the plan's largest instalment fits the true affordable amount and the true
  *   income above the protected amount on the day it was offered or agreed.
  * - can't pay (by truth): on the day of the offer the household could not pay the total from its
@@ -26,7 +27,7 @@ import type { PlanOption } from '../repayment-plans/plan-options.js';
 import type { CollectionLedger, CreditorPolicy, CreditorPolicyFactory, PaymentCause } from '../simulation/creditor-policy.js';
 import { overdueCents, standardDunning } from '../simulation/creditor-process.js';
 import { dayOfMonthOf } from '../simulation/dutch-calendar.js';
-import { freeForArrears, type EngineContext } from '../simulation/household-engine.js';
+import { freeForArrears, mainStreamId, nextMainPayday, type EngineContext } from '../simulation/household-engine.js';
 import type { InvoiceState } from '../simulation/household-state.js';
 import { resolveSimulation, simulateHousehold } from '../simulation/simulate-households.js';
 import type { SimulatedHousehold } from '../simulation/simulation.types.js';
@@ -129,6 +130,9 @@ interface HouseholdTally {
   referralsEntered: number;
   ctx: EngineContext | null;
   planRunning: () => boolean;
+  /** The day the current income month began (-1 before the first), and the main payday expected next. */
+  periodStart: number;
+  expectedPayday: number;
 }
 
 function newTally(): HouseholdTally {
@@ -150,15 +154,14 @@ function newTally(): HouseholdTally {
     referralsEntered: 0,
     ctx: null,
     planRunning: () => false,
+    periodStart: -1,
+    expectedPayday: -1,
   };
 }
 
-function monthKey(day: number): number {
-  return day - dayOfMonthOf(day) + 1;
-}
 
 function ledgerFor(tally: HouseholdTally): CollectionLedger {
-  const addCollection = (day: number, cents: number) => tally.collectionByMonth.set(monthKey(day), (tally.collectionByMonth.get(monthKey(day)) ?? 0) + cents);
+  const addCollection = (_day: number, cents: number) => tally.collectionByMonth.set(tally.periodStart, (tally.collectionByMonth.get(tally.periodStart) ?? 0) + cents);
   return {
     invoicePaid(day: number, invoice: Readonly<InvoiceState>, amountCents: number, cause: PaymentCause): void {
       if (invoice.dueDay < day || cause === 'arrangement') tally.recoveredCents += amountCents;
@@ -176,9 +179,21 @@ function ledgerFor(tally: HouseholdTally): CollectionLedger {
   };
 }
 
-/** Records the true margins on the first of each month, whatever the policy does. */
+/**
+ * Starts a new income month on each main payday (or on the first of the month for a household
+ * without a regular income) and records its true margins, whatever the policy does. The protected
+ * amount protects a month's income; a plan's instalments follow paydays, so one instalment on the
+ * 1st and the next on the 29th belong to two incomes, not to one calendar month.
+ */
 function watchMonths(tally: HouseholdTally, ctx: EngineContext, day: number): void {
-  if (dayOfMonthOf(day) === 1) tally.marginsByMonth.set(day, trueMargins(ctx.state, ctx.profile, day));
+  const { state } = ctx;
+  const hasIncome = mainStreamId(state) >= 0;
+  const nextPayday = hasIncome ? nextMainPayday(state, day) : -1;
+  const newPeriod = hasIncome ? nextPayday !== tally.expectedPayday : dayOfMonthOf(day) === 1;
+  tally.expectedPayday = nextPayday;
+  if (!newPeriod && tally.periodStart >= 0) return;
+  tally.periodStart = day;
+  tally.marginsByMonth.set(day, trueMargins(state, ctx.profile, day));
 }
 
 function standardFactory(tally: HouseholdTally): CreditorPolicyFactory {
@@ -193,16 +208,17 @@ function standardFactory(tally: HouseholdTally): CreditorPolicyFactory {
         const creditor = c.state.creditor;
         const seqBefore = creditor.arrangementSeq;
         const hadArrangement = creditor.arrangement !== null;
-        // Judged on the household's state just before it agreed: the same moment as a draagkracht plan.
-        const before = trueMargins(c.state, c.profile, day);
+        // An arrangement starts only when the household answers a reminder it noticed today; it is
+        // judged on the household's state just before it agreed, as a draagkracht plan is.
         const noticing = day === creditor.noticeDay;
+        const before = noticing ? trueMargins(c.state, c.profile, day) : null;
         const overdueBefore = noticing ? overdueCents(creditor, day) : 0;
         const recoveredBefore = tally.recoveredCents;
         standardDunning.arrearsDay(c, day);
         if (overdueBefore > 0 && overdueCents(creditor, day) === 0 && tally.recoveredCents - recoveredBefore >= overdueBefore) tally.paidAtOnce += 1;
         if (creditor.arrangementSeq > seqBefore && creditor.arrangement) {
           tally.plansAgreed += 1;
-          if (affordableByTruth(creditor.arrangement.monthlyCents, before)) tally.agreedAffordable += 1;
+          if (before && affordableByTruth(creditor.arrangement.monthlyCents, before)) tally.agreedAffordable += 1;
         }
         if (creditor.lastArrangementBrokenDay !== brokenSeen) {
           brokenSeen = creditor.lastArrangementBrokenDay;

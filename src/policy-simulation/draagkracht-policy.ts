@@ -10,6 +10,8 @@
  *    recommendation (recommendForClaim): write off, or refer to debt help. Complex debt is referred
  *    at once. Without an answer it contacts again in the next window, up to `maxContacts` times,
  *    and then acts on the recommendation (write off, refer, or leave the claim to standard dunning).
+ *    A temporary shock (a good payer whose income fell) is first offered a payment pause of
+ *    `pauseDays`, after which the case opens again on bank data that shows the new income.
  * 3. A won't-pay debtor (the money is there, payment refused) gets the firm treatment's channels and
  *    tone, with the same affordable options. Where the recommendation says collecting still pays
  *    and no answer comes, the 14-day letter follows and then the agency with the WIK costs, told to
@@ -31,11 +33,12 @@ import { contactWindow, mainIncomeOf, segmentDebtor, treatmentFor, DEFAULT_COLLE
 import type { ContactChannel, DataPointEvent } from '../data-points/data-point.schema.js';
 import { deriveSignals } from '../data-points/derived-signals.js';
 import { toDayNumber, type IsoDate } from '../platform/dates.js';
-import { planInputsFromReport, planOptions, type PlanOption, type PlanOptionsResult } from '../repayment-plans/plan-options.js';
+import { applyBasisPoints } from '../platform/money.js';
+import { planInputsFromReport, planOptions, type PlanAffordability, type PlanOption, type PlanOptionsResult } from '../repayment-plans/plan-options.js';
 import { DEFAULT_REPAYMENT_PLAN_POLICY, type RepaymentPlanPolicy } from '../repayment-plans/plan-policy.js';
 import type { CreditorPolicy } from '../simulation/creditor-policy.js';
 import { agencyReturnsUncollected, handOver, isOverdue, markArrearsMilestones, noticeDelay, plannedPayment } from '../simulation/creditor-process.js';
-import { isoDateOf } from '../simulation/dutch-calendar.js';
+import { dayOfMonthOf, isoDateOf } from '../simulation/dutch-calendar.js';
 import type { EngineContext } from '../simulation/household-engine.js';
 import type { InvoiceState } from '../simulation/household-state.js';
 import { defaultCollectionCostsConfig, type CollectionCostsConfig } from '../write-off/collection-costs.js';
@@ -54,8 +57,20 @@ export interface DraagkrachtSettings {
   openCaseDaysPastDue: number;
   /** Contacts without an answer before the recommendation decides. */
   maxContacts: number;
+  /**
+   * A payment pause for a temporary shock (the treatment's offer_payment_pause), in days: long
+   * enough for the new income to show in the bank data, so the plan after it is made on it.
+   */
+  pauseDays: number;
   /** New plans after a breach before the recommendation decides. */
   replansAfterBreach: number;
+  /**
+   * A margin on top of the protected amount, in basis points of the stable income the report
+   * shows: the report's income and protected amount are estimates (a housing cost it did not
+   * recognise, a household type it inferred wrongly), and an error there must not take a household
+   * below what the law protects.
+   */
+  protectedMarginBasisPoints: number;
 }
 
 /**
@@ -69,7 +84,9 @@ export function defaultDraagkrachtSettings(): DraagkrachtSettings {
     costs: defaultCollectionCostsConfig(),
     openCaseDaysPastDue: 5,
     maxContacts: 3,
+    pauseDays: 61,
     replansAfterBreach: 1,
+    protectedMarginBasisPoints: 500,
   };
 }
 
@@ -88,6 +105,7 @@ export interface PolicyObserver {
 
 type CaseDecision =
   | { kind: 'offer'; offer: PlanOptionsResult }
+  | { kind: 'pause' }
   | { kind: 'refer'; reason: string };
 
 interface OpenCase {
@@ -120,6 +138,13 @@ interface ActivePlan {
   replansLeft: number;
 }
 
+/**
+ * A late instalment whose reminder is noticed this close to the next instalment's due date would
+ * be paid from the same income as the next one: less than a month apart, as instalments follow
+ * monthly paydays.
+ */
+const SAME_INCOME_PERIOD_DAYS = 28;
+
 const CHANNELS_WE_SEND: ReadonlySet<ContactChannel> = new Set(['letter', 'email', 'sms', 'whatsapp', 'app', 'phone']);
 
 /** The claims of a case as planOptions, segmentDebtor and recommendForClaim need them. */
@@ -136,6 +161,13 @@ export class DraagkrachtPolicy implements CreditorPolicy {
   private plan: ActivePlan | null = null;
   /** Day the 14-day letter's term has passed and the claim may go to the agency (-1 when none). */
   private handOverDay = -1;
+  /** Invoices paused for a temporary shock, and the day the pause ends (-1 when none). */
+  private paused: InvoiceState[] = [];
+  private pauseEndDay = -1;
+  /** One pause per household: a second shock gets a plan on the data as it stands. */
+  private pauseUsed = false;
+  /** What the household paid us in answer to a contact or in a plan, by calendar month (the creditor's own books). */
+  private readonly collected = new Map<number, number>();
 
   constructor(
     private readonly settings: DraagkrachtSettings = defaultDraagkrachtSettings(),
@@ -152,6 +184,7 @@ export class DraagkrachtPolicy implements CreditorPolicy {
     if (day === c.noticeDay) this.householdNotices(ctx, day);
     if (day === c.plannedPaymentDay) plannedPayment(ctx, day);
     if (this.plan) this.followPlan(ctx, day);
+    if (day === this.pauseEndDay) this.endPause();
     const oldest = markArrearsMilestones(ctx, day);
     this.creditorStep(ctx, day, oldest);
     agencyReturnsUncollected(ctx, day);
@@ -210,7 +243,7 @@ export class DraagkrachtPolicy implements CreditorPolicy {
     this.handOverDay = -1;
     const c = ctx.state.creditor;
     if (!c.invoices.some((i) => isOverdue(i, day))) return;
-    const { affordability } = planInputsFromReport(this.assess(ctx, day).report);
+    const affordability = this.affordabilityLeft(ctx, day, this.assess(ctx, day).report);
     const ceiling = Math.max(0, Math.min(affordability.lowCents, affordability.highCents, affordability.incomeCents - affordability.protectedCents));
     if (ceiling < this.settings.plans.minimumInstalmentCents) {
       this.writeOffOverdue(ctx, day, 'collecting would take the household below its protected income: written off instead of handed over');
@@ -256,6 +289,35 @@ export class DraagkrachtPolicy implements CreditorPolicy {
     this.case = { openedDay: day, segment, treatment, contactDay: this.nextContactDay(assessed.report, day), contacts: 0, pending: null, replansLeft, referOnContact: false, referred: false };
   }
 
+  /**
+   * What the creditor may still ask for in a month, from the report, more cautious than the report
+   * alone in two ways the creditor can know:
+   * - only stable income counts above the protected amount: holiday pay, refunds and other
+   *   irregular money in the report's average do not come every month;
+   * - a margin on top of the protected amount (protectedMarginBasisPoints) absorbs the estimate's error;
+   * - what the agency already collects each month for an earlier claim of ours, and what the
+   *   household already paid us this month, come off every amount.
+   */
+  private affordabilityLeft(ctx: EngineContext, day: number, report: AffordabilityReport): PlanAffordability {
+    let committed = this.collectedInMonth(day);
+    for (const k of ctx.state.collectionCases) if (k.fromOurCreditor && k.outstandingCents > 0) committed += Math.min(k.monthlyCents, k.outstandingCents);
+    const range = report.affordableInstalment;
+    return {
+      lowCents: Math.max(0, range.lowCents - committed),
+      highCents: Math.max(0, range.highCents - committed),
+      incomeCents: Math.max(0, report.average.stableIncomeCents - committed),
+      protectedCents: report.protectedAmount.protectedCents + applyBasisPoints(report.average.stableIncomeCents, this.settings.protectedMarginBasisPoints),
+    };
+  }
+
+  private collectedInMonth(day: number): number {
+    return this.collected.get(day - dayOfMonthOf(day)) ?? 0;
+  }
+
+  private bookCollected(day: number, cents: number): void {
+    this.collected.set(day - dayOfMonthOf(day), this.collectedInMonth(day) + cents);
+  }
+
   /** The first day of the next contact window: after the predicted main income, never just before it. */
   private nextContactDay(report: AffordabilityReport, day: number): number {
     const window = contactWindow({
@@ -280,10 +342,13 @@ export class DraagkrachtPolicy implements CreditorPolicy {
     const inPlan = this.plan ? c.invoices.filter((i) => i.inArrangement && i.outstandingCents > 0) : [];
     const claims = claimsOf(ctx, [...inPlan, ...overdue]);
     let decision: CaseDecision;
-    if (k.segment.segment === 'complex_debt' || k.referOnContact) {
+    if (k.treatment.action === 'offer_payment_pause' && !this.pauseUsed && !this.plan) {
+      decision = { kind: 'pause' };
+    } else if (k.segment.segment === 'complex_debt' || k.referOnContact) {
       decision = { kind: 'refer', reason: k.referOnContact ? 'plan broken; referral recommended' : 'complex debt: several collectors, payday credit or many creditors' };
     } else {
-      const offer = planOptions({ asOf: isoDateOf(day), claims, ...planInputsFromReport(assessed.report), policy: this.settings.plans });
+      const { income } = planInputsFromReport(assessed.report);
+      const offer = planOptions({ asOf: isoDateOf(day), claims, affordability: this.affordabilityLeft(ctx, day, assessed.report), income, policy: this.settings.plans });
       this.observer.offered?.(day, offer);
       if (offer.affordable) decision = { kind: 'offer', offer };
       else {
@@ -389,10 +454,20 @@ export class DraagkrachtPolicy implements CreditorPolicy {
     if (this.plan?.late) this.tryInstalment(ctx, day, true);
     const pending = this.case?.pending ?? null;
     if (!pending) return;
-    const offer: ContactOffer = pending.kind === 'offer' ? { kind: 'offer', options: pending.offer.options } : { kind: 'refer' };
+    const offer: ContactOffer = pending.kind === 'offer' ? { kind: 'offer', options: pending.offer.options } : { kind: pending.kind };
     const answer = householdAnswersContact(ctx, day, offer);
     if (answer.kind === 'none') return;
     this.case!.pending = null;
+    if (answer.kind === 'pause_accepted') {
+      // Nothing is asked until the pause ends; then the case opens again on the new income.
+      this.paused = c.invoices.filter((i) => isOverdue(i, day));
+      for (const i of this.paused) i.inArrangement = true;
+      this.pauseUsed = true;
+      this.pauseEndDay = day + this.settings.pauseDays;
+      this.case = null;
+      c.reminderStage = 0;
+      return;
+    }
     if (answer.kind === 'entered_debt_help') {
       this.observer.enteredDebtHelp?.(day);
       // Debt help takes the arrears over (a moratorium while a settlement is sought): the creditor
@@ -403,12 +478,19 @@ export class DraagkrachtPolicy implements CreditorPolicy {
       return;
     }
     if (answer.kind === 'paid_now') {
+      this.bookCollected(day, answer.cents);
       this.observer.paidNow?.(day, answer.cents);
       this.case = null;
       if (this.plan && !c.invoices.some((i) => i.inArrangement && i.outstandingCents > 0)) this.completePlan(ctx, day);
       return;
     }
     if (answer.kind === 'plan') this.startPlan(ctx, day, answer.option);
+  }
+
+  private endPause(): void {
+    for (const i of this.paused) i.inArrangement = false;
+    this.paused = [];
+    this.pauseEndDay = -1;
   }
 
   private startPlan(ctx: EngineContext, day: number, option: PlanOption): void {
@@ -448,7 +530,13 @@ export class DraagkrachtPolicy implements CreditorPolicy {
   private tryInstalment(ctx: EngineContext, day: number, afterReminder: boolean): void {
     const p = this.plan!;
     const c = ctx.state.creditor;
+    if (afterReminder && p.dueDays.length > 1 && p.dueDays[1]! - day < SAME_INCOME_PERIOD_DAYS) {
+      // Paying the late instalment now would ask two from one income: it moves to the end instead.
+      this.missInstalment(ctx, day);
+      return;
+    }
     if (householdPaysInstalment(ctx, day, p.amounts[0]!, afterReminder)) {
+      this.bookCollected(day, p.amounts[0]!);
       p.dueDays.shift();
       p.amounts.shift();
       p.late = false;

@@ -18,12 +18,13 @@ import { trueMargins } from './household-truth.js';
  */
 export const DEBT_HELP_UPTAKE = 0.4;
 
-export type ContactOffer = { kind: 'offer'; options: readonly PlanOption[] } | { kind: 'refer' };
+export type ContactOffer = { kind: 'offer'; options: readonly PlanOption[] } | { kind: 'pause' } | { kind: 'refer' };
 
 export type ContactAnswer =
   | { kind: 'none' }
   | { kind: 'declined' }
   | { kind: 'entered_debt_help' }
+  | { kind: 'pause_accepted' }
   | { kind: 'paid_now'; cents: number }
   | { kind: 'plan'; option: PlanOption };
 
@@ -45,6 +46,7 @@ export function householdAnswersContact(ctx: EngineContext, day: number, offer: 
   state.spendingPropensity = Math.max(0.75, state.spendingPropensity - 0.02 * (0.5 + traits.financialLiteracy));
   answer(ctx, day);
   if (!state.creditor.mandateValid && state.creditor.paysByDirectDebit) newMandate(ctx, day);
+  if (offer.kind === 'pause') return { kind: 'pause_accepted' };
   if (offer.kind === 'refer') return random.chance(DEBT_HELP_UPTAKE) ? { kind: 'entered_debt_help' } : { kind: 'declined' };
 
   const payNow = offer.options.find((o) => o.kind === 'pay_now');
