@@ -213,7 +213,8 @@ export function planOptions(input: PlanOptionsInput): PlanOptionsResult {
       totalIfKeptCents: payNowCents,
       largestInstalmentCents: payNowCents,
       rewards: costsRewardNow > 0 ? [{ kind: 'costs_waived_if_paid_now', cents: costsRewardNow }] : [],
-      instalments: [{ number: 1, dueDate, incomeDate: null, amountCents: payNowCents, amountIfKeptCents: payNowCents }],
+      // Paid in time, the costs are waived; paid later, the whole total is due as before.
+      instalments: [{ number: 1, dueDate, incomeDate: null, amountCents: totalDueCents, amountIfKeptCents: payNowCents }],
       summary: {
         nl: `Betaal ${formatEuroNl(payNowCents)} uiterlijk ${dueDate}${costsRewardNow > 0 ? `; de incassokosten van ${formatEuroNl(costsRewardNow)} vervallen` : ''}.`,
         en: `Pay ${formatEuroNl(payNowCents)} by ${dueDate}${costsRewardNow > 0 ? `; the collection costs of ${formatEuroNl(costsRewardNow)} are waived` : ''}.`,
