@@ -100,6 +100,8 @@ export interface PlanOptionsResult {
   /** The most any instalment may be, and why. */
   ceiling: { cents: number; lowCents: number; highCents: number; incomeAboveProtectedCents: number };
   dueDateBasis: 'income_days' | 'no_income_day';
+  /** The income the due dates follow; a plan keeps it to time reminders on the next income day. */
+  income: PlanIncome | null;
   affordable: boolean;
   options: PlanOption[];
   recommendation: PlanRecommendation | null;
@@ -302,6 +304,7 @@ export function planOptions(input: PlanOptionsInput): PlanOptionsResult {
     costsOutstandingCents,
     ceiling: { cents: ceilingCents, lowCents: a.lowCents, highCents: a.highCents, incomeAboveProtectedCents },
     dueDateBasis: input.income === null ? 'no_income_day' : 'income_days',
+    income: input.income,
     affordable,
     options,
     recommendation,
