@@ -15,6 +15,7 @@ import { negotiate } from '../platform/http/negotiation.js';
 import { AUTHENTICATED_PROBLEMS, DateTimeSchema, IsoDateSchema, problemResponses, StringEnum, UuidSchema } from '../platform/http/schemas.js';
 import { tenantOf, type AppDeps, type AppInstance } from '../platform/http/types.js';
 import { isValidIban } from '../payment-links/epc-qr.js';
+import { isUniqueViolation } from '../risk-models/registry.js';
 import { renderEpcQrPng, renderEpcQrSvg } from '../payment-links/qr-image.js';
 import { putTenantPolicy } from '../tenants/tenant-policy.service.js';
 import { resolveRepaymentPlanPolicy, type RepaymentPlanPolicy } from './plan-policy.js';
@@ -321,11 +322,22 @@ export async function repaymentPlanRoutes(app: AppInstance, deps: AppDeps): Prom
 
   const acceptAndView = async (tenantId: string, offerId: string, optionId: string, by: 'creditor' | 'debtor', actor: string) => {
     const today = deps.today();
-    const accepted = await db.transaction().execute(async (trx) => {
-      const result = await acceptPlanOffer(trx, tenantId, offerId, optionId, by, today);
-      if (result.created) await recordAudit(trx, { tenantId, actor, action: 'plan.accepted', subjectType: 'plan', subjectId: result.planId, details: { offerId, optionId, by } });
-      return result;
-    });
+    const attempt = () =>
+      db.transaction().execute(async (trx) => {
+        const result = await acceptPlanOffer(trx, tenantId, offerId, optionId, by, today);
+        if (result.created) await recordAudit(trx, { tenantId, actor, action: 'plan.accepted', subjectType: 'plan', subjectId: result.planId, details: { offerId, optionId, by } });
+        return result;
+      });
+    let accepted: Awaited<ReturnType<typeof attempt>> | null = null;
+    // Two offers of the tenant accepted at the same moment can take the same next plan number; the
+    // unique key refuses the second, which then runs again with the number after it.
+    for (let tries = 1; accepted === null; tries += 1) {
+      try {
+        accepted = await attempt();
+      } catch (error) {
+        if (tries >= 3 || !isUniqueViolation(error)) throw error;
+      }
+    }
     return { created: accepted.created, plan: await getPlanView(db, tenantId, accepted.planId, today, today) };
   };
 
