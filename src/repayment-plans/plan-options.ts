@@ -100,6 +100,8 @@ export interface PlanOptionsResult {
   /** The most any instalment may be, and why. */
   ceiling: { cents: number; lowCents: number; highCents: number; incomeAboveProtectedCents: number };
   dueDateBasis: 'income_days' | 'no_income_day';
+  /** The income the due dates follow; a plan keeps it to time reminders on the next income day. */
+  income: PlanIncome | null;
   affordable: boolean;
   options: PlanOption[];
   recommendation: PlanRecommendation | null;
@@ -213,7 +215,8 @@ export function planOptions(input: PlanOptionsInput): PlanOptionsResult {
       totalIfKeptCents: payNowCents,
       largestInstalmentCents: payNowCents,
       rewards: costsRewardNow > 0 ? [{ kind: 'costs_waived_if_paid_now', cents: costsRewardNow }] : [],
-      instalments: [{ number: 1, dueDate, incomeDate: null, amountCents: payNowCents, amountIfKeptCents: payNowCents }],
+      // Paid in time, the costs are waived; paid later, the whole total is due as before.
+      instalments: [{ number: 1, dueDate, incomeDate: null, amountCents: totalDueCents, amountIfKeptCents: payNowCents }],
       summary: {
         nl: `Betaal ${formatEuroNl(payNowCents)} uiterlijk ${dueDate}${costsRewardNow > 0 ? `; de incassokosten van ${formatEuroNl(costsRewardNow)} vervallen` : ''}.`,
         en: `Pay ${formatEuroNl(payNowCents)} by ${dueDate}${costsRewardNow > 0 ? `; the collection costs of ${formatEuroNl(costsRewardNow)} are waived` : ''}.`,
@@ -301,6 +304,7 @@ export function planOptions(input: PlanOptionsInput): PlanOptionsResult {
     costsOutstandingCents,
     ceiling: { cents: ceilingCents, lowCents: a.lowCents, highCents: a.highCents, incomeAboveProtectedCents },
     dueDateBasis: input.income === null ? 'no_income_day' : 'income_days',
+    income: input.income,
     affordable,
     options,
     recommendation,

@@ -31,8 +31,15 @@ export interface RepaymentPlanPolicy {
   };
   /** Days after the due date before an unpaid instalment counts as missed (before that it is late). */
   missedAfterDays: number;
+  /** Days after the due date within which a payment still counts as on time (the reward is kept). */
+  graceDays: number;
   /** Missed instalments at which the plan is breached. */
   breachAfterMissed: number;
+  /**
+   * Who the debtor pays: the creditor's account for the payment links and for recognising the
+   * debtor's transfers in bank data. Null until the tenant sets it; payment links need it.
+   */
+  payee: { name: string; iban: string; bic?: string } | null;
 }
 
 export const DEFAULT_REPAYMENT_PLAN_POLICY: RepaymentPlanPolicy = {
@@ -43,5 +50,21 @@ export const DEFAULT_REPAYMENT_PLAN_POLICY: RepaymentPlanPolicy = {
   offerValidDays: 14,
   matching: { toleranceCents: 100, toleranceDays: 7 },
   missedAfterDays: 14,
+  graceDays: 3,
   breachAfterMissed: 2,
+  payee: null,
 };
+
+/** A stored policy document over the defaults: a tenant names only what it changes. */
+export function resolveRepaymentPlanPolicy(stored: Partial<RepaymentPlanPolicy> | null | undefined): RepaymentPlanPolicy {
+  const s = stored ?? {};
+  const d = DEFAULT_REPAYMENT_PLAN_POLICY;
+  return {
+    ...d,
+    ...s,
+    payNow: { ...d.payNow, ...s.payNow },
+    rewards: { ...d.rewards, ...s.rewards },
+    matching: { ...d.matching, ...s.matching },
+    payee: s.payee ?? d.payee,
+  };
+}

@@ -61,9 +61,8 @@ describe('planOptions, properties', () => {
           const sum = option.instalments.reduce((s, i) => s + i.amountCents, 0);
           const sumIfKept = option.instalments.reduce((s, i) => s + i.amountIfKeptCents, 0);
           expect(sumIfKept).toBe(option.totalIfKeptCents);
-          if (option.kind === 'pay_now') expect(sum).toBe(option.totalIfKeptCents);
-          else {
-            expect(sum).toBe(total);
+          expect(sum).toBe(total);
+          if (option.kind !== 'pay_now') {
             expect(option.instalments.length).toBe(option.months);
             expect(option.months).toBeLessThanOrEqual(inp.policy.maxTermMonths);
           }
@@ -72,9 +71,12 @@ describe('planOptions, properties', () => {
             expect(inst.amountCents).toBeGreaterThan(0);
             expect(inst.amountIfKeptCents).toBeGreaterThanOrEqual(0);
             expect(inst.amountIfKeptCents).toBeLessThanOrEqual(inst.amountCents);
-            expect(inst.amountCents).toBeLessThanOrEqual(inp.affordability.lowCents);
-            expect(inst.amountCents).toBeLessThanOrEqual(inp.affordability.highCents);
-            expect(inp.affordability.incomeCents - inst.amountCents).toBeGreaterThanOrEqual(inp.affordability.protectedCents);
+            // Paying now is offered at its reduced amount; a plan's instalments at their full amounts.
+            const offered = option.kind === 'pay_now' ? inst.amountIfKeptCents : inst.amountCents;
+            expect(offered).toBeGreaterThan(0);
+            expect(offered).toBeLessThanOrEqual(inp.affordability.lowCents);
+            expect(offered).toBeLessThanOrEqual(inp.affordability.highCents);
+            expect(inp.affordability.incomeCents - offered).toBeGreaterThanOrEqual(inp.affordability.protectedCents);
             expect(inst.dueDate > inp.asOf).toBe(true);
             if (option.kind !== 'pay_now') {
               expect(isWorkingDay(inst.dueDate)).toBe(true);

@@ -83,7 +83,8 @@ describe('planOptions', () => {
     const result = planOptions({ ...base, claims: [{ claimId: 'c1', totalDueCents: 30_000, costsOutstandingCents: 8_000 }] });
     const payNow = result.options[0]!;
     expect(payNow).toMatchObject({ kind: 'pay_now', totalIfKeptCents: 22_000, rewards: [{ kind: 'costs_waived_if_paid_now', cents: 8_000 }] });
-    expect(payNow.instalments).toEqual([{ number: 1, dueDate: '2026-12-10', incomeDate: null, amountCents: 22_000, amountIfKeptCents: 22_000 }]);
+    // Paid by the 10th: 220.00; later the whole 300.00 stays due.
+    expect(payNow.instalments).toEqual([{ number: 1, dueDate: '2026-12-10', incomeDate: null, amountCents: 30_000, amountIfKeptCents: 22_000 }]);
     // 300.00 in 2 months (150.00) is short; the longest: 300.00 / 10.00 minimum = 30 → capped at 18 months.
     expect(result.options.map((o) => [o.kind, o.months])).toEqual([
       ['pay_now', 0],
