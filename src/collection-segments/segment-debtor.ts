@@ -143,14 +143,17 @@ export function segmentDebtor(input: SegmentDebtorInput): SegmentResult {
   // --- can't pay -------------------------------------------------------------------------------
   const bankCannotPay = flag('returned_direct_debits')?.returnReasons?.filter((r) => r.signal === 'cannot_pay').flatMap((r) => r.transactionIds) ?? [];
   const insufficient = returns.insufficient_funds;
+  // The creditor's own return shows up twice, as its data point and in the bank data; the bank data
+  // also shows other creditors' returns. The larger count is the one that double-counts nothing.
+  const insufficientCount = Math.max(insufficient.length, bankCannotPay.length);
   rule({
     rule: 'insufficient_funds_returns',
     segment: 'cant_pay',
     weight: 1,
-    test: 'returns for insufficient funds (AM04) in the look-back, data points and bank data ≥ threshold',
+    test: 'returns for insufficient funds (AM04): the larger of the data points in the look-back and the bank data of the assessed months ≥ threshold',
     threshold: t.insufficientFundsReturnsMin,
-    observed: insufficient.length + bankCannotPay.length,
-    fired: insufficient.length + bankCannotPay.length >= t.insufficientFundsReturnsMin,
+    observed: insufficientCount,
+    fired: insufficientCount >= t.insufficientFundsReturnsMin,
     eventIds: insufficient.map((e) => e.eventId),
     transactionIds: bankCannotPay,
   });
@@ -380,7 +383,12 @@ export function segmentDebtor(input: SegmentDebtorInput): SegmentResult {
   let segment: Segment;
   let fallback: SegmentResult['fallback'] = null;
   let confidence: number;
-  if (total > 0) {
+  if (scores.complex_debt >= t.complexDebtFromScore) {
+    // Several collectors or lenders: debt help comes first even when another reading scores higher,
+    // because a plan with one creditor cannot hold while the others collect too.
+    segment = 'complex_debt';
+    confidence = scores.complex_debt / total;
+  } else if (total > 0) {
     segment = top;
     confidence = scores[top] / total;
   } else if (maxDaysPastDue === 0 && (probability === null || probability < t.noRiskMaxProbability)) {
