@@ -361,6 +361,19 @@ export function segmentDebtor(input: SegmentDebtorInput): SegmentResult {
     transactionIds: debtTx.map((tx) => tx.id),
     ...(input.bankTransactions ? {} : { notTestedBecause: 'no categorised bank transactions' }),
   });
+  const gambling = flag('gambling');
+  const gamblingShare = gambling ? Number(gambling.figures['shareBasisPoints'] ?? 0) : report ? 0 : null;
+  rule({
+    rule: 'gambling_share',
+    segment: 'complex_debt',
+    weight: 2,
+    test: 'stakes as a share of income in the assessed months (basis points) ≥ threshold: a gambling problem needs debt help, not a plan',
+    threshold: t.gamblingShareMinBasisPoints,
+    observed: gamblingShare,
+    fired: gamblingShare !== null && gamblingShare >= t.gamblingShareMinBasisPoints,
+    transactionIds: gambling?.transactionIds ?? [],
+    ...(report ? {} : { notTestedBecause: noBank }),
+  });
   const blocked = returns.account_blocked;
   rule({
     rule: 'account_blocked',
@@ -396,7 +409,10 @@ export function segmentDebtor(input: SegmentDebtorInput): SegmentResult {
     confidence = probability === null ? 0.8 : 1 - probability;
   } else {
     // In arrears (or expected to be) without a rule: the ability to pay is the best remaining evidence.
-    fallback = ability === 'not_shown' ? 'cant_pay_unable' : 'forgot_able';
+    // Only when even an average month (high) has no room is it "can't pay"; room in an average month
+    // but not in a bad one is a debtor who pays when reminded at the right time.
+    const unable = highCents !== null && highCents < t.ableMinAffordableCents;
+    fallback = unable ? 'cant_pay_unable' : 'forgot_able';
     segment = fallback === 'cant_pay_unable' ? 'cant_pay' : 'forgot';
     confidence = ability === 'unknown' ? 0.3 : 0.5;
   }

@@ -36,6 +36,7 @@ export const CollectionSegmentThresholdsSchema = Type.Object(
     collectorsMin: Int(1, 50, 'Complex debt: payments to at least this many different collection agencies or bailiffs.'),
     debtCreditorsMin: Int(1, 100, 'Complex debt: payments to at least this many different lenders, collectors and other creditors (BNPL, payday credit, repayments, fines, allowance repayments).'),
     paydayCreditBorrowedMinCents: Int(1, 100_000_000, 'Complex debt: at least this much borrowed from payday or consumer lenders in the assessed months, in cents.'),
+    gamblingShareMinBasisPoints: Int(1, 10_000, 'Complex debt: stakes at least this share of income in the assessed months, in basis points (100 = 1 %).'),
     complexDebtFromScore: Type.Number({ minimum: 0, maximum: 100, description: 'Complex debt is the segment once its score reaches this, whatever the other scores: debt help first.' }),
     secondaryMinScore: Type.Number({ minimum: 0, maximum: 100, description: 'A second segment is named when its score reaches this.' }),
     noRiskMaxProbability: Share('No risk: without overdue claims or fired rules, and a model probability (when there is one) below this.'),
@@ -88,6 +89,9 @@ export const DEFAULT_COLLECTION_SEGMENT_THRESHOLDS: CollectionSegmentThresholds 
   collectorsMin: 2,
   debtCreditorsMin: 3,
   paydayCreditBorrowedMinCents: 1,
+  // 5 % of income: the affordability flag's own level is lower (any regular play); a twentieth of the
+  // income lost is where the simulator's compulsive gamblers sit and lottery subscribers do not.
+  gamblingShareMinBasisPoints: 500,
   // Two collectors alone (weight 2) are enough: with several creditors collecting, one creditor's plan breaks.
   complexDebtFromScore: 2,
   secondaryMinScore: 1,

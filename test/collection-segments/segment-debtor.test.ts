@@ -73,6 +73,8 @@ const cases: Case[] = [
   { name: 'no payday credit', rule: 'payday_credit', fires: false, observed: 0, events: OPEN_OVERDUE, input: { affordability: UNABLE } },
   { name: 'three creditors', rule: 'many_creditors', fires: true, observed: 3, events: OPEN_OVERDUE, input: { affordability: UNABLE, bankTransactions: [tx('d1', 'expense.bnpl', 'Klarna'), tx('d2', 'expense.credit', 'Ferratum'), tx('d3', 'expense.fine', 'CJIB'), tx('d4', 'expense.groceries', 'Albert Heijn')] } },
   { name: 'two creditors', rule: 'many_creditors', fires: false, observed: 2, events: OPEN_OVERDUE, input: { affordability: UNABLE, bankTransactions: [tx('d1', 'expense.bnpl', 'Klarna'), tx('d2', 'expense.credit', 'Ferratum'), tx('d4', 'expense.groceries', 'Albert Heijn')] } },
+  { name: 'gambling 5.00 % of income', rule: 'gambling_share', fires: true, observed: 500, events: OPEN_OVERDUE, input: { affordability: report({ lowCents: 0, highCents: 9_000, disposableCents: 1_000, flags: [flag('gambling', { stakesCents: 60_000, incomeCents: 12_000_000, shareBasisPoints: 500 }, ['g1'])] }) } },
+  { name: 'gambling 4.99 % of income', rule: 'gambling_share', fires: false, observed: 499, events: OPEN_OVERDUE, input: { affordability: report({ lowCents: 0, highCents: 9_000, disposableCents: 1_000, flags: [flag('gambling', { stakesCents: 59_880, incomeCents: 12_000_000, shareBasisPoints: 499 }, ['g1'])] }) } },
   { name: 'an AC06 (blocked account)', rule: 'account_blocked', fires: true, observed: 1, events: [...OPEN_OVERDUE, returned('AC06', '2026-05-01', 'OPEN-1')] },
 ];
 
@@ -138,6 +140,15 @@ describe('segmentDebtor: the segment chosen', () => {
     expect(ruleOf(result, 'several_collectors').transactionIds).toEqual(['c1', 'c2']);
   });
 
+  it('complex debt below a score of 2 does not override: payday credit (1) against can’t pay (2.5)', () => {
+    const result = run([...OPEN_OVERDUE, returned('AM04', '2026-04-01'), returned('AM04', '2026-05-01')], {
+      affordability: report({ lowCents: 0, highCents: 3_000, disposableCents: 1_000, flags: [flag('payday_credit_use', { count: 1, borrowedCents: 20_000, repaidCents: 0 })] }),
+    });
+    expect(result.scores.complex_debt).toBe(1);
+    expect(result.segment).toBe('cant_pay');
+    expect(result.secondarySegment).toBe('complex_debt');
+  });
+
   it('no risk: nothing overdue, nothing fired, no model', () => {
     const result = run([invoice('N-1', '2026-06-01', '2026-06-20')]);
     expect(result.segment).toBe('no_risk');
@@ -158,6 +169,14 @@ describe('segmentDebtor: the segment chosen', () => {
     expect(result.segment).toBe('cant_pay');
     expect(result.fallback).toBe('cant_pay_unable');
     expect(result.figures.maxDaysPastDue).toBe(45);
+  });
+
+  it('in arrears without any rule: room in an average month but not in a bad one reads as forgot', () => {
+    const result = run(OPEN_OVERDUE, { affordability: report({ lowCents: 5_000, highCents: 10_000, disposableCents: 10_000 }) });
+    expect(result.abilityToPay).toBe('not_shown');
+    expect(result.segment).toBe('forgot');
+    expect(result.fallback).toBe('forgot_able');
+    expect(result.confidence).toBe(0.45);
   });
 
   it('a deceased debtor (MD07) stops collection whatever the segment', () => {
