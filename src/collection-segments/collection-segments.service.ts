@@ -67,7 +67,7 @@ export async function debtorSegment(
   return {
     debtorId,
     ...result,
-    treatment: treatmentFor(result.segment, { answeredChannels: [...new Set(answeredChannels)].reverse(), stopCollection: result.stopCollection !== null }),
+    treatment: treatmentFor(result.segment, { answeredChannels, stopCollection: result.stopCollection !== null }),
     contactWindow: contactWindow({ asOf: options.asOf, incomeDays: bank.report?.incomeDays ?? [], windowWorkingDays: thresholds.contactWindowWorkingDays, quietDaysBeforeIncome: thresholds.quietDaysBeforeIncome }),
     thresholds: { values: thresholds, policyVersion: policy.version, overriddenByTenant: Object.keys(policy.overrides).sort() },
   };
