@@ -28,6 +28,7 @@ import { CategoryIdSchemaDefinition, CorrectionSchemaDefinition, LearnedRuleSche
 import { riskModelRoutes, RiskScoreSchema } from './risk-models/risk-models.routes.js';
 import { monitoringRoutes, type MonitoringRouteOptions } from './model-monitoring/monitoring.routes.js';
 import { claimRoutes, ClaimSchema } from './claims/claims.routes.js';
+import { collectionSegmentRoutes } from './collection-segments/collection-segments.routes.js';
 import { repaymentPlanRoutes } from './repayment-plans/repayment-plans.routes.js';
 import { SERVICE_VERSION } from './version.js';
 
@@ -53,6 +54,7 @@ const ROUTE_TAGS = [
   { name: 'privacy', description: 'GDPR access and erasure' },
   { name: 'risk-models', description: 'Early-warning risk scores with reasons, the model registry and training runs' },
   { name: 'claims', description: 'Claims with statutory interest and the collection costs the law allows (WIK), for any date' },
+  { name: 'collections', description: 'Collection decisions: debtor segments with their evidence, treatment and the contact window after payday' },
   { name: 'repayment-plans', description: 'Affordable repayment plans: options, offers, acceptance, schedule and state, matched payments, payment links' },
 ];
 
@@ -153,6 +155,7 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   const riskModels = await riskModelRoutes(app, deps);
   await monitoringRoutes(app, deps, riskModels, options.monitoring);
   await claimRoutes(app, deps);
+  await collectionSegmentRoutes(app, deps, { scorer: riskModels.scorer });
   await repaymentPlanRoutes(app, deps);
   return app;
 }

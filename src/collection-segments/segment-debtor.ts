@@ -143,14 +143,17 @@ export function segmentDebtor(input: SegmentDebtorInput): SegmentResult {
   // --- can't pay -------------------------------------------------------------------------------
   const bankCannotPay = flag('returned_direct_debits')?.returnReasons?.filter((r) => r.signal === 'cannot_pay').flatMap((r) => r.transactionIds) ?? [];
   const insufficient = returns.insufficient_funds;
+  // The creditor's own return shows up twice, as its data point and in the bank data; the bank data
+  // also shows other creditors' returns. The larger count is the one that double-counts nothing.
+  const insufficientCount = Math.max(insufficient.length, bankCannotPay.length);
   rule({
     rule: 'insufficient_funds_returns',
     segment: 'cant_pay',
     weight: 1,
-    test: 'returns for insufficient funds (AM04) in the look-back, data points and bank data ≥ threshold',
+    test: 'returns for insufficient funds (AM04): the larger of the data points in the look-back and the bank data of the assessed months ≥ threshold',
     threshold: t.insufficientFundsReturnsMin,
-    observed: insufficient.length + bankCannotPay.length,
-    fired: insufficient.length + bankCannotPay.length >= t.insufficientFundsReturnsMin,
+    observed: insufficientCount,
+    fired: insufficientCount >= t.insufficientFundsReturnsMin,
     eventIds: insufficient.map((e) => e.eventId),
     transactionIds: bankCannotPay,
   });
@@ -358,6 +361,19 @@ export function segmentDebtor(input: SegmentDebtorInput): SegmentResult {
     transactionIds: debtTx.map((tx) => tx.id),
     ...(input.bankTransactions ? {} : { notTestedBecause: 'no categorised bank transactions' }),
   });
+  const gambling = flag('gambling');
+  const gamblingShare = gambling ? Number(gambling.figures['shareBasisPoints'] ?? 0) : report ? 0 : null;
+  rule({
+    rule: 'gambling_share',
+    segment: 'complex_debt',
+    weight: 2,
+    test: 'stakes as a share of income in the assessed months (basis points) ≥ threshold: a gambling problem needs debt help, not a plan',
+    threshold: t.gamblingShareMinBasisPoints,
+    observed: gamblingShare,
+    fired: gamblingShare !== null && gamblingShare >= t.gamblingShareMinBasisPoints,
+    transactionIds: gambling?.transactionIds ?? [],
+    ...(report ? {} : { notTestedBecause: noBank }),
+  });
   const blocked = returns.account_blocked;
   rule({
     rule: 'account_blocked',
@@ -380,7 +396,12 @@ export function segmentDebtor(input: SegmentDebtorInput): SegmentResult {
   let segment: Segment;
   let fallback: SegmentResult['fallback'] = null;
   let confidence: number;
-  if (total > 0) {
+  if (scores.complex_debt >= t.complexDebtFromScore) {
+    // Several collectors or lenders: debt help comes first even when another reading scores higher,
+    // because a plan with one creditor cannot hold while the others collect too.
+    segment = 'complex_debt';
+    confidence = scores.complex_debt / total;
+  } else if (total > 0) {
     segment = top;
     confidence = scores[top] / total;
   } else if (maxDaysPastDue === 0 && (probability === null || probability < t.noRiskMaxProbability)) {
@@ -388,7 +409,10 @@ export function segmentDebtor(input: SegmentDebtorInput): SegmentResult {
     confidence = probability === null ? 0.8 : 1 - probability;
   } else {
     // In arrears (or expected to be) without a rule: the ability to pay is the best remaining evidence.
-    fallback = ability === 'not_shown' ? 'cant_pay_unable' : 'forgot_able';
+    // Only when even an average month (high) has no room is it "can't pay"; room in an average month
+    // but not in a bad one is a debtor who pays when reminded at the right time.
+    const unable = highCents !== null && highCents < t.ableMinAffordableCents;
+    fallback = unable ? 'cant_pay_unable' : 'forgot_able';
     segment = fallback === 'cant_pay_unable' ? 'cant_pay' : 'forgot';
     confidence = ability === 'unknown' ? 0.3 : 0.5;
   }

@@ -36,6 +36,8 @@ export const CollectionSegmentThresholdsSchema = Type.Object(
     collectorsMin: Int(1, 50, 'Complex debt: payments to at least this many different collection agencies or bailiffs.'),
     debtCreditorsMin: Int(1, 100, 'Complex debt: payments to at least this many different lenders, collectors and other creditors (BNPL, payday credit, repayments, fines, allowance repayments).'),
     paydayCreditBorrowedMinCents: Int(1, 100_000_000, 'Complex debt: at least this much borrowed from payday or consumer lenders in the assessed months, in cents.'),
+    gamblingShareMinBasisPoints: Int(1, 10_000, 'Complex debt: stakes at least this share of income in the assessed months, in basis points (100 = 1 %).'),
+    complexDebtFromScore: Type.Number({ minimum: 0, maximum: 100, description: 'Complex debt is the segment once its score reaches this, whatever the other scores: debt help first.' }),
     secondaryMinScore: Type.Number({ minimum: 0, maximum: 100, description: 'A second segment is named when its score reaches this.' }),
     noRiskMaxProbability: Share('No risk: without overdue claims or fired rules, and a model probability (when there is one) below this.'),
     contactWindowWorkingDays: Int(1, 10, 'The contact window: this many working days from the first working day after the main income arrives.'),
@@ -58,7 +60,7 @@ export const DEFAULT_COLLECTION_SEGMENT_THRESHOLDS: CollectionSegmentThresholds 
   // Half a year: long enough to see a pattern of returns, short enough that an old episode has passed.
   lookbackDays: 180,
   // A single return for insufficient funds means the account was empty on the collection day.
-  insufficientFundsReturnsMin: 1,
+  insufficientFundsReturnsMin: 2,
   // EUR 50 a month: below this no plan for a typical energy arrear ends within the 18-month maximum term.
   affordableBelowCents: 5_000,
   // Disposable income below zero: essentials and debt service already take more than comes in.
@@ -76,7 +78,7 @@ export const DEFAULT_COLLECTION_SEGMENT_THRESHOLDS: CollectionSegmentThresholds 
   brokenPromisesMin: 1,
   // The Dutch dunning ladder sends the 14-day letter 14 days after the reminder: paid before it is "forgot".
   reminderPaidWithinDays: 14,
-  paidAfterOneReminderMin: 1,
+  paidAfterOneReminderMin: 2,
   lateShareMin: 0.3,
   lateMaxMedianDelayDays: 21,
   goodHistoryInvoicesMin: 3,
@@ -87,6 +89,11 @@ export const DEFAULT_COLLECTION_SEGMENT_THRESHOLDS: CollectionSegmentThresholds 
   collectorsMin: 2,
   debtCreditorsMin: 3,
   paydayCreditBorrowedMinCents: 1,
+  // 5 % of income: the affordability flag's own level is lower (any regular play); a twentieth of the
+  // income lost is where the simulator's compulsive gamblers sit and lottery subscribers do not.
+  gamblingShareMinBasisPoints: 500,
+  // Two collectors alone (weight 2) are enough: with several creditors collecting, one creditor's plan breaks.
+  complexDebtFromScore: 2,
   secondaryMinScore: 1,
   noRiskMaxProbability: 0.2,
   // Three working days: most fixed costs leave the account in the first days after payday, so a

@@ -36,9 +36,11 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'one AM04 in the look-back', rule: 'insufficient_funds_returns', fires: true, observed: 1, events: [...OPEN_OVERDUE, returned('AM04', '2025-12-18')] },
-  { name: 'an AM04 180 days back is outside the look-back', rule: 'insufficient_funds_returns', fires: false, observed: 0, events: [...OPEN_OVERDUE, returned('AM04', '2025-12-17')] },
-  { name: 'an AM04 in the bank data', rule: 'insufficient_funds_returns', fires: true, observed: 1, events: OPEN_OVERDUE, input: { affordability: report({ lowCents: 0, highCents: 0, disposableCents: 0, flags: [flag('returned_direct_debits', { count: 1 }, ['tx-r'], { returnReasons: [{ code: 'AM04', signal: 'cannot_pay', meaning: { en: '', nl: '' }, transactionIds: ['tx-r'] }] })] }) } },
+  { name: 'two AM04 in the look-back, the first 179 days back', rule: 'insufficient_funds_returns', fires: true, observed: 2, events: [...OPEN_OVERDUE, returned('AM04', '2025-12-18'), returned('AM04', '2026-05-01')] },
+  { name: 'one AM04 is a slip, not a pattern', rule: 'insufficient_funds_returns', fires: false, observed: 1, events: [...OPEN_OVERDUE, returned('AM04', '2026-05-01')] },
+  { name: 'an AM04 180 days back is outside the look-back', rule: 'insufficient_funds_returns', fires: false, observed: 1, events: [...OPEN_OVERDUE, returned('AM04', '2025-12-17'), returned('AM04', '2026-05-01')] },
+  { name: 'two AM04 in the bank data, one of them also a data point: counted once', rule: 'insufficient_funds_returns', fires: true, observed: 2, events: [...OPEN_OVERDUE, returned('AM04', '2026-05-01')], input: { affordability: report({ lowCents: 0, highCents: 0, disposableCents: 0, flags: [flag('returned_direct_debits', { count: 2 }, ['tx-r1', 'tx-r2'], { returnReasons: [{ code: 'AM04', signal: 'cannot_pay', meaning: { en: '', nl: '' }, transactionIds: ['tx-r1', 'tx-r2'] }] })] }) } },
+  { name: 'the same AM04 as data point and bank transaction is one return', rule: 'insufficient_funds_returns', fires: false, observed: 1, events: [...OPEN_OVERDUE, returned('AM04', '2026-05-01')], input: { affordability: report({ lowCents: 0, highCents: 0, disposableCents: 0, flags: [flag('returned_direct_debits', { count: 1 }, ['tx-r1'], { returnReasons: [{ code: 'AM04', signal: 'cannot_pay', meaning: { en: '', nl: '' }, transactionIds: ['tx-r1'] }] })] }) } },
   { name: 'affordable EUR 49.99 is below need', rule: 'affordable_below_need', fires: true, observed: 4_999, events: [], input: { affordability: report({ lowCents: 0, highCents: 4_999, disposableCents: 10_000 }) } },
   { name: 'affordable EUR 50.00 is not', rule: 'affordable_below_need', fires: false, observed: 5_000, events: [], input: { affordability: report({ lowCents: 0, highCents: 5_000, disposableCents: 10_000 }) } },
   { name: 'disposable −1 cent', rule: 'disposable_below_need', fires: true, observed: -1, events: [], input: { affordability: report({ lowCents: 0, highCents: 9_000, disposableCents: -1 }) } },
@@ -57,9 +59,9 @@ const cases: Case[] = [
   { name: 'one reminder unanswered', rule: 'no_response_while_able', fires: false, observed: 1, events: [...OPEN_OVERDUE, reminder('2026-05-22', 'OPEN-1')], input: { affordability: ABLE } },
   { name: 'a promise broken (day passed, nothing paid)', rule: 'broken_promises_while_able', fires: true, observed: 1, events: [...OPEN_OVERDUE, promise('2026-06-01', '2026-06-14', 5_000)], input: { affordability: ABLE } },
   { name: 'a promise due today is not broken yet', rule: 'broken_promises_while_able', fires: false, observed: 0, events: [...OPEN_OVERDUE, promise('2026-06-01', '2026-06-15', 5_000)], input: { affordability: ABLE } },
-  { name: 'paid 14 days after its only reminder', rule: 'paid_after_one_reminder', fires: true, observed: 1, events: [invoice('F-1', '2026-04-15', '2026-05-01'), reminder('2026-05-08', 'F-1'), paid('F-1', '2026-05-22')] },
-  { name: 'paid 15 days after its only reminder', rule: 'paid_after_one_reminder', fires: false, observed: 0, events: [invoice('F-1', '2026-04-15', '2026-05-01'), reminder('2026-05-08', 'F-1'), paid('F-1', '2026-05-23')] },
-  { name: 'paid after a second reminder', rule: 'paid_after_one_reminder', fires: false, observed: 0, events: [invoice('F-1', '2026-04-15', '2026-05-01'), reminder('2026-05-08', 'F-1'), reminder('2026-05-15', 'F-1'), paid('F-1', '2026-05-20')] },
+  { name: 'two invoices paid 14 and 2 days after their only reminder', rule: 'paid_after_one_reminder', fires: true, observed: 2, events: [invoice('F-1', '2026-04-15', '2026-05-01'), reminder('2026-05-08', 'F-1'), paid('F-1', '2026-05-22'), invoice('F-2', '2026-03-15', '2026-04-01'), reminder('2026-04-08', 'F-2'), paid('F-2', '2026-04-10')] },
+  { name: 'the second paid 15 days after its reminder', rule: 'paid_after_one_reminder', fires: false, observed: 1, events: [invoice('F-1', '2026-04-15', '2026-05-01'), reminder('2026-05-08', 'F-1'), paid('F-1', '2026-05-23'), invoice('F-2', '2026-03-15', '2026-04-01'), reminder('2026-04-08', 'F-2'), paid('F-2', '2026-04-10')] },
+  { name: 'the second paid after a second reminder', rule: 'paid_after_one_reminder', fires: false, observed: 1, events: [invoice('F-1', '2026-04-15', '2026-05-01'), reminder('2026-05-08', 'F-1'), reminder('2026-05-15', 'F-1'), paid('F-1', '2026-05-20'), invoice('F-2', '2026-03-15', '2026-04-01'), reminder('2026-04-08', 'F-2'), paid('F-2', '2026-04-10')] },
   { name: 'income drop after a good history', rule: 'income_drop_after_good_history', fires: true, observed: 1, events: [...goodHistoryEvents(), ...OPEN_OVERDUE], input: { affordability: report({ lowCents: 0, highCents: 9_000, disposableCents: 1_000, flags: [flag('income_drop', { recentAverageCents: 100_000, earlierAverageCents: 250_000 })] }) } },
   { name: 'income drop without a history', rule: 'income_drop_without_good_history', fires: true, observed: null, events: OPEN_OVERDUE, input: { affordability: report({ lowCents: 0, highCents: 9_000, disposableCents: 1_000, flags: [flag('income_drop', { recentAverageCents: 100_000, earlierAverageCents: 250_000 })] }) } },
   { name: 'a move 119 days ago after a good history', rule: 'life_event_after_good_history', fires: true, observed: 1, events: [...goodHistoryEvents(), ...OPEN_OVERDUE, moved('2026-02-16')] },
@@ -71,6 +73,8 @@ const cases: Case[] = [
   { name: 'no payday credit', rule: 'payday_credit', fires: false, observed: 0, events: OPEN_OVERDUE, input: { affordability: UNABLE } },
   { name: 'three creditors', rule: 'many_creditors', fires: true, observed: 3, events: OPEN_OVERDUE, input: { affordability: UNABLE, bankTransactions: [tx('d1', 'expense.bnpl', 'Klarna'), tx('d2', 'expense.credit', 'Ferratum'), tx('d3', 'expense.fine', 'CJIB'), tx('d4', 'expense.groceries', 'Albert Heijn')] } },
   { name: 'two creditors', rule: 'many_creditors', fires: false, observed: 2, events: OPEN_OVERDUE, input: { affordability: UNABLE, bankTransactions: [tx('d1', 'expense.bnpl', 'Klarna'), tx('d2', 'expense.credit', 'Ferratum'), tx('d4', 'expense.groceries', 'Albert Heijn')] } },
+  { name: 'gambling 5.00 % of income', rule: 'gambling_share', fires: true, observed: 500, events: OPEN_OVERDUE, input: { affordability: report({ lowCents: 0, highCents: 9_000, disposableCents: 1_000, flags: [flag('gambling', { stakesCents: 60_000, incomeCents: 12_000_000, shareBasisPoints: 500 }, ['g1'])] }) } },
+  { name: 'gambling 4.99 % of income', rule: 'gambling_share', fires: false, observed: 499, events: OPEN_OVERDUE, input: { affordability: report({ lowCents: 0, highCents: 9_000, disposableCents: 1_000, flags: [flag('gambling', { stakesCents: 59_880, incomeCents: 12_000_000, shareBasisPoints: 499 }, ['g1'])] }) } },
   { name: 'an AC06 (blocked account)', rule: 'account_blocked', fires: true, observed: 1, events: [...OPEN_OVERDUE, returned('AC06', '2026-05-01', 'OPEN-1')] },
 ];
 
@@ -103,36 +107,46 @@ describe('segmentDebtor: each rule at its threshold', () => {
 });
 
 describe('segmentDebtor: the segment chosen', () => {
-  it('can’t pay: an AM04 and the affordable instalment below need', () => {
-    const result = run([...OPEN_OVERDUE, returned('AM04', '2026-05-01', 'OPEN-1')], { affordability: report({ lowCents: 0, highCents: 3_000, disposableCents: 2_000 }) });
+  it('can’t pay: two AM04 and the affordable instalment below need', () => {
+    const result = run([...OPEN_OVERDUE, collected('OPEN-1', '2026-05-01'), returned('AM04', '2026-05-03', 'OPEN-1'), collected('OPEN-1', '2026-05-10'), returned('AM04', '2026-05-12', 'OPEN-1')], { affordability: report({ lowCents: 0, highCents: 3_000, disposableCents: 2_000 }) });
     expect(result.segment).toBe('cant_pay');
     expect(result.scores.cant_pay).toBe(2.5);
     expect(result.abilityToPay).toBe('not_shown');
     expect(result.confidence).toBe(0.9);
-    expect(ruleOf(result, 'insufficient_funds_returns').eventIds).toHaveLength(1);
+    expect(ruleOf(result, 'insufficient_funds_returns').eventIds).toHaveLength(2);
   });
 
   it('won’t pay: a refusal and two unanswered reminders while able; forgot second from the paid-after-reminder habit', () => {
     const events = [invoice('F-1', '2026-03-15', '2026-04-01'), reminder('2026-04-08', 'F-1'), paid('F-1', '2026-04-10'), ...OPEN_OVERDUE, collected('OPEN-1', '2026-05-01'), returned('MS02', '2026-05-03', 'OPEN-1'), reminder('2026-05-08', 'OPEN-1'), reminder('2026-05-22', 'OPEN-1')];
     const result = run(events, { affordability: ABLE });
-    // F-1 was paid 9 days late after one reminder: both forgot rules fire (1 + 1).
-    expect(result.scores).toEqual({ cant_pay: 0, wont_pay: 2.5, forgot: 2, temporary_shock: 0, complex_debt: 0 });
+    // F-1 was paid 9 days late (1 of 1 paid invoices late): late_with_buffer fires; one invoice paid after a reminder is below the 2 needed.
+    expect(result.scores).toEqual({ cant_pay: 0, wont_pay: 2.5, forgot: 1, temporary_shock: 0, complex_debt: 0 });
     expect(result.segment).toBe('wont_pay');
     expect(result.secondarySegment).toBe('forgot');
-    // 2.5 of 4.5 = 0.556, times 0.9 without a model = 0.50.
-    expect(result.confidence).toBe(0.5);
+    // 2.5 of 3.5 = 0.714, times 0.9 without a model = 0.64.
+    expect(result.confidence).toBe(0.64);
   });
 
-  it('complex debt wins a tie with can’t pay (debt help first) and names can’t pay second', () => {
-    const result = run([...OPEN_OVERDUE, returned('AM04', '2026-05-01', 'OPEN-1')], {
-      affordability: report({ lowCents: 0, highCents: 9_000, disposableCents: 1_000 }),
+  it('complex debt wins from a score of 2 even over a higher can’t-pay score, and names can’t pay second', () => {
+    const result = run([...OPEN_OVERDUE, returned('AM04', '2026-04-01'), returned('AM04', '2026-05-01')], {
+      affordability: report({ lowCents: 0, highCents: 3_000, disposableCents: 1_000 }),
       bankTransactions: [tx('c1', 'expense.collection', 'Flanderijn'), tx('c2', 'expense.collection', 'GGN')],
     });
     expect(result.scores.complex_debt).toBe(2);
-    expect(result.scores.cant_pay).toBe(1);
+    // Two AM04 (1) + affordable EUR 30 below EUR 50 (1.5).
+    expect(result.scores.cant_pay).toBe(2.5);
     expect(result.segment).toBe('complex_debt');
     expect(result.secondarySegment).toBe('cant_pay');
     expect(ruleOf(result, 'several_collectors').transactionIds).toEqual(['c1', 'c2']);
+  });
+
+  it('complex debt below a score of 2 does not override: payday credit (1) against can’t pay (2.5)', () => {
+    const result = run([...OPEN_OVERDUE, returned('AM04', '2026-04-01'), returned('AM04', '2026-05-01')], {
+      affordability: report({ lowCents: 0, highCents: 3_000, disposableCents: 1_000, flags: [flag('payday_credit_use', { count: 1, borrowedCents: 20_000, repaidCents: 0 })] }),
+    });
+    expect(result.scores.complex_debt).toBe(1);
+    expect(result.segment).toBe('cant_pay');
+    expect(result.secondarySegment).toBe('complex_debt');
   });
 
   it('no risk: nothing overdue, nothing fired, no model', () => {
@@ -155,6 +169,14 @@ describe('segmentDebtor: the segment chosen', () => {
     expect(result.segment).toBe('cant_pay');
     expect(result.fallback).toBe('cant_pay_unable');
     expect(result.figures.maxDaysPastDue).toBe(45);
+  });
+
+  it('in arrears without any rule: room in an average month but not in a bad one reads as forgot', () => {
+    const result = run(OPEN_OVERDUE, { affordability: report({ lowCents: 5_000, highCents: 10_000, disposableCents: 10_000 }) });
+    expect(result.abilityToPay).toBe('not_shown');
+    expect(result.segment).toBe('forgot');
+    expect(result.fallback).toBe('forgot_able');
+    expect(result.confidence).toBe(0.45);
   });
 
   it('a deceased debtor (MD07) stops collection whatever the segment', () => {

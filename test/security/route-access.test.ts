@@ -131,6 +131,10 @@ const CASES: Record<string, RouteCase> = {
   'GET /v1/claims/:claimId': { request: () => ({ url: `/v1/claims/${claimSeed.claimId}?asOf=2026-06-01` }), crossTenant: 'not-found' },
   'GET /v1/debtors/:debtorId/claims': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}/claims?asOf=2026-06-01` }), crossTenant: 'not-found' },
   'POST /v1/claims/:claimId/fourteen-day-letter': { request: () => ({ method: 'POST', url: `/v1/claims/${claimSeed.claimId}/fourteen-day-letter`, payload: { sentOn: '2026-02-01' } }), crossTenant: 'not-found' },
+  'GET /v1/debtors/:debtorId/segment': { request: (r) => ({ url: `/v1/debtors/${r.debtorId}/segment?asOf=2026-06-01` }), crossTenant: 'not-found' },
+  // Tenant B's thresholds are its own: A's override (lookbackDays 91, set in beforeAll) never shows.
+  'GET /v1/policies/collection-segments': { request: () => ({ url: '/v1/policies/collection-segments' }), crossTenant: { ownOnly: () => ['"lookbackDays":91'] } },
+  'PUT /v1/policies/collection-segments': { request: () => ({ method: 'PUT', url: '/v1/policies/collection-segments', payload: { overrides: { lookbackDays: 92 } } }), crossTenant: { ownOnly: () => [] } },
   'GET /v1/policies/repayment-plans': { request: () => ({ url: '/v1/policies/repayment-plans' }), crossTenant: { ownOnly: () => [planSeed.payeeName] } },
   'PUT /v1/policies/repayment-plans': { request: () => ({ method: 'PUT', url: '/v1/policies/repayment-plans', payload: { policy: { maxTermMonths: 18, payee: { name: planSeed.payeeName, iban: 'NL20INGB0001234567' } } } }), crossTenant: { ownOnly: () => [] } },
   'POST /v1/debtors/:debtorId/plan-options': { request: () => ({ method: 'POST', url: `/v1/debtors/${planSeed.debtorId}/plan-options`, payload: { claimIds: [planSeed.claimId] } }), crossTenant: 'not-found' },
@@ -173,6 +177,8 @@ describe('access to every route', () => {
     });
     if (claim.statusCode !== 201) throw new Error(`seed claim failed: ${claim.body}`);
     claimSeed.claimId = claim.json().items[0].claimId;
+    const thresholds = await t.app.inject({ method: 'PUT', url: '/v1/policies/collection-segments', headers: bearer(t.tenantA.keys.admin), payload: { overrides: { lookbackDays: 91 } } });
+    if (thresholds.statusCode !== 200) throw new Error(`seed segment thresholds failed: ${thresholds.body}`);
     // A debtor whose bank data affords a plan, a claim, an offer and the plan made from it.
     const today = new Date().toISOString().slice(0, 10);
     const planDebtor = await debtorWithPlanConsent(t, t.tenantA, 'plan-seed', today);
