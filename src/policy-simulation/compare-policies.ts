@@ -128,7 +128,6 @@ interface HouseholdTally {
   offeredToCantPayAffordable: number;
   referralsMade: number;
   referralsEntered: number;
-  ctx: EngineContext | null;
   planRunning: () => boolean;
   /** The day the current income month began (-1 before the first), and the main payday expected next. */
   periodStart: number;
@@ -152,7 +151,6 @@ function newTally(): HouseholdTally {
     offeredToCantPayAffordable: 0,
     referralsMade: 0,
     referralsEntered: 0,
-    ctx: null,
     planRunning: () => false,
     periodStart: -1,
     expectedPayday: -1,
@@ -198,7 +196,6 @@ function watchMonths(tally: HouseholdTally, ctx: EngineContext, day: number): vo
 
 function standardFactory(tally: HouseholdTally): CreditorPolicyFactory {
   return (ctx) => {
-    tally.ctx = ctx;
     tally.planRunning = () => ctx.state.creditor.arrangement !== null;
     let brokenSeen = ctx.state.creditor.lastArrangementBrokenDay;
     const measured: CreditorPolicy = {
@@ -232,7 +229,6 @@ function standardFactory(tally: HouseholdTally): CreditorPolicyFactory {
 
 function draagkrachtFactory(tally: HouseholdTally, settings: DraagkrachtSettings): CreditorPolicyFactory {
   return (ctx) => {
-    tally.ctx = ctx;
     const judge = (option: PlanOption, day: number) => affordableByTruth(option.largestInstalmentCents, trueMargins(ctx.state, ctx.profile, day, ctx.state.creditor.arrangement?.monthlyCents ?? 0));
     const policy = new DraagkrachtPolicy(settings, {
       offered(day, offer) {
