@@ -29,6 +29,7 @@ import { riskModelRoutes, RiskScoreSchema } from './risk-models/risk-models.rout
 import { monitoringRoutes, type MonitoringRouteOptions } from './model-monitoring/monitoring.routes.js';
 import { claimRoutes, ClaimSchema } from './claims/claims.routes.js';
 import { collectionSegmentRoutes } from './collection-segments/collection-segments.routes.js';
+import { repaymentPlanRoutes } from './repayment-plans/repayment-plans.routes.js';
 import { SERVICE_VERSION } from './version.js';
 
 export interface BuildAppOptions {
@@ -54,6 +55,7 @@ const ROUTE_TAGS = [
   { name: 'risk-models', description: 'Early-warning risk scores with reasons, the model registry and training runs' },
   { name: 'claims', description: 'Claims with statutory interest and the collection costs the law allows (WIK), for any date' },
   { name: 'collections', description: 'Collection decisions: debtor segments with their evidence, treatment and the contact window after payday' },
+  { name: 'repayment-plans', description: 'Affordable repayment plans: options, offers, acceptance, schedule and state, matched payments, payment links' },
 ];
 
 export async function buildApp(config: Config, options: BuildAppOptions): Promise<AppInstance> {
@@ -154,6 +156,7 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   await monitoringRoutes(app, deps, riskModels, options.monitoring);
   await claimRoutes(app, deps);
   await collectionSegmentRoutes(app, deps, { scorer: riskModels.scorer });
+  await repaymentPlanRoutes(app, deps);
   return app;
 }
 

@@ -12,6 +12,7 @@ import { listAccounts, listBalances, listTransactions, type StoredAccount, type 
 import { exportDebtorCorrections, type Correction } from '../categorisation-corrections/corrections.service.js';
 import { eraseDebtorEvaluationRows } from '../risk-models/evaluation-storage.js';
 import { exportDebtorClaims, type ClaimRecord } from '../claims/claims.service.js';
+import { exportDebtorPlanOffers, exportDebtorPlans, type PlanOfferRecord, type PlanRecord } from '../repayment-plans/repayment-plans.service.js';
 
 /** Rows per query while exporting: memory stays flat however much is held on the debtor. */
 export const EXPORT_BATCH_ROWS = 1000;
@@ -32,6 +33,8 @@ export interface DebtorExportStream {
   dataPoints: () => AsyncIterable<DataPointEvent[]>;
   categoryCorrections: () => AsyncIterable<Correction[]>;
   claims: () => AsyncIterable<ClaimRecord[]>;
+  planOffers: () => AsyncIterable<PlanOfferRecord[]>;
+  repaymentPlans: () => AsyncIterable<PlanRecord[]>;
 }
 
 /** Opens the export; throws not_found before anything is written when the debtor is unknown. */
@@ -86,6 +89,13 @@ export async function openDebtorExport(db: Db, tenantId: string, debtorId: strin
     async *claims() {
       yield await exportDebtorClaims(db, tenantId, debtorId);
     },
+    // Offers and plans come a few per debtor, each plan with at most a few dozen instalments: one read each.
+    async *planOffers() {
+      yield await exportDebtorPlanOffers(db, tenantId, debtorId);
+    },
+    async *repaymentPlans() {
+      yield await exportDebtorPlans(db, tenantId, debtorId);
+    },
   };
 }
 
@@ -98,7 +108,7 @@ export async function openDebtorExport(db: Db, tenantId: string, debtorId: strin
 export async function eraseDebtor(db: Db, tenantId: string, debtorId: string, actor: string): Promise<Record<string, number>> {
   await getDebtor(db, tenantId, debtorId);
   const counts: Record<string, number> = {};
-  for (const table of ['category_corrections', 'bank_transactions', 'bank_balances', 'bank_accounts', 'bank_uploads', 'consents', 'data_point_events', 'claims'] as const) {
+  for (const table of ['category_corrections', 'bank_transactions', 'bank_balances', 'bank_accounts', 'bank_uploads', 'consents', 'data_point_events', 'repayment_plan_payments', 'repayment_plan_instalments', 'repayment_plans', 'repayment_plan_offers', 'claims'] as const) {
     const result = await db.deleteFrom(table).where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId).executeTakeFirst();
     counts[table] = Number(result.numDeletedRows);
   }

@@ -10,7 +10,8 @@ import { API_KEY_ROLES } from '../../src/tenants/tenant.table.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
 import { seedTenantResources, type SeededResources } from '../support/seed-resources.js';
 import { fixture } from '../support/flows.js';
-import { addDays } from '../../src/platform/dates.js';
+import { addDays, addMonths } from '../../src/platform/dates.js';
+import { debtorWithPlanConsent, householdStatement, uploadStatement } from '../repayment-plans/plan-support.js';
 import { ModelRegistry } from '../../src/risk-models/registry.js';
 import { syntheticBundle } from '../risk-models/registry-support.js';
 import { syntheticEvaluation } from '../model-reports/evaluation-support.js';
@@ -28,6 +29,8 @@ const correctionSeed = { transactionId: '', ruleId: '' };
 const modelSeed = { modelId: 'tenant-a-model', runId: '' };
 /** A claim of tenant A's seeded debtor (set in beforeAll). */
 const claimSeed = { claimId: '', reference: 'tenant-a-claim-1' };
+/** Tenant A's debtor with an affordable plan: the offer, the accepted option, the plan and the debtor's link (set in beforeAll). */
+const planSeed = { debtorId: '', claimId: '', offerId: '', optionId: '', planId: '', linkToken: '', payeeName: 'Tenant A Incasso BV' };
 const categoryUrl = (r: SeededResources) => `/v1/debtors/${r.debtorId}/transactions/${correctionSeed.transactionId}/category`;
 
 const CASES: Record<string, RouteCase> = {
@@ -132,6 +135,18 @@ const CASES: Record<string, RouteCase> = {
   // Tenant B's thresholds are its own: A's override (lookbackDays 91, set in beforeAll) never shows.
   'GET /v1/policies/collection-segments': { request: () => ({ url: '/v1/policies/collection-segments' }), crossTenant: { ownOnly: () => ['"lookbackDays":91'] } },
   'PUT /v1/policies/collection-segments': { request: () => ({ method: 'PUT', url: '/v1/policies/collection-segments', payload: { overrides: { lookbackDays: 92 } } }), crossTenant: { ownOnly: () => [] } },
+  'GET /v1/policies/repayment-plans': { request: () => ({ url: '/v1/policies/repayment-plans' }), crossTenant: { ownOnly: () => [planSeed.payeeName] } },
+  'PUT /v1/policies/repayment-plans': { request: () => ({ method: 'PUT', url: '/v1/policies/repayment-plans', payload: { policy: { maxTermMonths: 18, payee: { name: planSeed.payeeName, iban: 'NL20INGB0001234567' } } } }), crossTenant: { ownOnly: () => [] } },
+  'POST /v1/debtors/:debtorId/plan-options': { request: () => ({ method: 'POST', url: `/v1/debtors/${planSeed.debtorId}/plan-options`, payload: { claimIds: [planSeed.claimId] } }), crossTenant: 'not-found' },
+  'GET /v1/plan-offers/:offerId': { request: () => ({ url: `/v1/plan-offers/${planSeed.offerId}` }), crossTenant: 'not-found' },
+  // The option accepted before: accepting it again is a no-op that answers the plan.
+  'POST /v1/plan-offers/:offerId/accept': { request: () => ({ method: 'POST', url: `/v1/plan-offers/${planSeed.offerId}/accept`, payload: { optionId: planSeed.optionId } }), crossTenant: 'not-found' },
+  'GET /v1/plan-links/:token': { request: () => ({ url: `/v1/plan-links/${planSeed.linkToken}` }), crossTenant: 'token' },
+  'POST /v1/plan-links/:token/accept': { request: () => ({ method: 'POST', url: `/v1/plan-links/${planSeed.linkToken}/accept`, payload: { optionId: planSeed.optionId } }), crossTenant: 'token' },
+  'GET /v1/plans/:planId': { request: () => ({ url: `/v1/plans/${planSeed.planId}` }), crossTenant: 'not-found' },
+  'GET /v1/debtors/:debtorId/plans': { request: () => ({ url: `/v1/debtors/${planSeed.debtorId}/plans` }), crossTenant: 'not-found' },
+  'POST /v1/plans/:planId/replan': { request: () => ({ method: 'POST', url: `/v1/plans/${planSeed.planId}/replan`, payload: {} }), crossTenant: 'not-found' },
+  'GET /v1/plans/:planId/instalments/:number/payment-link': { request: () => ({ url: `/v1/plans/${planSeed.planId}/instalments/1/payment-link` }), crossTenant: 'not-found' },
 };
 
 describe('access to every route', () => {
@@ -164,6 +179,23 @@ describe('access to every route', () => {
     claimSeed.claimId = claim.json().items[0].claimId;
     const thresholds = await t.app.inject({ method: 'PUT', url: '/v1/policies/collection-segments', headers: bearer(t.tenantA.keys.admin), payload: { overrides: { lookbackDays: 91 } } });
     if (thresholds.statusCode !== 200) throw new Error(`seed segment thresholds failed: ${thresholds.body}`);
+    // A debtor whose bank data affords a plan, a claim, an offer and the plan made from it.
+    const today = new Date().toISOString().slice(0, 10);
+    const planDebtor = await debtorWithPlanConsent(t, t.tenantA, 'plan-seed', today);
+    planSeed.debtorId = planDebtor.debtorId;
+    await uploadStatement(t, t.tenantA, planDebtor.debtorId, householdStatement({ salaryCents: 320_000, rentCents: 95_000, energyCents: 12_000, groceriesPerWeekCents: 9_000 }, `${addMonths(today, -14).slice(0, 7)}-01`, today));
+    const planClaim = await t.app.inject({ method: 'POST', url: '/v1/claims', headers: bearer(t.tenantA.keys.creditor), payload: { claims: [{ reference: 'plan-seed-claim', debtorRef: 'plan-seed', principalCents: 90_000, dueDate: '2026-01-15', interestBasis: 'none' }] } });
+    planSeed.claimId = planClaim.json().items[0].claimId;
+    const policy = await t.app.inject({ method: 'PUT', url: '/v1/policies/repayment-plans', headers: bearer(t.tenantA.keys.admin), payload: { policy: { payee: { name: planSeed.payeeName, iban: 'NL20INGB0001234567' } } } });
+    if (policy.statusCode !== 200) throw new Error(`seed plan policy failed: ${policy.body}`);
+    const offer = await t.app.inject({ method: 'POST', url: `/v1/debtors/${planSeed.debtorId}/plan-options`, headers: bearer(t.tenantA.keys.creditor), payload: { claimIds: [planSeed.claimId] } });
+    if (offer.statusCode !== 201 || offer.json().offer.options.length === 0) throw new Error(`seed plan offer failed: ${offer.body.slice(0, 300)}`);
+    planSeed.offerId = offer.json().offer.id;
+    planSeed.linkToken = offer.json().linkToken;
+    planSeed.optionId = offer.json().offer.options.at(-1).id;
+    const accepted = await t.app.inject({ method: 'POST', url: `/v1/plan-offers/${planSeed.offerId}/accept`, headers: bearer(t.tenantA.keys.creditor), payload: { optionId: planSeed.optionId } });
+    if (accepted.statusCode !== 201) throw new Error(`seed plan failed: ${accepted.body.slice(0, 300)}`);
+    planSeed.planId = accepted.json().id;
     const run = await t.app.inject({ method: 'POST', url: '/v1/models/training-runs', headers: bearer(t.tenantA.keys.analyst), payload: {} });
     modelSeed.runId = run.json().run.runId;
   }, 60_000);
@@ -218,14 +250,23 @@ describe('access to every route', () => {
   });
 
   it('refuses debtor-link routes with a forged or foreign token', async () => {
-    const { signLinkToken } = await import('../../src/consent/link-token.js');
+    const { signLinkToken, signScopedLinkToken } = await import('../../src/consent/link-token.js');
     const forged = signLinkToken({ tenantId: t.tenantB.id, consentId: seeded.consentId, debtorId: seeded.debtorId, expiresAt: Date.now() / 1000 + 3600 }, 'not-the-server-secret-not-the-server-secret');
     const retargeted = signLinkToken({ tenantId: t.tenantB.id, consentId: seeded.consentId, debtorId: seeded.debtorId, expiresAt: Math.floor(Date.now() / 1000) + 3600 }, t.config.linkTokenSecret!);
+    const expiresAt = Math.floor(Date.now() / 1000) + 3600;
+    const planTokens = [
+      signScopedLinkToken({ scope: 'plan_offer', tenantId: t.tenantA.id, subjectId: planSeed.offerId, debtorId: planSeed.debtorId, expiresAt }, 'not-the-server-secret-not-the-server-secret'),
+      signScopedLinkToken({ scope: 'plan_offer', tenantId: t.tenantB.id, subjectId: planSeed.offerId, debtorId: planSeed.debtorId, expiresAt }, t.config.linkTokenSecret!),
+      // A genuine consent link is no plan link.
+      seeded.linkToken,
+    ];
     let checked = 0;
     for (const route of t.app.routeCatalogue.filter((r) => r.auth === 'link-token')) {
       const request = CASES[`${route.method} ${route.url}`]!.request(seeded);
-      for (const token of [forged, retargeted]) {
-        const res = await t.app.inject({ ...request, url: request.url!.toString().replace(seeded.linkToken, token) });
+      const url = request.url!.toString();
+      const own = url.includes(planSeed.linkToken) ? planSeed.linkToken : seeded.linkToken;
+      for (const token of own === planSeed.linkToken ? planTokens : [forged, retargeted]) {
+        const res = await t.app.inject({ ...request, url: url.replace(own, token) });
         expect(res.statusCode, `${route.method} ${route.url}`).toBe(401);
         expect(res.json().code).toBe('invalid_link_token');
         checked += 1;
