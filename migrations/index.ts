@@ -12,6 +12,7 @@ import * as riskModels from './2026-12-04-002-risk-models.js';
 import * as modelReports from './2026-12-05-001-model-reports.js';
 import * as modelMonitoring from './2026-12-05-002-model-monitoring.js';
 import * as claims from './2026-12-05-003-claims.js';
+import * as debtHelpReferrals from './2026-12-05-005-debt-help-referrals.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23-001-foundation': foundation,
@@ -23,4 +24,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-05-001-model-reports': modelReports,
   '2026-12-05-002-model-monitoring': modelMonitoring,
   '2026-12-05-003-claims': claims,
+  '2026-12-05-005-debt-help-referrals': debtHelpReferrals,
 };

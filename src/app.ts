@@ -28,6 +28,8 @@ import { CategoryIdSchemaDefinition, CorrectionSchemaDefinition, LearnedRuleSche
 import { riskModelRoutes, RiskScoreSchema } from './risk-models/risk-models.routes.js';
 import { monitoringRoutes, type MonitoringRouteOptions } from './model-monitoring/monitoring.routes.js';
 import { claimRoutes, ClaimSchema } from './claims/claims.routes.js';
+import { writeOffRoutes } from './write-off/write-off.routes.js';
+import { debtHelpReferralRoutes } from './debt-help/referrals.routes.js';
 import { SERVICE_VERSION } from './version.js';
 
 export interface BuildAppOptions {
@@ -52,6 +54,8 @@ const ROUTE_TAGS = [
   { name: 'privacy', description: 'GDPR access and erasure' },
   { name: 'risk-models', description: 'Early-warning risk scores with reasons, the model registry and training runs' },
   { name: 'claims', description: 'Claims with statutory interest and the collection costs the law allows (WIK), for any date' },
+  { name: 'write-off', description: 'Collect, offer a plan, write off or refer: the expected net value of each collection route' },
+  { name: 'debt-help', description: 'Referrals to municipal debt help (vroegsignalering)' },
 ];
 
 export async function buildApp(config: Config, options: BuildAppOptions): Promise<AppInstance> {
@@ -151,6 +155,8 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   const riskModels = await riskModelRoutes(app, deps);
   await monitoringRoutes(app, deps, riskModels, options.monitoring);
   await claimRoutes(app, deps);
+  await writeOffRoutes(app, deps, riskModels);
+  await debtHelpReferralRoutes(app, deps);
   return app;
 }
 

@@ -10,6 +10,7 @@ import { eraseDebtor, openDebtorExport, type DebtorExportStream } from './privac
 import { CorrectionSchema } from '../categorisation-corrections/corrections.routes.js';
 import type { DataPointEvent } from '../data-points/data-point.schema.js';
 import { ClaimRecordSchema } from '../claims/claims.routes.js';
+import { ReferralSchema } from '../debt-help/referrals.routes.js';
 
 // additionalProperties: without it the serializer writes each stored event as {}.
 const DataPointItemSchema = Type.Unsafe<DataPointEvent>({ type: 'object', additionalProperties: true, description: 'A stored data point, as accepted' });
@@ -39,6 +40,7 @@ export async function privacyRoutes(app: AppInstance, deps: AppDeps): Promise<vo
             dataPoints: Type.Array(DataPointItemSchema),
             categoryCorrections: Type.Array(CorrectionSchema),
             claims: Type.Array(ClaimRecordSchema),
+            debtHelpReferrals: Type.Array(ReferralSchema),
           }),
           ...problemResponses(...AUTHENTICATED_PROBLEMS, 404),
         },
@@ -85,6 +87,7 @@ async function* exportDocument(exported: DebtorExportStream, reply: FastifyReply
     ['dataPoints', exported.dataPoints, DataPointItemSchema],
     ['categoryCorrections', exported.categoryCorrections, CorrectionSchema],
     ['claims', exported.claims, ClaimRecordSchema],
+    ['debtHelpReferrals', exported.debtHelpReferrals, ReferralSchema],
   ];
   for (const [name, batches, schema] of sections) {
     const serialize = serializer(schema);

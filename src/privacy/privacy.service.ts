@@ -12,6 +12,7 @@ import { listAccounts, listBalances, listTransactions, type StoredAccount, type 
 import { exportDebtorCorrections, type Correction } from '../categorisation-corrections/corrections.service.js';
 import { eraseDebtorEvaluationRows } from '../risk-models/evaluation-storage.js';
 import { exportDebtorClaims, type ClaimRecord } from '../claims/claims.service.js';
+import { exportDebtorReferrals, type Referral } from '../debt-help/referrals.service.js';
 
 /** Rows per query while exporting: memory stays flat however much is held on the debtor. */
 export const EXPORT_BATCH_ROWS = 1000;
@@ -32,6 +33,7 @@ export interface DebtorExportStream {
   dataPoints: () => AsyncIterable<DataPointEvent[]>;
   categoryCorrections: () => AsyncIterable<Correction[]>;
   claims: () => AsyncIterable<ClaimRecord[]>;
+  debtHelpReferrals: () => AsyncIterable<Referral[]>;
 }
 
 /** Opens the export; throws not_found before anything is written when the debtor is unknown. */
@@ -86,6 +88,10 @@ export async function openDebtorExport(db: Db, tenantId: string, debtorId: strin
     async *claims() {
       yield await exportDebtorClaims(db, tenantId, debtorId);
     },
+    // Referrals to debt help: at most a few per debtor over the years, one read.
+    async *debtHelpReferrals() {
+      yield await exportDebtorReferrals(db, tenantId, debtorId);
+    },
   };
 }
 
@@ -98,7 +104,7 @@ export async function openDebtorExport(db: Db, tenantId: string, debtorId: strin
 export async function eraseDebtor(db: Db, tenantId: string, debtorId: string, actor: string): Promise<Record<string, number>> {
   await getDebtor(db, tenantId, debtorId);
   const counts: Record<string, number> = {};
-  for (const table of ['category_corrections', 'bank_transactions', 'bank_balances', 'bank_accounts', 'bank_uploads', 'consents', 'data_point_events', 'claims'] as const) {
+  for (const table of ['category_corrections', 'bank_transactions', 'bank_balances', 'bank_accounts', 'bank_uploads', 'consents', 'data_point_events', 'claims', 'debt_help_referrals'] as const) {
     const result = await db.deleteFrom(table).where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId).executeTakeFirst();
     counts[table] = Number(result.numDeletedRows);
   }
