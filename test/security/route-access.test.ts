@@ -214,7 +214,7 @@ describe('access to every route', () => {
     if (costTable.statusCode !== 200) throw new Error(`seed cost table failed: ${costTable.body}`);
     const run = await t.app.inject({ method: 'POST', url: '/v1/models/training-runs', headers: bearer(t.tenantA.keys.analyst), payload: {} });
     modelSeed.runId = run.json().run.runId;
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => t.close());
 
   it('has a case for every registered route', () => {
