@@ -13,6 +13,7 @@ import * as modelReports from './2026-12-05-001-model-reports.js';
 import * as modelMonitoring from './2026-12-05-002-model-monitoring.js';
 import * as claims from './2026-12-05-003-claims.js';
 import * as repaymentPlans from './2026-12-05-004-repayment-plans.js';
+import * as debtHelpReferrals from './2026-12-05-005-debt-help-referrals.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23-001-foundation': foundation,
@@ -25,4 +26,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-05-002-model-monitoring': modelMonitoring,
   '2026-12-05-003-claims': claims,
   '2026-12-05-004-repayment-plans': repaymentPlans,
+  '2026-12-05-005-debt-help-referrals': debtHelpReferrals,
 };

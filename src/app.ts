@@ -30,6 +30,8 @@ import { monitoringRoutes, type MonitoringRouteOptions } from './model-monitorin
 import { claimRoutes, ClaimSchema } from './claims/claims.routes.js';
 import { collectionSegmentRoutes } from './collection-segments/collection-segments.routes.js';
 import { repaymentPlanRoutes } from './repayment-plans/repayment-plans.routes.js';
+import { writeOffRoutes } from './write-off/write-off.routes.js';
+import { debtHelpReferralRoutes } from './debt-help/referrals.routes.js';
 import { SERVICE_VERSION } from './version.js';
 
 export interface BuildAppOptions {
@@ -56,6 +58,8 @@ const ROUTE_TAGS = [
   { name: 'claims', description: 'Claims with statutory interest and the collection costs the law allows (WIK), for any date' },
   { name: 'collections', description: 'Collection decisions: debtor segments with their evidence, treatment and the contact window after payday' },
   { name: 'repayment-plans', description: 'Affordable repayment plans: options, offers, acceptance, schedule and state, matched payments, payment links' },
+  { name: 'write-off', description: 'Collect, offer a plan, write off or refer: the expected net value of each collection route' },
+  { name: 'debt-help', description: 'Referrals to municipal debt help (vroegsignalering)' },
 ];
 
 export async function buildApp(config: Config, options: BuildAppOptions): Promise<AppInstance> {
@@ -157,6 +161,8 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   await claimRoutes(app, deps);
   await collectionSegmentRoutes(app, deps, { scorer: riskModels.scorer });
   await repaymentPlanRoutes(app, deps);
+  await writeOffRoutes(app, deps, riskModels);
+  await debtHelpReferralRoutes(app, deps);
   return app;
 }
 

@@ -255,9 +255,13 @@ async function invoiceFacts(db: Db, tenantId: string, debtorId: string, asOf: Is
     .where('invoice_id', 'is not', null);
   if (invoiceId !== undefined) query = query.where('invoice_id', '=', invoiceId);
   const rows = await query.orderBy('occurred_on').orderBy('id').execute();
+  return foldInvoiceFacts(rows.map((r) => r.payload));
+}
+
+/** The invoice facts in a debtor's events, oldest first. */
+function foldInvoiceFacts(events: readonly DataPointEvent[]): InvoiceFacts {
   const facts: InvoiceFacts = { issued: new Map(), payments: new Map(), letters: new Map() };
-  for (const { payload } of rows) {
-    const event: DataPointEvent = payload;
+  for (const event of events) {
     if (event.type === 'invoice_issued') facts.issued.set(event.invoiceId, { amountCents: event.amountCents, dueDate: event.dueDate, issuedOn: event.occurredOn });
     else if (event.type === 'invoice_paid') facts.payments.set(event.invoiceId, [...(facts.payments.get(event.invoiceId) ?? []), { on: event.occurredOn, cents: event.amountCents }]);
     else if (event.type === 'reminder_sent' && event.stage === 'fourteen_day_letter' && event.invoiceId && !facts.letters.has(event.invoiceId)) facts.letters.set(event.invoiceId, event.occurredOn);
@@ -381,4 +385,37 @@ export async function listDebtorClaims(db: Db, tenantId: string, debtorId: strin
     },
     lastKnownKept: open.some((v) => v.totals.lastKnownKept),
   };
+}
+
+/**
+ * Stored claims by id as they stand at the end of `asOf`, in two reads however many there are (the
+ * claims, then their debtors' invoice data points): for requests about many claims at once. Ids the
+ * tenant does not have are left out; the caller says which.
+ */
+export async function getClaimViews(db: Db, tenantId: string, claimIds: readonly string[], asOf: IsoDate): Promise<Map<string, ClaimView>> {
+  if (claimIds.length === 0) return new Map();
+  const rows = await db.selectFrom('claims').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', [...new Set(claimIds)]).execute();
+  const debtorIds = [...new Set(rows.map((r) => r.debtor_id))];
+  const events =
+    debtorIds.length === 0
+      ? []
+      : await db
+          .selectFrom('data_point_events')
+          .select(['debtor_id', 'payload'])
+          .where('tenant_id', '=', tenantId)
+          .where('debtor_id', 'in', debtorIds)
+          .where('type', 'in', ['invoice_issued', 'invoice_paid', 'reminder_sent'])
+          .where('occurred_on', '<=', asOf)
+          .where('invoice_id', 'is not', null)
+          .orderBy('occurred_on')
+          .orderBy('id')
+          .execute();
+  const eventsOf = new Map<string, DataPointEvent[]>();
+  for (const e of events) {
+    const list = eventsOf.get(e.debtor_id);
+    if (list) list.push(e.payload);
+    else eventsOf.set(e.debtor_id, [e.payload]);
+  }
+  const factsOf = new Map(debtorIds.map((id) => [id, foldInvoiceFacts(eventsOf.get(id) ?? [])]));
+  return new Map(rows.map((row) => [row.id, viewOfRow(row, factsOf.get(row.debtor_id)!, asOf)]));
 }

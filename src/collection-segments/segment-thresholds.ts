@@ -54,12 +54,14 @@ export type CollectionSegmentOverrides = Static<typeof CollectionSegmentOverride
 
 /**
  * The defaults. Each one says why it sits where it does; the figures come from the simulator runs
- * in docs/collection-segments.md and from the domain notes (one AM04 is already a liquidity signal).
+ * in docs/collection-segments.md and from the domain notes.
  */
 export const DEFAULT_COLLECTION_SEGMENT_THRESHOLDS: CollectionSegmentThresholds = {
   // Half a year: long enough to see a pattern of returns, short enough that an old episode has passed.
   lookbackDays: 180,
-  // A single return for insufficient funds means the account was empty on the collection day.
+  // One AM04 says the account was empty on one collection day, which a collection day just before
+  // payday does to good payers too; two in half a year are a pattern (on seed 11 the forgetful and
+  // "other" households read as can't pay fell from 64 to 55 against one, when tuned).
   insufficientFundsReturnsMin: 2,
   // EUR 50 a month: below this no plan for a typical energy arrear ends within the 18-month maximum term.
   affordableBelowCents: 5_000,
@@ -78,6 +80,7 @@ export const DEFAULT_COLLECTION_SEGMENT_THRESHOLDS: CollectionSegmentThresholds 
   brokenPromisesMin: 1,
   // The Dutch dunning ladder sends the 14-day letter 14 days after the reminder: paid before it is "forgot".
   reminderPaidWithinDays: 14,
+  // Twice: once happens to nearly everyone in arrears, won't-payers included (seed 11: 55 of 106).
   paidAfterOneReminderMin: 2,
   lateShareMin: 0.3,
   lateMaxMedianDelayDays: 21,

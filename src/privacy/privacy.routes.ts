@@ -11,6 +11,7 @@ import { CorrectionSchema } from '../categorisation-corrections/corrections.rout
 import type { DataPointEvent } from '../data-points/data-point.schema.js';
 import { ClaimRecordSchema } from '../claims/claims.routes.js';
 import { PlanOfferRecordSchema, PlanRecordSchema } from '../repayment-plans/repayment-plans.routes.js';
+import { ReferralSchema } from '../debt-help/referrals.routes.js';
 
 // additionalProperties: without it the serializer writes each stored event as {}.
 const DataPointItemSchema = Type.Unsafe<DataPointEvent>({ type: 'object', additionalProperties: true, description: 'A stored data point, as accepted' });
@@ -42,6 +43,7 @@ export async function privacyRoutes(app: AppInstance, deps: AppDeps): Promise<vo
             claims: Type.Array(ClaimRecordSchema),
             planOffers: Type.Array(PlanOfferRecordSchema),
             repaymentPlans: Type.Array(PlanRecordSchema),
+            debtHelpReferrals: Type.Array(ReferralSchema),
           }),
           ...problemResponses(...AUTHENTICATED_PROBLEMS, 404),
         },
@@ -90,6 +92,7 @@ async function* exportDocument(exported: DebtorExportStream, reply: FastifyReply
     ['claims', exported.claims, ClaimRecordSchema],
     ['planOffers', exported.planOffers, PlanOfferRecordSchema],
     ['repaymentPlans', exported.repaymentPlans, PlanRecordSchema],
+    ['debtHelpReferrals', exported.debtHelpReferrals, ReferralSchema],
   ];
   for (const [name, batches, schema] of sections) {
     const serialize = serializer(schema);

@@ -13,6 +13,7 @@ import { exportDebtorCorrections, type Correction } from '../categorisation-corr
 import { eraseDebtorEvaluationRows } from '../risk-models/evaluation-storage.js';
 import { exportDebtorClaims, type ClaimRecord } from '../claims/claims.service.js';
 import { exportDebtorPlanOffers, exportDebtorPlans, type PlanOfferRecord, type PlanRecord } from '../repayment-plans/repayment-plans.service.js';
+import { exportDebtorReferrals, type Referral } from '../debt-help/referrals.service.js';
 
 /** Rows per query while exporting: memory stays flat however much is held on the debtor. */
 export const EXPORT_BATCH_ROWS = 1000;
@@ -35,6 +36,7 @@ export interface DebtorExportStream {
   claims: () => AsyncIterable<ClaimRecord[]>;
   planOffers: () => AsyncIterable<PlanOfferRecord[]>;
   repaymentPlans: () => AsyncIterable<PlanRecord[]>;
+  debtHelpReferrals: () => AsyncIterable<Referral[]>;
 }
 
 /** Opens the export; throws not_found before anything is written when the debtor is unknown. */
@@ -96,6 +98,10 @@ export async function openDebtorExport(db: Db, tenantId: string, debtorId: strin
     async *repaymentPlans() {
       yield await exportDebtorPlans(db, tenantId, debtorId);
     },
+    // Referrals to debt help: at most a few per debtor over the years, one read.
+    async *debtHelpReferrals() {
+      yield await exportDebtorReferrals(db, tenantId, debtorId);
+    },
   };
 }
 
@@ -108,7 +114,7 @@ export async function openDebtorExport(db: Db, tenantId: string, debtorId: strin
 export async function eraseDebtor(db: Db, tenantId: string, debtorId: string, actor: string): Promise<Record<string, number>> {
   await getDebtor(db, tenantId, debtorId);
   const counts: Record<string, number> = {};
-  for (const table of ['category_corrections', 'bank_transactions', 'bank_balances', 'bank_accounts', 'bank_uploads', 'consents', 'data_point_events', 'repayment_plan_payments', 'repayment_plan_instalments', 'repayment_plans', 'repayment_plan_offers', 'claims'] as const) {
+  for (const table of ['category_corrections', 'bank_transactions', 'bank_balances', 'bank_accounts', 'bank_uploads', 'consents', 'data_point_events', 'repayment_plan_payments', 'repayment_plan_instalments', 'repayment_plans', 'repayment_plan_offers', 'claims', 'debt_help_referrals'] as const) {
     const result = await db.deleteFrom(table).where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId).executeTakeFirst();
     counts[table] = Number(result.numDeletedRows);
   }

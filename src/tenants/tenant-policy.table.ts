@@ -1,6 +1,6 @@
 import type { ColumnType } from 'kysely';
 
-export const TENANT_POLICY_KINDS = ['categorisation_rules', 'norm_overrides', 'collection_segments', 'repayment_plans'] as const;
+export const TENANT_POLICY_KINDS = ['categorisation_rules', 'norm_overrides', 'collection_segments', 'repayment_plans', 'collection_costs'] as const;
 export type TenantPolicyKind = (typeof TENANT_POLICY_KINDS)[number];
 
 export interface TenantPolicyTable {

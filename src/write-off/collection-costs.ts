@@ -95,7 +95,7 @@ export const CollectionCostsConfigSchema = Type.Object(
       { additionalProperties: false },
     ),
   },
-  { additionalProperties: false, $id: 'CollectionCostsConfig' },
+  { additionalProperties: false },
 );
 
 export type CostStep = Static<typeof CostStepSchema>;

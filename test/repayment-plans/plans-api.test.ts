@@ -245,6 +245,23 @@ describe('repayment plans through the API', () => {
     expect((await get(`/v1/plans/${plans.short}/instalments/1/payment-link`)).statusCode).toBe(409);
   });
 
+  it('closes an offer after its last day: the link stops working and accepting is refused', async () => {
+    const created = await post(`/v1/debtors/${debtorId}/plan-options`, { claimIds: [claimIds[1]] });
+    expect(created.statusCode, created.body.slice(0, 300)).toBe(201);
+    const { offer, linkToken } = created.json();
+    // The default policy keeps an offer open 14 days.
+    expect(offer.expiresOn).toBe(addDays(today, 14));
+    const before = today;
+    today = offer.expiresOn;
+    expect((await t.app.inject({ url: `/v1/plan-links/${linkToken}` })).statusCode).toBe(200);
+    today = addDays(offer.expiresOn, 1);
+    expect((await t.app.inject({ url: `/v1/plan-links/${linkToken}` })).statusCode).toBe(401);
+    const late = await post(`/v1/plan-offers/${offer.id}/accept`, { optionId: offer.options[0].id });
+    expect(late.statusCode).toBe(409);
+    expect((await get(`/v1/plan-offers/${offer.id}`)).json()).toMatchObject({ offer: { status: 'expired' }, linkToken: null });
+    today = before;
+  });
+
   it('says so and recommends debt help when nothing is left above the protected amount', async () => {
     const poor = await debtorWithPlanConsent(t, t.tenantA, 'plan-poor', today);
     await uploadStatement(t, t.tenantA, poor.debtorId, householdStatement({ salaryCents: 110_000, rentCents: 70_000, energyCents: 12_000, groceriesPerWeekCents: 6_000 }, HISTORY_FROM, today));

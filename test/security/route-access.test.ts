@@ -15,6 +15,7 @@ import { debtorWithPlanConsent, householdStatement, uploadStatement } from '../r
 import { ModelRegistry } from '../../src/risk-models/registry.js';
 import { syntheticBundle } from '../risk-models/registry-support.js';
 import { syntheticEvaluation } from '../model-reports/evaluation-support.js';
+import { defaultCollectionCostsConfig } from '../../src/write-off/collection-costs.js';
 
 interface RouteCase {
   /** The request aimed at tenant A's resources (headers are added by the test). */
@@ -31,6 +32,9 @@ const modelSeed = { modelId: 'tenant-a-model', runId: '' };
 const claimSeed = { claimId: '', reference: 'tenant-a-claim-1' };
 /** Tenant A's debtor with an affordable plan: the offer, the accepted option, the plan and the debtor's link (set in beforeAll). */
 const planSeed = { debtorId: '', claimId: '', offerId: '', optionId: '', planId: '', linkToken: '', payeeName: 'Tenant A Incasso BV' };
+/** Tenant A's open debt-help referral of the seeded debtor (set in beforeAll), and a marker only A's cost table holds. */
+const referralSeed = { id: '' };
+const COST_TABLE_MARKER = 'tenant-a-cost-table';
 const categoryUrl = (r: SeededResources) => `/v1/debtors/${r.debtorId}/transactions/${correctionSeed.transactionId}/category`;
 
 const CASES: Record<string, RouteCase> = {
@@ -147,6 +151,13 @@ const CASES: Record<string, RouteCase> = {
   'GET /v1/debtors/:debtorId/plans': { request: () => ({ url: `/v1/debtors/${planSeed.debtorId}/plans` }), crossTenant: 'not-found' },
   'POST /v1/plans/:planId/replan': { request: () => ({ method: 'POST', url: `/v1/plans/${planSeed.planId}/replan`, payload: {} }), crossTenant: 'not-found' },
   'GET /v1/plans/:planId/instalments/:number/payment-link': { request: () => ({ url: `/v1/plans/${planSeed.planId}/instalments/1/payment-link` }), crossTenant: 'not-found' },
+  'POST /v1/write-off-recommendations': { request: () => ({ method: 'POST', url: '/v1/write-off-recommendations', payload: { claimIds: [claimSeed.claimId], asOf: '2026-06-01' } }), crossTenant: 'not-found' },
+  'GET /v1/policies/collection-costs': { request: () => ({ url: '/v1/policies/collection-costs' }), crossTenant: { ownOnly: () => [COST_TABLE_MARKER] } },
+  'PUT /v1/policies/collection-costs': { request: () => ({ method: 'PUT', url: '/v1/policies/collection-costs', payload: { config: defaultCollectionCostsConfig() } }), crossTenant: { ownOnly: () => [COST_TABLE_MARKER] } },
+  'POST /v1/debt-help-referrals': { request: (r) => ({ method: 'POST', url: '/v1/debt-help-referrals', payload: { debtorId: r.debtorId, reasons: ['debtor_request'] } }), crossTenant: 'not-found' },
+  'GET /v1/debt-help-referrals': { request: () => ({ url: '/v1/debt-help-referrals?status=open' }), crossTenant: { ownOnly: (r) => [referralSeed.id, r.debtorId] } },
+  'GET /v1/debt-help-referrals/:referralId': { request: () => ({ url: `/v1/debt-help-referrals/${referralSeed.id}` }), crossTenant: 'not-found' },
+  'POST /v1/debt-help-referrals/:referralId/close': { request: () => ({ method: 'POST', url: `/v1/debt-help-referrals/${referralSeed.id}/close`, payload: { outcome: 'no_contact' } }), crossTenant: 'not-found' },
 };
 
 describe('access to every route', () => {
@@ -196,9 +207,14 @@ describe('access to every route', () => {
     const accepted = await t.app.inject({ method: 'POST', url: `/v1/plan-offers/${planSeed.offerId}/accept`, headers: bearer(t.tenantA.keys.creditor), payload: { optionId: planSeed.optionId } });
     if (accepted.statusCode !== 201) throw new Error(`seed plan failed: ${accepted.body.slice(0, 300)}`);
     planSeed.planId = accepted.json().id;
+    const referral = await t.app.inject({ method: 'POST', url: '/v1/debt-help-referrals', headers: bearer(t.tenantA.keys.creditor), payload: { debtorId: seeded.debtorId, reasons: ['complex_debt'] } });
+    if (referral.statusCode !== 201) throw new Error(`seed referral failed: ${referral.body}`);
+    referralSeed.id = referral.json().referral.id;
+    const costTable = await t.app.inject({ method: 'PUT', url: '/v1/policies/collection-costs', headers: bearer(t.tenantA.keys.admin), payload: { config: { ...defaultCollectionCostsConfig(), annualDiscountRateSource: COST_TABLE_MARKER } } });
+    if (costTable.statusCode !== 200) throw new Error(`seed cost table failed: ${costTable.body}`);
     const run = await t.app.inject({ method: 'POST', url: '/v1/models/training-runs', headers: bearer(t.tenantA.keys.analyst), payload: {} });
     modelSeed.runId = run.json().run.runId;
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => t.close());
 
   it('has a case for every registered route', () => {

@@ -18,12 +18,13 @@ import type { RiskModelTables } from '../../risk-models/risk-models.table.js';
 import type { ModelMonitoringTables } from '../../model-monitoring/model-monitoring.table.js';
 import type { ClaimTables } from '../../claims/claims.table.js';
 import type { RepaymentPlanTables } from '../../repayment-plans/repayment-plans.table.js';
+import type { DebtHelpReferralTables } from '../../debt-help/referrals.table.js';
 
 export interface ServiceSettingTable {
   key: string;
   value: string;
 }
 
-export interface Database extends TenantTables, AuditTables, DebtorTables, ConsentTables, BankDataTables, DataPointTables, TenantPolicyTables, CorrectionTables, RiskModelTables, ModelMonitoringTables, ClaimTables, RepaymentPlanTables {
+export interface Database extends TenantTables, AuditTables, DebtorTables, ConsentTables, BankDataTables, DataPointTables, TenantPolicyTables, CorrectionTables, RiskModelTables, ModelMonitoringTables, ClaimTables, RepaymentPlanTables, DebtHelpReferralTables {
   service_settings: ServiceSettingTable;
 }
