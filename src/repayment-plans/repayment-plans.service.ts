@@ -189,6 +189,7 @@ export async function acceptPlanOffer(db: Db, tenantId: string, offerId: string,
     const replaced = await db.selectFrom('repayment_plans').select(['status']).where('tenant_id', '=', tenantId).where('id', '=', offer.replaces_plan_id).forUpdate().executeTakeFirst();
     if (!replaced || replaced.status !== 'active') throw new AppError('invalid_state', 'the plan this offer would replace was already replaced');
   }
+  await refuseClaimsInAnotherActivePlan(db, tenantId, offer);
   const last = await db.selectFrom('repayment_plans').select((eb) => eb.fn.max('plan_number').as('n')).where('tenant_id', '=', tenantId).executeTakeFirst();
   const planNumber = Number(last?.n ?? 0) + 1;
   const planId = randomUUID();
@@ -237,6 +238,31 @@ export async function acceptPlanOffer(db: Db, tenantId: string, offerId: string,
     await db.updateTable('repayment_plans').set({ status: 'replanned', replanned_on: today, replaced_by_plan_id: planId }).where('tenant_id', '=', tenantId).where('id', '=', offer.replaces_plan_id).execute();
   }
   return { planId, created: true };
+}
+
+/**
+ * One claim, one running plan: two plans over the same claim would ask the debtor twice for the same
+ * money. The debtor's row is locked first, so two offers accepted at the same moment are decided one
+ * after the other and the second sees the first's plan. A broken plan is changed through a re-plan,
+ * whose offer names the plan it replaces and is therefore allowed here.
+ */
+async function refuseClaimsInAnotherActivePlan(db: Db, tenantId: string, offer: PlanOfferRow): Promise<void> {
+  await db.selectFrom('debtors').select('id').where('tenant_id', '=', tenantId).where('id', '=', offer.debtor_id).forUpdate().executeTakeFirst();
+  const running = await db
+    .selectFrom('repayment_plans')
+    .select(['id', 'plan_number', 'claim_ids'])
+    .where('tenant_id', '=', tenantId)
+    .where('debtor_id', '=', offer.debtor_id)
+    .where('status', '=', 'active')
+    .execute();
+  const offered = new Set(offer.claim_ids as string[]);
+  for (const plan of running) {
+    if (plan.id === offer.replaces_plan_id) continue;
+    const shared = (plan.claim_ids as string[]).filter((claimId) => offered.has(claimId));
+    if (shared.length > 0) {
+      throw new AppError('invalid_state', `claim ${shared.join(', ')} is already in plan ${plan.plan_number} (${plan.id}); to change that plan, re-plan it (POST /v1/plans/${plan.id}/replan)`);
+    }
+  }
 }
 
 async function findPlanRow(db: Db, tenantId: string, planId: string): Promise<PlanRow> {

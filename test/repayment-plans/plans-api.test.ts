@@ -151,6 +151,19 @@ describe('repayment plans through the API', () => {
     expect(missing.statusCode).toBe(409);
   });
 
+  it('refuses a second plan over a claim that is already in a running plan, and points to the re-plan', async () => {
+    const created = await post(`/v1/debtors/${debtorId}/plan-options`, { claimIds: [claimIds[0]], asOf: START });
+    expect(created.statusCode, created.body.slice(0, 300)).toBe(201);
+    const offer = created.json().offer;
+    expect(offer.options.length).toBeGreaterThan(0);
+    const res = await post(`/v1/plan-offers/${offer.id}/accept`, { optionId: offer.options[0].id });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(409);
+    expect(res.json().code).toBe('invalid_state');
+    expect(res.json().detail).toContain(`/v1/plans/${plans.short}/replan`);
+    expect((await get(`/v1/plan-offers/${offer.id}`)).json().offer.status).not.toBe('accepted');
+    expect((await get(`/v1/debtors/${debtorId}/plans`)).json().items.map((p: { id: string }) => p.id)).toEqual([plans.short]);
+  });
+
   it('lets the debtor see and accept an offer through the signed link, and only that link', async () => {
     const created = await post(`/v1/debtors/${debtorId}/plan-options`, { claimIds: [claimIds[1]], asOf: START });
     expect(created.statusCode).toBe(201);
