@@ -96,7 +96,7 @@ for (const h of simulateHouseholds({ households: HOUSEHOLDS, months: MONTHS, see
   const principal = PRINCIPALS[index % PRINCIPALS.length]!;
   index += 1;
   const costs = maximumCollectionCosts(principal, { vatApplies: false, on: AS_OF }).totalCents;
-  const result = planOptions({ asOf: AS_OF, claims: [{ claimId: h.debtorRef, totalDueCents: principal + costs, costsOutstandingCents: costs }], ...planInputsFromReport(report), policy: DEFAULT_REPAYMENT_PLAN_POLICY });
+  const result = planOptions({ asOf: AS_OF, claims: [{ claimId: h.debtorRef, totalDueCents: principal + costs, costsOutstandingCents: costs }], ...planInputsFromReport(report, DEFAULT_REPAYMENT_PLAN_POLICY), policy: DEFAULT_REPAYMENT_PLAN_POLICY });
 
   const arrears = h.truth.arrears.find((a) => a.asOf === AS_OF);
   const isCantPay = arrears !== undefined && (arrears.inArrearsOnAsOf || arrears.pArrears90d >= 0.5);

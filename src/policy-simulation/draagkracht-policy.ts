@@ -33,7 +33,6 @@ import { contactWindow, mainIncomeOf, segmentDebtor, treatmentFor, DEFAULT_COLLE
 import type { ContactChannel, DataPointEvent } from '../data-points/data-point.schema.js';
 import { deriveSignals } from '../data-points/derived-signals.js';
 import { toDayNumber, type IsoDate } from '../platform/dates.js';
-import { applyBasisPoints } from '../platform/money.js';
 import { planInputsFromReport, planOptions, type PlanAffordability, type PlanOption, type PlanOptionsResult } from '../repayment-plans/plan-options.js';
 import { DEFAULT_REPAYMENT_PLAN_POLICY, type RepaymentPlanPolicy } from '../repayment-plans/plan-policy.js';
 import type { CreditorPolicy } from '../simulation/creditor-policy.js';
@@ -64,13 +63,6 @@ export interface DraagkrachtSettings {
   pauseDays: number;
   /** New plans after a breach before the recommendation decides. */
   replansAfterBreach: number;
-  /**
-   * A margin on top of the protected amount, in basis points of the stable income the report
-   * shows: the report's income and protected amount are estimates (a housing cost it did not
-   * recognise, a household type it inferred wrongly), and an error there must not take a household
-   * below what the law protects.
-   */
-  protectedMarginBasisPoints: number;
 }
 
 /**
@@ -86,7 +78,6 @@ export function defaultDraagkrachtSettings(): DraagkrachtSettings {
     maxContacts: 3,
     pauseDays: 61,
     replansAfterBreach: 1,
-    protectedMarginBasisPoints: 500,
   };
 }
 
@@ -290,23 +281,22 @@ export class DraagkrachtPolicy implements CreditorPolicy {
   }
 
   /**
-   * What the creditor may still ask for in a month, from the report, more cautious than the report
-   * alone in two ways the creditor can know:
-   * - only stable income counts above the protected amount: holiday pay, refunds and other
-   *   irregular money in the report's average do not come every month;
-   * - a margin on top of the protected amount (protectedMarginBasisPoints) absorbs the estimate's error;
-   * - what the agency already collects each month for an earlier claim of ours, and what the
-   *   household already paid us this month, come off every amount.
+   * What the creditor may still ask for in a month: the product's own plan ceiling
+   * (planInputsFromReport: stable income only, bounded by the recent income after a drop, with the
+   * tenant policy's margin on the protected amount), less what the creditor itself already takes
+   * from the household, which the API cannot know from one report and the simulation can:
+   * what the agency already collects each month for an earlier claim of ours, and what the
+   * household already paid us this month, come off every amount.
    */
   private affordabilityLeft(ctx: EngineContext, day: number, report: AffordabilityReport): PlanAffordability {
     let committed = this.collectedInMonth(day);
     for (const k of ctx.state.collectionCases) if (k.fromOurCreditor && k.outstandingCents > 0) committed += Math.min(k.monthlyCents, k.outstandingCents);
-    const range = report.affordableInstalment;
+    const { affordability } = planInputsFromReport(report, this.settings.plans);
     return {
-      lowCents: Math.max(0, range.lowCents - committed),
-      highCents: Math.max(0, range.highCents - committed),
-      incomeCents: Math.max(0, report.average.stableIncomeCents - committed),
-      protectedCents: report.protectedAmount.protectedCents + applyBasisPoints(report.average.stableIncomeCents, this.settings.protectedMarginBasisPoints),
+      lowCents: Math.max(0, affordability.lowCents - committed),
+      highCents: Math.max(0, affordability.highCents - committed),
+      incomeCents: Math.max(0, affordability.incomeCents - committed),
+      protectedCents: affordability.protectedCents,
     };
   }
 
@@ -347,7 +337,7 @@ export class DraagkrachtPolicy implements CreditorPolicy {
     } else if (k.segment.segment === 'complex_debt' || k.referOnContact) {
       decision = { kind: 'refer', reason: k.referOnContact ? 'plan broken; referral recommended' : 'complex debt: several collectors, payday credit or many creditors' };
     } else {
-      const { income } = planInputsFromReport(assessed.report);
+      const { income } = planInputsFromReport(assessed.report, this.settings.plans);
       const offer = planOptions({ asOf: isoDateOf(day), claims, affordability: this.affordabilityLeft(ctx, day, assessed.report), income, policy: this.settings.plans });
       this.observer.offered?.(day, offer);
       if (offer.affordable) decision = { kind: 'offer', offer };

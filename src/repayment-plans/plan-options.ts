@@ -10,6 +10,10 @@
  *   its high end, and income minus the protected amount (beslagvrije voet): the low end already lies
  *   below the other two in a report, but the protected floor is checked here as well so no option
  *   can ever take income below it, whatever report it was given.
+ * - From a report (planInputsFromReport), the income is the STABLE income, lowered to the recent
+ *   income when the report flags a drop, and the protected amount carries the tenant's margin: the
+ *   same rule the policy simulation validated against the hidden truth, so the API offers what the
+ *   simulation measured (docs/repayment-plans.md).
  * - Instalments are monthly. Each falls due 1 working day after a predicted income day, 2 when that
  *   income's arrival window is wider than a day (the money may come a day late); the k-th instalment
  *   takes the first income day in the k-th month after the offer, and never the same income day twice.
@@ -23,7 +27,7 @@ import { DUTCH_HOLIDAY_RULES, isWorkingDay, type HolidayCalendar } from '../anal
 import { upcomingDates, type IncomeSchedule } from '../analytics/income-days.js';
 import { addDays, addMonths, type IsoDate } from '../platform/dates.js';
 import { applyBasisPoints, formatEuroNl } from '../platform/money.js';
-import type { AffordabilityReport } from '../affordability/report.types.js';
+import type { AffordabilityFlag, AffordabilityReport, MonthFigures } from '../affordability/report.types.js';
 import type { RepaymentPlanPolicy } from './plan-policy.js';
 
 export interface PlanClaimTotal {
@@ -38,7 +42,10 @@ export interface PlanAffordability {
   /** The affordable instalment in a bad month and in the average month. */
   lowCents: number;
   highCents: number;
-  /** The monthly income the protected amount is computed for, and that amount. */
+  /**
+   * The monthly income instalments may come from (from a report: stable income, the recent one after
+   * a drop), and the amount of it the debtor keeps (from a report: the protected amount plus margin).
+   */
   incomeCents: number;
   protectedCents: number;
 }
@@ -312,22 +319,79 @@ export function planOptions(input: PlanOptionsInput): PlanOptionsResult {
   };
 }
 
-/** The parts of an affordability report planOptions reads. */
-export type PlanReportInput = Pick<AffordabilityReport, 'affordableInstalment' | 'average' | 'protectedAmount' | 'incomeDays'>;
+/** The parts of an affordability report the plan inputs are read from (an AffordabilityReport has them all). */
+export interface PlanReportInput {
+  affordableInstalment: Pick<AffordabilityReport['affordableInstalment'], 'lowCents' | 'highCents'>;
+  average: Pick<AffordabilityReport['average'], 'stableIncomeCents'>;
+  protectedAmount: Pick<AffordabilityReport['protectedAmount'], 'protectedCents'>;
+  incomeDays: AffordabilityReport['incomeDays'];
+  flags: readonly Pick<AffordabilityFlag, 'code' | 'figures'>[];
+  months: readonly Pick<MonthFigures, 'month' | 'stableIncomeCents'>[];
+}
+
+/** How cautious the plan ceiling is beyond the report (tenant policy `repayment_plans`). */
+export interface PlanCeilingRules {
+  /** A margin on top of the protected amount, in basis points of the report's average stable income. */
+  protectedMarginBasisPoints: number;
+}
 
 /**
- * The affordable range, protected income and main income day from an affordability report. The main
- * income is the one that brings the most per month among those still coming (the report lists them
- * largest first), as for contact timing; a single first payment only when nothing else is known.
+ * The monthly income a plan may be built on, and why: the report's average STABLE income, or less
+ * when the report flags an income drop.
+ * - Irregular income (holiday pay, refunds, a one-off transfer) is in the report's average income but
+ *   does not come every month, so an instalment sized on it breaks in the months it is missing.
+ * - An `income_drop` flag means the last months brought less stable income than the months before
+ *   (figures.recentAverageCents over the policy's recent months), or a salary stream stopped. The
+ *   average still carries the old income, so the lower recent average bounds it; when a salary
+ *   stopped, the last assessed month (after the stop) bounds it too, as that salary will not return.
  */
-export function planInputsFromReport(report: PlanReportInput): { affordability: PlanAffordability; income: PlanIncome | null } {
+export function planIncomeBasis(report: Pick<PlanReportInput, 'average' | 'flags' | 'months'>): { incomeCents: number; source: 'average_stable_income' | 'recent_stable_income' | 'last_month_stable_income' } {
+  let incomeCents = report.average.stableIncomeCents;
+  let source: 'average_stable_income' | 'recent_stable_income' | 'last_month_stable_income' = 'average_stable_income';
+  const drop = report.flags.find((f) => f.code === 'income_drop');
+  if (drop !== undefined) {
+    const recent = drop.figures['recentAverageCents'];
+    if (typeof recent === 'number' && recent < incomeCents) {
+      incomeCents = recent;
+      source = 'recent_stable_income';
+    }
+    const stoppedSalaries = drop.figures['stoppedSalaryStreams'];
+    const lastMonth = report.months.at(-1);
+    if (typeof stoppedSalaries === 'number' && stoppedSalaries > 0 && lastMonth !== undefined && lastMonth.stableIncomeCents < incomeCents) {
+      incomeCents = lastMonth.stableIncomeCents;
+      source = 'last_month_stable_income';
+    }
+  }
+  return { incomeCents: Math.max(0, incomeCents), source };
+}
+
+/**
+ * The affordable range, protected income and main income day from an affordability report, with the
+ * ceiling rules the policy simulation validated against the hidden truth (docs/policy-simulation.md):
+ * - only stable income counts above the protected amount, bounded by the recent income when the
+ *   report flags a drop (planIncomeBasis);
+ * - a margin (protectedMarginBasisPoints of the average stable income) is added to the protected
+ *   amount: the report's income, housing costs and household type are estimates, and an error there
+ *   must not take a household below what the law protects. The margin is taken on the average, not
+ *   on a lowered basis, so a drop never makes it smaller;
+ * - after a drop, the affordable range's ends (computed on the average month) come down by the
+ *   income lost: the essentials still have to be paid from the lower income.
+ * The protected amount stays the report's (for the average income): on a lower income the
+ * beslagvrije voet is the same or lower, so keeping it only errs on the debtor's side.
+ * The main income is the one that brings the most per month among those still coming (the report
+ * lists them largest first), as for contact timing; a single first payment only when nothing else is known.
+ */
+export function planInputsFromReport(report: PlanReportInput, rules: PlanCeilingRules): { affordability: PlanAffordability; income: PlanIncome | null } {
+  if (!Number.isInteger(rules.protectedMarginBasisPoints) || rules.protectedMarginBasisPoints < 0) throw new RangeError('protectedMarginBasisPoints must be a whole number ≥ 0');
   const main = report.incomeDays.find((d) => d.status === 'mature' || d.status === 'early') ?? report.incomeDays.find((d) => d.status === 'single') ?? null;
+  const basis = planIncomeBasis(report);
+  const incomeLostCents = Math.max(0, report.average.stableIncomeCents - basis.incomeCents);
   return {
     affordability: {
-      lowCents: report.affordableInstalment.lowCents,
-      highCents: report.affordableInstalment.highCents,
-      incomeCents: report.average.incomeCents,
-      protectedCents: report.protectedAmount.protectedCents,
+      lowCents: Math.max(0, report.affordableInstalment.lowCents - incomeLostCents),
+      highCents: Math.max(0, report.affordableInstalment.highCents - incomeLostCents),
+      incomeCents: basis.incomeCents,
+      protectedCents: report.protectedAmount.protectedCents + applyBasisPoints(report.average.stableIncomeCents, rules.protectedMarginBasisPoints),
     },
     income: main === null ? null : { schedule: main.schedule, windowDays: main.windowDays },
   };

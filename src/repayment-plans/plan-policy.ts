@@ -36,6 +36,13 @@ export interface RepaymentPlanPolicy {
   /** Missed instalments at which the plan is breached. */
   breachAfterMissed: number;
   /**
+   * A margin on top of the protected amount (beslagvrije voet) when capping instalments, in basis
+   * points of the debtor's average stable income. The report's income, housing costs and household
+   * type are estimates; the margin keeps an error there from taking a household below what the law
+   * protects. 500 (5 %) is the margin the policy simulation validated (docs/policy-simulation.md).
+   */
+  protectedMarginBasisPoints: number;
+  /**
    * Who the debtor pays: the creditor's account for the payment links and for recognising the
    * debtor's transfers in bank data. Null until the tenant sets it; payment links need it.
    */
@@ -52,6 +59,7 @@ export const DEFAULT_REPAYMENT_PLAN_POLICY: RepaymentPlanPolicy = {
   missedAfterDays: 14,
   graceDays: 3,
   breachAfterMissed: 2,
+  protectedMarginBasisPoints: 500,
   payee: null,
 };
 

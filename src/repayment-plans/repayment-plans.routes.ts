@@ -173,6 +173,11 @@ const PolicySchema = Type.Object(
     missedAfterDays: Type.Integer({ minimum: 1, maximum: 90 }),
     graceDays: Type.Integer({ minimum: 0, maximum: 30 }),
     breachAfterMissed: Type.Integer({ minimum: 1, maximum: 12 }),
+    protectedMarginBasisPoints: Type.Integer({
+      minimum: 0,
+      maximum: 5_000,
+      description: 'Margin on top of the protected amount when capping instalments, in basis points of the average stable income (default 500 = 5 %)',
+    }),
     payee: Type.Union([
       Type.Object({ name: Type.String({ minLength: 1, maxLength: 70 }), iban: Type.String({ minLength: 15, maxLength: 42 }), bic: Type.Optional(Type.String({ minLength: 8, maxLength: 11 })) }, { additionalProperties: false }),
       Type.Null(),

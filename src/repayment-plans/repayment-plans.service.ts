@@ -122,9 +122,9 @@ async function storeOffer(db: Db, tenantId: string, debtorId: string, result: Pl
     .executeTakeFirstOrThrow();
 }
 
-async function affordabilityInputs(db: Db, tenantId: string, debtorId: string, asOf: IsoDate, ctx: PlanContext) {
+async function affordabilityInputs(db: Db, tenantId: string, debtorId: string, asOf: IsoDate, ctx: PlanContext, policy: RepaymentPlanPolicy) {
   const report = await ctx.engine.assessStored(db, tenantId, debtorId, { asOf, today: ctx.today });
-  return planInputsFromReport(report);
+  return planInputsFromReport(report, { protectedMarginBasisPoints: policy.protectedMarginBasisPoints });
 }
 
 /** Options for the debtor's claims on `asOf`, stored as an offer the creditor or the debtor can accept. */
@@ -142,7 +142,8 @@ export async function createPlanOffer(db: Db, tenantId: string, debtorId: string
     if (view.totals.totalDueCents <= 0) throw new AppError('unprocessable_entity', `claim ${claimId} has nothing due on ${asOf}`, { errors: [{ in: 'body', pointer: `/claimIds/${i}`, message: 'nothing due' }] });
     claims.push({ claimId, totalDueCents: view.totals.totalDueCents, costsOutstandingCents: view.totals.costsOutstandingCents });
   }
-  const [policy, inputs] = await Promise.all([repaymentPlanPolicy(db, tenantId), affordabilityInputs(db, tenantId, debtorId, asOf, ctx)]);
+  const policy = await repaymentPlanPolicy(db, tenantId);
+  const inputs = await affordabilityInputs(db, tenantId, debtorId, asOf, ctx, policy.policy);
   const result = planOptions({ asOf, claims, ...inputs, policy: policy.policy });
   const row = await storeOffer(db, tenantId, debtorId, result, claimIds, null, policy, ctx.today);
   return { offer: toOfferView(row, ctx.today), linkToken: offerLinkToken(row, ctx.linkTokenSecret) };
@@ -433,7 +434,8 @@ export async function replan(db: Db, tenantId: string, planId: string, input: { 
   if (view.state.status === 'completed' || view.state.status === 'replanned') throw new AppError('invalid_state', `the plan is ${view.state.status}`);
   const remainingCents = view.totalCents - view.state.paidCents;
   if (remainingCents <= 0) throw new AppError('invalid_state', 'nothing is left to pay on the plan');
-  const [policy, inputs] = await Promise.all([repaymentPlanPolicy(db, tenantId), affordabilityInputs(db, tenantId, view.debtorId, asOf, ctx)]);
+  const policy = await repaymentPlanPolicy(db, tenantId);
+  const inputs = await affordabilityInputs(db, tenantId, view.debtorId, asOf, ctx, policy.policy);
   const claims: PlanClaimTotal[] = [{ claimId: `plan-${view.planNumber}`, totalDueCents: remainingCents, costsOutstandingCents: Math.min(view.costsCents, remainingCents) }];
   const result = { ...planOptions({ asOf, claims, ...inputs, policy: policy.policy }), claimIds: view.claimIds };
   const row = await storeOffer(db, tenantId, view.debtorId, result, view.claimIds, planId, policy, ctx.today);

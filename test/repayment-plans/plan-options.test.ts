@@ -1,6 +1,6 @@
 /** planOptions on hand-computed cases: amounts, due dates after a payday, rewards, and the unaffordable answers. */
 import { describe, expect, it } from 'vitest';
-import { instalmentAmounts, instalmentIncomeDates, planOptions, workingDaysAfter, type PlanOptionsInput } from '../../src/repayment-plans/plan-options.js';
+import { instalmentAmounts, instalmentIncomeDates, planIncomeBasis, planInputsFromReport, planOptions, workingDaysAfter, type PlanOptionsInput, type PlanReportInput } from '../../src/repayment-plans/plan-options.js';
 import { DEFAULT_REPAYMENT_PLAN_POLICY } from '../../src/repayment-plans/plan-policy.js';
 
 // Salary on the 23rd, moved to the working day before when that is a weekend or holiday; arrives on the day.
@@ -148,5 +148,69 @@ describe('planOptions', () => {
     expect(result.totalDueCents).toBe(120_000);
     expect(result.costsOutstandingCents).toBe(15_000);
     expect(result.claimIds).toEqual(['a', 'b']);
+  });
+});
+
+describe('planInputsFromReport: the ceiling rule the policy simulation validated', () => {
+  // A report with a steady salary of 2000.00, holiday pay lifting the average income to 2200.00, a
+  // protected amount of 1500.00 and an affordable range of 250.00–400.00.
+  const steady: PlanReportInput = {
+    affordableInstalment: { lowCents: 25_000, highCents: 40_000 },
+    average: { stableIncomeCents: 200_000 },
+    protectedAmount: { protectedCents: 150_000 },
+    incomeDays: [],
+    flags: [],
+    months: [
+      { month: '2026-10', stableIncomeCents: 200_000 },
+      { month: '2026-11', stableIncomeCents: 200_000 },
+    ],
+  };
+  const drop = (figures: Record<string, number | string | null>): PlanReportInput => ({ ...steady, flags: [{ code: 'income_drop', figures }] });
+
+  it.each([
+    // margin bp, protected + margin: 1500.00 + 2000.00 × bp / 10000
+    [0, 150_000],
+    [500, 160_000], // 5 % of 2000.00 = 100.00
+    [250, 155_000],
+    [1_000, 170_000],
+  ])('counts stable income and adds a margin of %i bp to the protected amount', (bp, protectedCents) => {
+    const { affordability } = planInputsFromReport(steady, { protectedMarginBasisPoints: bp });
+    expect(affordability).toEqual({ lowCents: 25_000, highCents: 40_000, incomeCents: 200_000, protectedCents });
+  });
+
+  it('bounds the income by the recent average after a drop, and lowers the range by what was lost', () => {
+    const report = drop({ recentAverageCents: 170_000, earlierAverageCents: 220_000, thresholdCents: 154_000, stoppedSalaryStreams: 0, lastSalaryDate: null });
+    expect(planIncomeBasis(report)).toEqual({ incomeCents: 170_000, source: 'recent_stable_income' });
+    const { affordability } = planInputsFromReport(report, { protectedMarginBasisPoints: 500 });
+    // Lost 2000.00 − 1700.00 = 300.00: low 250.00 → 0, high 400.00 → 100.00; the margin stays 5 % of the average 2000.00.
+    expect(affordability).toEqual({ lowCents: 0, highCents: 10_000, incomeCents: 170_000, protectedCents: 160_000 });
+    // 1700.00 − 1600.00 = 100.00 above the floor, but the low end is 0: no plan.
+    expect(planOptions({ ...base, affordability }).ceiling.cents).toBe(0);
+  });
+
+  it('after a drop of 100.00, the ceiling comes down by 100.00', () => {
+    const report = drop({ recentAverageCents: 190_000, earlierAverageCents: 210_000, thresholdCents: 147_000, stoppedSalaryStreams: 0, lastSalaryDate: null });
+    const { affordability } = planInputsFromReport(report, { protectedMarginBasisPoints: 500 });
+    expect(affordability).toEqual({ lowCents: 15_000, highCents: 30_000, incomeCents: 190_000, protectedCents: 160_000 });
+    // min(150.00, 300.00, 1900.00 − 1600.00 = 300.00) = 150.00; without the drop min(250.00, 400.00, 400.00) = 250.00.
+    expect(planOptions({ ...base, affordability }).ceiling.cents).toBe(15_000);
+  });
+
+  it('takes the last month’s stable income when a salary stopped', () => {
+    const report = { ...drop({ recentAverageCents: 150_000, earlierAverageCents: 220_000, thresholdCents: 154_000, stoppedSalaryStreams: 1, lastSalaryDate: '2026-10-23' }), months: [{ month: '2026-10', stableIncomeCents: 200_000 }, { month: '2026-11', stableIncomeCents: 100_000 }] };
+    expect(planIncomeBasis(report)).toEqual({ incomeCents: 100_000, source: 'last_month_stable_income' });
+    const { affordability } = planInputsFromReport(report, { protectedMarginBasisPoints: 500 });
+    // 1000.00 left of 2000.00: the range is gone and income is below protected + margin.
+    expect(affordability).toEqual({ lowCents: 0, highCents: 0, incomeCents: 100_000, protectedCents: 160_000 });
+    expect(planOptions({ ...base, affordability }).recommendation?.kind).toBe('refer_to_debt_help');
+  });
+
+  it('never raises the income above the average when the recent figure is higher', () => {
+    expect(planIncomeBasis(drop({ recentAverageCents: 250_000, earlierAverageCents: 400_000, thresholdCents: 280_000, stoppedSalaryStreams: 0, lastSalaryDate: null }))).toEqual({ incomeCents: 200_000, source: 'average_stable_income' });
+  });
+
+  it('refuses a negative or fractional margin', () => {
+    expect(() => planInputsFromReport(steady, { protectedMarginBasisPoints: -1 })).toThrow(RangeError);
+    expect(() => planInputsFromReport(steady, { protectedMarginBasisPoints: 2.5 })).toThrow(RangeError);
   });
 });

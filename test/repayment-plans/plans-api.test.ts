@@ -101,7 +101,11 @@ describe('repayment plans through the API', () => {
     expect(offer.totalDueCents).toBe(claim.totals.totalDueCents);
     expect(offer.costsOutstandingCents).toBe(claim.totals.costsOutstandingCents);
     expect(offer.costsOutstandingCents).toBeGreaterThan(0);
-    const ceiling = Math.min(report.affordableInstalment.lowCents, report.affordableInstalment.highCents, report.average.incomeCents - report.protectedAmount.protectedCents);
+    // The salary is steady, so no income drop lowers the basis: the ceiling counts stable income above
+    // the protected amount plus the default 5 % margin on that income (320.00 × 5 % = 160.00 here).
+    expect(report.flags.map((f: { code: string }) => f.code)).not.toContain('income_drop');
+    const margin = Math.round((report.average.stableIncomeCents * 500) / 10_000);
+    const ceiling = Math.min(report.affordableInstalment.lowCents, report.affordableInstalment.highCents, report.average.stableIncomeCents - report.protectedAmount.protectedCents - margin);
     expect(offer.ceiling.cents).toBe(ceiling);
     expect(offer).toMatchObject({ affordable: true, status: 'open', dueDateBasis: 'income_days', recommendation: null });
     expect(offer.options.length).toBeGreaterThanOrEqual(2);
@@ -220,6 +224,9 @@ describe('repayment plans through the API', () => {
     today = breachDay;
     s = await plan(plans.longest!, breachDay);
     expect(s.state).toMatchObject({ status: 'breached', breachedOn: breachDay });
+    // A re-plan is made on fresh bank data: on the statement that ended at START, the salary of the
+    // months since would look stopped (an income_drop flag), and the plan ceiling would fall to nothing.
+    await uploadStatement(t, t.tenantA, debtorId, householdStatement({ salaryCents: 320_000, rentCents: 95_000, energyCents: 12_000, groceriesPerWeekCents: 9_000 }, START, breachDay));
     const replan = await post(`/v1/plans/${plans.longest}/replan`, {});
     expect(replan.statusCode, replan.body.slice(0, 300)).toBe(201);
     const offer = replan.json().offer;
