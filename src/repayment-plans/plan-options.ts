@@ -48,6 +48,8 @@ export interface PlanAffordability {
    */
   incomeCents: number;
   protectedCents: number;
+  /** How income and protected amount were read from the report, for the offer's arithmetic. */
+  basis?: string;
 }
 
 export interface PlanIncome {
@@ -206,6 +208,7 @@ export function planOptions(input: PlanOptionsInput): PlanOptionsResult {
   const ceilingCents = Math.max(0, Math.min(a.lowCents, a.highCents, incomeAboveProtectedCents));
   const arithmetic: string[] = [
     `Total due: ${input.claims.map((c) => formatEuroNl(c.totalDueCents)).join(' + ')} = ${formatEuroNl(totalDueCents)} (of which collection costs ${formatEuroNl(costsOutstandingCents)}).`,
+    ...(a.basis === undefined ? [] : [a.basis]),
     `Ceiling per instalment: the lowest of the affordable range's low end ${formatEuroNl(a.lowCents)}, its high end ${formatEuroNl(a.highCents)}, and income ${formatEuroNl(a.incomeCents)} − protected amount ${formatEuroNl(a.protectedCents)} = ${formatEuroNl(incomeAboveProtectedCents)}: ${formatEuroNl(ceilingCents)}.`,
   ];
 
@@ -386,12 +389,19 @@ export function planInputsFromReport(report: PlanReportInput, rules: PlanCeiling
   const main = report.incomeDays.find((d) => d.status === 'mature' || d.status === 'early') ?? report.incomeDays.find((d) => d.status === 'single') ?? null;
   const basis = planIncomeBasis(report);
   const incomeLostCents = Math.max(0, report.average.stableIncomeCents - basis.incomeCents);
+  const marginCents = applyBasisPoints(report.average.stableIncomeCents, rules.protectedMarginBasisPoints);
+  const incomeSaid = {
+    average_stable_income: `Income: the average stable income ${formatEuroNl(basis.incomeCents)} (irregular income not counted).`,
+    recent_stable_income: `Income: the recent stable income ${formatEuroNl(basis.incomeCents)} (income drop flagged; average ${formatEuroNl(report.average.stableIncomeCents)}), the range lowered by the ${formatEuroNl(incomeLostCents)} lost.`,
+    last_month_stable_income: `Income: the last month's stable income ${formatEuroNl(basis.incomeCents)} (a salary stopped; average ${formatEuroNl(report.average.stableIncomeCents)}), the range lowered by the ${formatEuroNl(incomeLostCents)} lost.`,
+  }[basis.source];
   return {
     affordability: {
       lowCents: Math.max(0, report.affordableInstalment.lowCents - incomeLostCents),
       highCents: Math.max(0, report.affordableInstalment.highCents - incomeLostCents),
       incomeCents: basis.incomeCents,
-      protectedCents: report.protectedAmount.protectedCents + applyBasisPoints(report.average.stableIncomeCents, rules.protectedMarginBasisPoints),
+      protectedCents: report.protectedAmount.protectedCents + marginCents,
+      basis: `${incomeSaid} Protected amount ${formatEuroNl(report.protectedAmount.protectedCents)} + margin ${formatEuroNl(marginCents)} (${rules.protectedMarginBasisPoints} bp of the stable income).`,
     },
     income: main === null ? null : { schedule: main.schedule, windowDays: main.windowDays },
   };

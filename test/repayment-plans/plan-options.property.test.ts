@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isWorkingDay } from '../../src/analytics/calendar/dutch-holidays.js';
 import type { IncomeSchedule } from '../../src/analytics/income-days.js';
 import { addDays, diffDays } from '../../src/platform/dates.js';
-import { planOptions, type PlanOptionsInput } from '../../src/repayment-plans/plan-options.js';
+import { planInputsFromReport, planOptions, type PlanOptionsInput, type PlanReportInput } from '../../src/repayment-plans/plan-options.js';
 import { DEFAULT_REPAYMENT_PLAN_POLICY } from '../../src/repayment-plans/plan-policy.js';
 
 const schedule: fc.Arbitrary<IncomeSchedule> = fc.oneof(
@@ -94,6 +94,45 @@ describe('planOptions, properties', () => {
         }
       }),
       { numRuns: 400 },
+    );
+  });
+});
+
+describe('planInputsFromReport, properties', () => {
+  const report: fc.Arbitrary<PlanReportInput> = fc
+    .record({
+      stable: fc.integer({ min: 0, max: 800_000 }),
+      protectedCents: fc.integer({ min: 0, max: 400_000 }),
+      low: fc.integer({ min: 0, max: 300_000 }),
+      highExtra: fc.integer({ min: 0, max: 100_000 }),
+      drop: fc.option(fc.record({ recent: fc.integer({ min: 0, max: 800_000 }), stopped: fc.integer({ min: 0, max: 2 }), lastMonth: fc.integer({ min: 0, max: 800_000 }) }), { nil: null }),
+    })
+    .map((r) => ({
+      affordableInstalment: { lowCents: r.low, highCents: r.low + r.highExtra },
+      average: { stableIncomeCents: r.stable },
+      protectedAmount: { protectedCents: r.protectedCents },
+      incomeDays: [],
+      flags: r.drop === null ? [] : [{ code: 'income_drop' as const, figures: { recentAverageCents: r.drop.recent, earlierAverageCents: r.stable, thresholdCents: 0, stoppedSalaryStreams: r.drop.stopped, lastSalaryDate: null } }],
+      months: [{ month: '2026-10', stableIncomeCents: r.stable }, { month: '2026-11', stableIncomeCents: r.drop?.lastMonth ?? r.stable }],
+    }));
+
+  it('never counts more than stable income above protected + margin, and a flagged drop never raises the ceiling', () => {
+    fc.assert(
+      fc.property(report, fc.integer({ min: 0, max: 2_000 }), (rep, marginBp) => {
+        const { affordability: a } = planInputsFromReport(rep, { protectedMarginBasisPoints: marginBp });
+        const margin = Math.round((rep.average.stableIncomeCents * marginBp) / 10_000);
+        expect(a.protectedCents).toBe(rep.protectedAmount.protectedCents + margin);
+        expect(a.incomeCents).toBeLessThanOrEqual(rep.average.stableIncomeCents);
+        expect(a.incomeCents).toBeGreaterThanOrEqual(0);
+        expect(a.lowCents).toBeLessThanOrEqual(rep.affordableInstalment.lowCents);
+        expect(a.highCents).toBeLessThanOrEqual(rep.affordableInstalment.highCents);
+        const drop = rep.flags[0]?.figures;
+        if (drop !== undefined) expect(a.incomeCents).toBeLessThanOrEqual(Math.max(0, drop['recentAverageCents'] as number));
+        const ceiling = (x: typeof a) => Math.max(0, Math.min(x.lowCents, x.highCents, x.incomeCents - x.protectedCents));
+        const withoutDrop = planInputsFromReport({ ...rep, flags: [] }, { protectedMarginBasisPoints: marginBp }).affordability;
+        expect(ceiling(a)).toBeLessThanOrEqual(ceiling(withoutDrop));
+      }),
+      { numRuns: 500 },
     );
   });
 });
