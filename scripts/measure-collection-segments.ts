@@ -31,6 +31,7 @@ import { categorise, compileRuleSet } from '../src/analytics/categorisation/cate
 import { DEFAULT_RULE_SET } from '../src/analytics/categorisation/default-rules.js';
 import { DEFAULT_COLLECTION_SEGMENT_THRESHOLDS, segmentDebtor, SEGMENTS, type CollectionSegmentThresholds, type Segment, type SegmentDebtorInput } from '../src/collection-segments/index.js';
 import { addMonths, diffDays, type IsoDate } from '../src/platform/dates.js';
+import { toAnalysisTransaction } from '../src/simulation/analysis-transaction.js';
 import { simulateHouseholds } from '../src/simulation/simulate-households.js';
 import type { SimulatedHousehold } from '../src/simulation/simulation.types.js';
 
@@ -77,25 +78,7 @@ function bankInput(household: SimulatedHousehold, asOf: IsoDate): { transactions
         after += t.amountCents;
         continue;
       }
-      transactions.push({
-        id: t.transactionId,
-        accountIban: account.iban,
-        status: t.status,
-        bookingDate: t.bookingDate,
-        valueDate: t.valueDate,
-        amountCents: t.amountCents,
-        currency: 'EUR',
-        counterpartyName: t.counterpartyName,
-        counterpartyIban: t.counterpartyIban,
-        remittanceUnstructured: t.remittance,
-        remittanceStructured: null,
-        creditorId: t.creditorId,
-        mandateId: t.mandateId,
-        bankTransactionCode: t.bankTransactionCode,
-        proprietaryCode: null,
-        returnReasonCode: t.returnReasonCode,
-        reversal: false,
-      });
+      transactions.push(toAnalysisTransaction(account.iban, t));
     }
     // The balance at the end of asOf: the closing balance less everything booked after it.
     if (account.statementFrom <= asOf) balances.push({ accountIban: account.iban, date: asOf, amountCents: account.closingBookedBalanceCents - after, type: 'closingBooked' });

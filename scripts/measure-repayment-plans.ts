@@ -29,6 +29,7 @@ import { maximumCollectionCosts } from '../src/claims/collection-costs.js';
 import { addMonths, type IsoDate } from '../src/platform/dates.js';
 import { planInputsFromReport, planOptions } from '../src/repayment-plans/plan-options.js';
 import { DEFAULT_REPAYMENT_PLAN_POLICY } from '../src/repayment-plans/plan-policy.js';
+import { toAnalysisTransaction } from '../src/simulation/analysis-transaction.js';
 import { simulateHouseholds } from '../src/simulation/simulate-households.js';
 import type { SimulatedHousehold } from '../src/simulation/simulation.types.js';
 
@@ -47,25 +48,7 @@ function analysisTransactions(h: SimulatedHousehold): AnalysisTransaction[] {
   return h.accounts.flatMap((account) =>
     account.transactions
       .filter((t) => t.bookingDate < AS_OF)
-      .map((t) => ({
-        id: t.transactionId,
-        accountIban: account.iban,
-        status: t.status,
-        bookingDate: t.bookingDate,
-        valueDate: t.valueDate,
-        amountCents: t.amountCents,
-        currency: 'EUR',
-        counterpartyName: t.counterpartyName,
-        counterpartyIban: t.counterpartyIban,
-        remittanceUnstructured: t.remittance,
-        remittanceStructured: null,
-        creditorId: t.creditorId,
-        mandateId: t.mandateId,
-        bankTransactionCode: t.bankTransactionCode,
-        proprietaryCode: null,
-        returnReasonCode: t.returnReasonCode,
-        reversal: false,
-      })),
+      .map((t) => toAnalysisTransaction(account.iban, t)),
   );
 }
 

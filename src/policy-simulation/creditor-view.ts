@@ -16,6 +16,7 @@ import { normsAt } from '../affordability/norms/norms.js';
 import type { AffordabilityReport } from '../affordability/report.types.js';
 import type { DataPointEvent } from '../data-points/data-point.schema.js';
 import { addMonths, type IsoDate } from '../platform/dates.js';
+import { toAnalysisTransaction } from '../simulation/analysis-transaction.js';
 import type { HouseholdRecorder } from '../simulation/household-recorder.js';
 
 /** Months of bank data the report reads: enough for six whole months and the current one. */
@@ -38,25 +39,7 @@ export function creditorViewOf(rec: HouseholdRecorder, asOf: IsoDate): CreditorV
   for (const account of rec.accounts) {
     for (const t of account.transactions) {
       if (t.status !== 'booked' || t.bookingDate >= asOf || t.bookingDate < from) continue;
-      transactions.push({
-        id: t.transactionId,
-        accountIban: account.iban,
-        status: 'booked',
-        bookingDate: t.bookingDate,
-        valueDate: t.valueDate,
-        amountCents: t.amountCents,
-        currency: 'EUR',
-        counterpartyName: t.counterpartyName,
-        counterpartyIban: t.counterpartyIban,
-        remittanceUnstructured: t.remittance,
-        remittanceStructured: null,
-        creditorId: t.creditorId,
-        mandateId: t.mandateId,
-        bankTransactionCode: t.bankTransactionCode,
-        proprietaryCode: null,
-        returnReasonCode: t.returnReasonCode,
-        reversal: false,
-      });
+      transactions.push(toAnalysisTransaction(account.iban, t));
     }
   }
   return {
