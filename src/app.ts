@@ -32,6 +32,8 @@ import { collectionSegmentRoutes } from './collection-segments/collection-segmen
 import { repaymentPlanRoutes } from './repayment-plans/repayment-plans.routes.js';
 import { writeOffRoutes } from './write-off/write-off.routes.js';
 import { debtHelpReferralRoutes } from './debt-help/referrals.routes.js';
+import { BankFileParser } from './bank-data/parse-pool.js';
+import { debtorPageRoutes } from './debtor-page/debtor-page.routes.js';
 import { SERVICE_VERSION } from './version.js';
 
 export interface BuildAppOptions {
@@ -60,6 +62,7 @@ const ROUTE_TAGS = [
   { name: 'repayment-plans', description: 'Affordable repayment plans: options, offers, acceptance, schedule and state, matched payments, payment links' },
   { name: 'write-off', description: 'Collect, offer a plan, write off or refer: the expected net value of each collection route' },
   { name: 'debt-help', description: 'Referrals to municipal debt help (vroegsignalering)' },
+  { name: 'debtor-page', description: 'The debtor’s own page (HTML, plain language, works without JavaScript), reached through the signed link: consent, bank statement, plan choice' },
 ];
 
 export async function buildApp(config: Config, options: BuildAppOptions): Promise<AppInstance> {
@@ -150,7 +153,8 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   await tenantRoutes(app, deps);
   await debtorRoutes(app, deps);
   await consentRoutes(app, deps);
-  await bankDataRoutes(app, deps);
+  const bankFileParser = new BankFileParser(config);
+  await bankDataRoutes(app, deps, bankFileParser);
   await dataPointRoutes(app, deps);
   await affordabilityRoutes(app, deps);
   await policyRoutes(app, deps);
@@ -163,6 +167,7 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   await repaymentPlanRoutes(app, deps);
   await writeOffRoutes(app, deps, riskModels);
   await debtHelpReferralRoutes(app, deps);
+  await debtorPageRoutes(app, deps, { parser: bankFileParser });
   return app;
 }
 

@@ -124,9 +124,9 @@ export function bankFileProblem(error: BankFileError): AppError {
   }
 }
 
-export async function bankDataRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
+/** The parser's workers are shared with the debtor's page, so the app passes one pool to both. */
+export async function bankDataRoutes(app: AppInstance, deps: AppDeps, parser: BankFileParser): Promise<void> {
   const { db } = deps.database;
-  const parser = new BankFileParser(deps.config);
   // A listening server starts its parse workers at once; in-process tests (inject) start them on first use.
   app.addHook('onListen', async () => parser.warm());
   app.addHook('onClose', () => parser.close());

@@ -18,12 +18,11 @@ import { chartIdPart, chartSpecs } from './charts.js';
 import { PSI_ACT, PSI_WATCH } from './population-stability.js';
 import { renderSvg } from './render-svg.js';
 import type { ChartSpec, ConfidenceInterval, ModelReport } from './report.types.js';
+import { escapeHtml } from '../platform/html.js';
 
 export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
-export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+export { escapeHtml };
 const e = escapeHtml;
 
 const isNumber = (value: number | null | undefined): value is number => typeof value === 'number' && Number.isFinite(value);

@@ -38,8 +38,15 @@ export const ConfigSchema = Type.Object({
   maxFileTextBytes: Type.Integer({ minimum: 256, default: 64 * 1024 }),
   /** Secret that signs debtor link tokens; generated and kept in the database when not given. */
   linkTokenSecret: Type.Union([Type.String({ minLength: 32 }), Type.Null()], { default: null }),
-  /** Base URL used in links sent to debtors. */
-  publicBaseUrl: Type.String({ default: 'http://localhost:3000' }),
+  /**
+   * The address debtors reach the service at (scheme, host and any path prefix, no trailing slash): the
+   * debtor's page links creditors send are built on it. Default: the server's own address on this machine.
+   */
+  publicBaseUrl: Type.String({ pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$', default: 'http://localhost:3000' }),
+  /** Free debt help the debtor's page always points to (Geldfit, run by the Dutch debt-help sector, finds the municipality's help). */
+  debtHelpUrl: Type.String({ pattern: '^https://', default: 'https://www.geldfit.nl' }),
+  /** Its free phone number, shown beside the link for people who would rather call. */
+  debtHelpPhone: Type.String({ minLength: 3, maxLength: 40, default: '0800-8115' }),
   /** Seed a demo tenant, key and data on an empty database (on by default for the embedded database only). */
   demo: Type.Boolean({ default: false }),
   /** Seconds to wait for in-flight requests on shutdown. */
@@ -106,6 +113,8 @@ const ENV_NAMES: Record<keyof Config, string> = {
   maxFileTextBytes: 'MAX_FILE_TEXT_BYTES',
   linkTokenSecret: 'LINK_TOKEN_SECRET',
   publicBaseUrl: 'PUBLIC_BASE_URL',
+  debtHelpUrl: 'DEBT_HELP_URL',
+  debtHelpPhone: 'DEBT_HELP_PHONE',
   demo: 'DEMO',
   shutdownGraceSeconds: 'SHUTDOWN_GRACE_SECONDS',
   dbStatementTimeoutMs: 'DB_STATEMENT_TIMEOUT_MS',
@@ -139,7 +148,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     raw[key] = value;
   }
   if (raw.demo === undefined && raw.databaseUrl === undefined) raw.demo = 'true';
-  const merged = { ...Value.Default(ConfigSchema, Value.Convert(ConfigSchema, raw)) as object, ...overrides };
+  const merged: Record<string, unknown> = { ...Value.Default(ConfigSchema, Value.Convert(ConfigSchema, raw)) as object, ...overrides };
+  // Without a configured public address, links point at this server as it listens on this machine.
+  if (raw.publicBaseUrl === undefined && overrides.publicBaseUrl === undefined) merged.publicBaseUrl = `http://localhost:${String(merged.port ?? 3000)}`;
+  if (typeof merged.publicBaseUrl === 'string') merged.publicBaseUrl = merged.publicBaseUrl.replace(/\/+$/, '');
   const converted = Value.Convert(ConfigSchema, merged);
   if (!Value.Check(ConfigSchema, converted)) {
     const problems = [...Value.Errors(ConfigSchema, converted)].map((e) => {

@@ -15,12 +15,11 @@ import { negotiate } from '../platform/http/negotiation.js';
 import { AUTHENTICATED_PROBLEMS, DateTimeSchema, IsoDateSchema, problemResponses, StringEnum, UuidSchema } from '../platform/http/schemas.js';
 import { tenantOf, type AppDeps, type AppInstance } from '../platform/http/types.js';
 import { isValidIban } from '../payment-links/epc-qr.js';
-import { isUniqueViolation } from '../risk-models/registry.js';
 import { renderEpcQrPng, renderEpcQrSvg } from '../payment-links/qr-image.js';
 import { putTenantPolicy } from '../tenants/tenant-policy.service.js';
 import { resolveRepaymentPlanPolicy, type RepaymentPlanPolicy } from './plan-policy.js';
 import {
-  acceptPlanOffer,
+  acceptPlanOfferAudited,
   createPlanOffer,
   getPlanOffer,
   getPlanOfferByToken,
@@ -327,22 +326,7 @@ export async function repaymentPlanRoutes(app: AppInstance, deps: AppDeps): Prom
 
   const acceptAndView = async (tenantId: string, offerId: string, optionId: string, by: 'creditor' | 'debtor', actor: string) => {
     const today = deps.today();
-    const attempt = () =>
-      db.transaction().execute(async (trx) => {
-        const result = await acceptPlanOffer(trx, tenantId, offerId, optionId, by, today);
-        if (result.created) await recordAudit(trx, { tenantId, actor, action: 'plan.accepted', subjectType: 'plan', subjectId: result.planId, details: { offerId, optionId, by } });
-        return result;
-      });
-    let accepted: Awaited<ReturnType<typeof attempt>> | null = null;
-    // Two offers of the tenant accepted at the same moment can take the same next plan number; the
-    // unique key refuses the second, which then runs again with the number after it.
-    for (let tries = 1; accepted === null; tries += 1) {
-      try {
-        accepted = await attempt();
-      } catch (error) {
-        if (tries >= 3 || !isUniqueViolation(error)) throw error;
-      }
-    }
+    const accepted = await acceptPlanOfferAudited(db, { tenantId, offerId, optionId, by, actor, today });
     return { created: accepted.created, plan: await getPlanView(db, tenantId, accepted.planId, today, today) };
   };
 

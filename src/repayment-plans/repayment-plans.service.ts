@@ -19,6 +19,8 @@ import type { Db } from '../platform/database/connection.js';
 import { addDays, toDayNumber, type IsoDate } from '../platform/dates.js';
 import { AppError, notFound } from '../platform/errors.js';
 import { getTenantPolicy } from '../tenants/tenant-policy.service.js';
+import { recordAudit } from '../platform/audit/audit.repository.js';
+import { isUniqueViolation } from '../risk-models/registry.js';
 import { matchPayments, type IncomingPayment, type PaymentMatch } from './payment-matching.js';
 import { planInputsFromReport, planOptions, type PlanClaimTotal, type PlanIncome, type PlanOptionsResult, type PlanReward } from './plan-options.js';
 import { resolveRepaymentPlanPolicy, type RepaymentPlanPolicy } from './plan-policy.js';
@@ -239,6 +241,32 @@ export async function acceptPlanOffer(db: Db, tenantId: string, offerId: string,
     await db.updateTable('repayment_plans').set({ status: 'replanned', replanned_on: today, replaced_by_plan_id: planId }).where('tenant_id', '=', tenantId).where('id', '=', offer.replaces_plan_id).execute();
   }
   return { planId, created: true };
+}
+
+/**
+ * Accepts an option in its own transaction with the audit entry, as the creditor's API and the
+ * debtor's page both do. Two offers of the tenant accepted at the same moment can take the same next
+ * plan number; the unique key refuses the second, which then runs again with the number after it.
+ */
+export async function acceptPlanOfferAudited(
+  db: Db,
+  input: { tenantId: string; offerId: string; optionId: string; by: 'creditor' | 'debtor'; actor: string; today: IsoDate },
+): Promise<{ planId: string; created: boolean }> {
+  const attempt = () =>
+    db.transaction().execute(async (trx) => {
+      const result = await acceptPlanOffer(trx, input.tenantId, input.offerId, input.optionId, input.by, input.today);
+      if (result.created) {
+        await recordAudit(trx, { tenantId: input.tenantId, actor: input.actor, action: 'plan.accepted', subjectType: 'plan', subjectId: result.planId, details: { offerId: input.offerId, optionId: input.optionId, by: input.by } });
+      }
+      return result;
+    });
+  for (let tries = 1; ; tries += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (tries >= 3 || !isUniqueViolation(error)) throw error;
+    }
+  }
 }
 
 /**

@@ -158,7 +158,30 @@ const CASES: Record<string, RouteCase> = {
   'GET /v1/debt-help-referrals': { request: () => ({ url: '/v1/debt-help-referrals?status=open' }), crossTenant: { ownOnly: (r) => [referralSeed.id, r.debtorId] } },
   'GET /v1/debt-help-referrals/:referralId': { request: () => ({ url: `/v1/debt-help-referrals/${referralSeed.id}` }), crossTenant: 'not-found' },
   'POST /v1/debt-help-referrals/:referralId/close': { request: () => ({ method: 'POST', url: `/v1/debt-help-referrals/${referralSeed.id}/close`, payload: { outcome: 'no_contact' } }), crossTenant: 'not-found' },
+  // The debtor's page: HTML reached with the link token; a foreign or forged token gets the friendly 401 page.
+  'GET /debtor-assets/page.css': { request: () => ({ url: '/debtor-assets/page.css' }), crossTenant: 'public' },
+  'GET /debtor-assets/icon.svg': { request: () => ({ url: '/debtor-assets/icon.svg' }), crossTenant: 'public' },
+  'GET /consent/:token': { request: (r) => ({ url: `/consent/${r.linkToken}` }), crossTenant: 'token' },
+  'POST /consent/:token/grant': { request: (r) => pageForm(`/consent/${r.linkToken}/grant`, 'agreed=yes'), crossTenant: 'token' },
+  'POST /consent/:token/decline': { request: (r) => pageForm(`/consent/${r.linkToken}/decline`), crossTenant: 'token' },
+  'POST /consent/:token/withdraw': { request: (r) => pageForm(`/consent/${r.linkToken}/withdraw`), crossTenant: 'token' },
+  'POST /consent/:token/statements': {
+    request: (r) => ({ method: 'POST', url: `/consent/${r.linkToken}/statements`, payload: '--b\r\nContent-Disposition: form-data; name="csrf"\r\n\r\nx\r\n--b--\r\n', headers: { 'content-type': 'multipart/form-data; boundary=b' } }),
+    crossTenant: 'token',
+  },
+  'POST /consent/:token/demo-statement': { request: (r) => pageForm(`/consent/${r.linkToken}/demo-statement`), crossTenant: 'token' },
+  'GET /consent/:token/statements/:draftId': { request: (r) => ({ url: `/consent/${r.linkToken}/statements/${r.consentId}` }), crossTenant: 'token' },
+  'POST /consent/:token/statements/:draftId/use': { request: (r) => pageForm(`/consent/${r.linkToken}/statements/${r.consentId}/use`), crossTenant: 'token' },
+  'POST /consent/:token/statements/:draftId/discard': { request: (r) => pageForm(`/consent/${r.linkToken}/statements/${r.consentId}/discard`), crossTenant: 'token' },
+  'POST /consent/:token/plan-offer': { request: (r) => pageForm(`/consent/${r.linkToken}/plan-offer`), crossTenant: 'token' },
+  'GET /plan/:token': { request: () => ({ url: `/plan/${planSeed.linkToken}` }), crossTenant: 'token' },
+  'POST /plan/:token/choose': { request: () => pageForm(`/plan/${planSeed.linkToken}/choose`, `optionId=${planSeed.optionId}`), crossTenant: 'token' },
+  'GET /plan/:token/instalments/:number/qr.svg': { request: () => ({ url: `/plan/${planSeed.linkToken}/instalments/1/qr.svg` }), crossTenant: 'token' },
 };
+
+function pageForm(url: string, fields = ''): InjectOptions {
+  return { method: 'POST', url, payload: `csrf=x${fields ? `&${fields}` : ''}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+}
 
 describe('access to every route', () => {
   let t: TestApp;
@@ -284,7 +307,13 @@ describe('access to every route', () => {
       for (const token of own === planSeed.linkToken ? planTokens : [forged, retargeted]) {
         const res = await t.app.inject({ ...request, url: url.replace(own, token) });
         expect(res.statusCode, `${route.method} ${route.url}`).toBe(401);
-        expect(res.json().code).toBe('invalid_link_token');
+        if (route.url.startsWith('/v1/')) expect(res.json().code).toBe('invalid_link_token');
+        else {
+          // The debtor's page answers in HTML and shows nothing of the consent or the offer.
+          expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+          expect(res.body).toContain('Deze link werkt niet');
+          expect(res.body).not.toContain(t.tenantA.id);
+        }
         checked += 1;
       }
     }
