@@ -14,6 +14,7 @@ import * as modelMonitoring from './2026-12-05-002-model-monitoring.js';
 import * as claims from './2026-12-05-003-claims.js';
 import * as repaymentPlans from './2026-12-05-004-repayment-plans.js';
 import * as debtHelpReferrals from './2026-12-05-005-debt-help-referrals.js';
+import * as bankUploadDrafts from './2026-12-06-001-bank-upload-drafts.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23-001-foundation': foundation,
@@ -27,4 +28,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-05-003-claims': claims,
   '2026-12-05-004-repayment-plans': repaymentPlans,
   '2026-12-05-005-debt-help-referrals': debtHelpReferrals,
+  '2026-12-06-001-bank-upload-drafts': bankUploadDrafts,
 };

@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { BankFormat } from './canonical.js';
+import type { StatementSummary } from './statement-summary.js';
 
 export interface BankUploadTable {
   tenant_id: string;
@@ -73,11 +75,29 @@ export interface BankBalanceTable {
   date: string;
 }
 
+/** A parsed upload waiting for the debtor to confirm or discard it (upload-drafts.service.ts). */
+export interface BankUploadDraftTable {
+  tenant_id: string;
+  id: string;
+  debtor_id: string;
+  consent_id: string;
+  file_name: string | null;
+  format: BankFormat;
+  sha256: string;
+  byte_size: number;
+  /** pg returns a Buffer, PGlite a Uint8Array; both are Uint8Arrays. */
+  bytes: ColumnType<Uint8Array, Uint8Array, never>;
+  summary: ColumnType<StatementSummary, string, never>;
+  created_at: ColumnType<Date, Date | string | undefined, never>;
+  expires_at: ColumnType<Date, Date | string, never>;
+}
+
 export interface BankDataTables {
   bank_uploads: BankUploadTable;
   bank_accounts: BankAccountTable;
   bank_transactions: BankTransactionTable;
   bank_balances: BankBalanceTable;
+  bank_upload_drafts: BankUploadDraftTable;
 }
 
 export type BankTransactionRow = Selectable<BankTransactionTable>;

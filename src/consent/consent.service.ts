@@ -10,6 +10,7 @@ import { AppError, notFound } from '../platform/errors.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import { secondsUntilNextDay, zonedDay } from '../platform/time-zone.js';
 import { getDebtor } from '../debtors/debtor.service.js';
+import { eraseUploadDraftsOfConsent } from '../bank-data/upload-drafts.service.js';
 import type { ConsentEvidence, ConsentPurpose, ConsentRow, ConsentStatus } from './consent.table.js';
 import { signLinkToken, type LinkTokenPayload } from './link-token.js';
 
@@ -198,6 +199,8 @@ export interface ErasedCounts {
   balances: number;
   accounts: number;
   uploads: number;
+  /** Uploads the debtor staged on their page and had not confirmed or discarded (bank_upload_drafts). */
+  drafts: number;
 }
 
 async function endConsent(db: Db, row: ConsentRow, status: ConsentStatus, actor: string, now: Date): Promise<Consent> {
@@ -215,8 +218,8 @@ async function endConsent(db: Db, row: ConsentRow, status: ConsentStatus, actor:
 }
 
 /**
- * Deletes every row of bank data held under a consent and says how many of each went. An account row
- * goes too once no data of it remains and no other valid consent delivered it.
+ * Deletes every row of bank data held under a consent and says how many of each went, staged upload
+ * drafts included. An account row goes too once no data of it remains and no other valid consent delivered it.
  */
 export async function eraseBankDataOfConsent(db: Db, tenantId: string, consentId: string): Promise<ErasedCounts> {
   const count = (r: { numDeletedRows: bigint }) => Number(r.numDeletedRows);
@@ -243,7 +246,10 @@ export async function eraseBankDataOfConsent(db: Db, tenantId: string, consentId
     accounts = count(result);
   }
   const uploads = count(await db.deleteFrom('bank_uploads').where('tenant_id', '=', tenantId).where('consent_id', '=', consentId).executeTakeFirst());
-  return { transactions, balances, accounts, uploads };
+  // Files staged but not yet confirmed are bank data too: the cascade on the consent row would only
+  // remove them once the consent itself is deleted, and an ended consent stays for its history.
+  const drafts = await eraseUploadDraftsOfConsent(db, tenantId, consentId);
+  return { transactions, balances, accounts, uploads, drafts };
 }
 
 /**

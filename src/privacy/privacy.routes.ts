@@ -12,6 +12,7 @@ import type { DataPointEvent } from '../data-points/data-point.schema.js';
 import { ClaimRecordSchema } from '../claims/claims.routes.js';
 import { PlanOfferRecordSchema, PlanRecordSchema } from '../repayment-plans/repayment-plans.routes.js';
 import { ReferralSchema } from '../debt-help/referrals.routes.js';
+import { UploadDraftRecordSchema } from '../bank-data/upload-drafts.schema.js';
 
 // additionalProperties: without it the serializer writes each stored event as {}.
 const DataPointItemSchema = Type.Unsafe<DataPointEvent>({ type: 'object', additionalProperties: true, description: 'A stored data point, as accepted' });
@@ -38,6 +39,7 @@ export async function privacyRoutes(app: AppInstance, deps: AppDeps): Promise<vo
             accounts: Type.Array(AccountSchema),
             transactions: Type.Array(TransactionSchema),
             balances: Type.Array(BalanceSchema),
+            bankUploadDrafts: Type.Array(UploadDraftRecordSchema),
             dataPoints: Type.Array(DataPointItemSchema),
             categoryCorrections: Type.Array(CorrectionSchema),
             claims: Type.Array(ClaimRecordSchema),
@@ -87,6 +89,7 @@ async function* exportDocument(exported: DebtorExportStream, reply: FastifyReply
     ['accounts', exported.accounts, AccountSchema],
     ['transactions', exported.transactions, Type.Ref('Transaction')],
     ['balances', exported.balances, BalanceSchema],
+    ['bankUploadDrafts', exported.bankUploadDrafts, UploadDraftRecordSchema],
     ['dataPoints', exported.dataPoints, DataPointItemSchema],
     ['categoryCorrections', exported.categoryCorrections, CorrectionSchema],
     ['claims', exported.claims, ClaimRecordSchema],

@@ -14,6 +14,7 @@ import { eraseDebtorEvaluationRows } from '../risk-models/evaluation-storage.js'
 import { exportDebtorClaims, type ClaimRecord } from '../claims/claims.service.js';
 import { exportDebtorPlanOffers, exportDebtorPlans, type PlanOfferRecord, type PlanRecord } from '../repayment-plans/repayment-plans.service.js';
 import { exportDebtorReferrals, type Referral } from '../debt-help/referrals.service.js';
+import { exportDebtorUploadDrafts, type UploadDraftRecord } from '../bank-data/upload-drafts.service.js';
 
 /** Rows per query while exporting: memory stays flat however much is held on the debtor. */
 export const EXPORT_BATCH_ROWS = 1000;
@@ -31,6 +32,7 @@ export interface DebtorExportStream {
   accounts: () => AsyncIterable<StoredAccount[]>;
   transactions: () => AsyncIterable<StoredTransaction[]>;
   balances: () => AsyncIterable<StoredBalance[]>;
+  bankUploadDrafts: () => AsyncIterable<UploadDraftRecord[]>;
   dataPoints: () => AsyncIterable<DataPointEvent[]>;
   categoryCorrections: () => AsyncIterable<Correction[]>;
   claims: () => AsyncIterable<ClaimRecord[]>;
@@ -74,6 +76,10 @@ export async function openDebtorExport(db: Db, tenantId: string, debtorId: strin
         cursor = page.nextCursor;
       } while (cursor);
     },
+    // Staged uploads: at most a few per consent, none older than a day; one read, without their bytes.
+    async *bankUploadDrafts() {
+      yield await exportDebtorUploadDrafts(db, tenantId, debtorId);
+    },
     async *dataPoints() {
       let after: { occurredOn: string; id: number } | undefined;
       for (;;) {
@@ -114,7 +120,7 @@ export async function openDebtorExport(db: Db, tenantId: string, debtorId: strin
 export async function eraseDebtor(db: Db, tenantId: string, debtorId: string, actor: string): Promise<Record<string, number>> {
   await getDebtor(db, tenantId, debtorId);
   const counts: Record<string, number> = {};
-  for (const table of ['category_corrections', 'bank_transactions', 'bank_balances', 'bank_accounts', 'bank_uploads', 'consents', 'data_point_events', 'repayment_plan_payments', 'repayment_plan_instalments', 'repayment_plans', 'repayment_plan_offers', 'claims', 'debt_help_referrals'] as const) {
+  for (const table of ['category_corrections', 'bank_transactions', 'bank_balances', 'bank_accounts', 'bank_uploads', 'bank_upload_drafts', 'consents', 'data_point_events', 'repayment_plan_payments', 'repayment_plan_instalments', 'repayment_plans', 'repayment_plan_offers', 'claims', 'debt_help_referrals'] as const) {
     const result = await db.deleteFrom(table).where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId).executeTakeFirst();
     counts[table] = Number(result.numDeletedRows);
   }
