@@ -8,7 +8,7 @@ import { DebtorParamsSchema } from '../debtors/debtors.routes.js';
 import { requireConsent } from '../consent/consent.service.js';
 import { BANK_FORMATS, BankFileError, WARNING_ACTIONS } from './canonical.js';
 import { FileCapError } from './formats/prescan.js';
-import { BankFileParser } from './parse-pool.js';
+import type { BankFileParser } from './parse-pool.js';
 import { ingestStatement } from './ingestion.service.js';
 import { listAccounts, listBalances, listTransactions } from './bank-data.queries.js';
 

@@ -148,9 +148,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     raw[key] = value;
   }
   if (raw.demo === undefined && raw.databaseUrl === undefined) raw.demo = 'true';
+  // Read before Value.Default, which fills defaults into the object it is given.
+  const baseUrlConfigured = raw.publicBaseUrl !== undefined || overrides.publicBaseUrl !== undefined;
   const merged: Record<string, unknown> = { ...Value.Default(ConfigSchema, Value.Convert(ConfigSchema, raw)) as object, ...overrides };
   // Without a configured public address, links point at this server as it listens on this machine.
-  if (raw.publicBaseUrl === undefined && overrides.publicBaseUrl === undefined) merged.publicBaseUrl = `http://localhost:${String(merged.port ?? 3000)}`;
+  if (!baseUrlConfigured) merged.publicBaseUrl = `http://localhost:${String(merged.port ?? 3000)}`;
   if (typeof merged.publicBaseUrl === 'string') merged.publicBaseUrl = merged.publicBaseUrl.replace(/\/+$/, '');
   const converted = Value.Convert(ConfigSchema, merged);
   if (!Value.Check(ConfigSchema, converted)) {

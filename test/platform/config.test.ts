@@ -44,6 +44,17 @@ describe('config', () => {
     expect(() => loadConfig({ MONITORING_DRIFT_PSI: '0' })).toThrow(/MONITORING_DRIFT_PSI/);
   });
 
+  it('builds debtor links on the public base URL, by default the server’s own address', () => {
+    expect(loadConfig({}).publicBaseUrl).toBe('http://localhost:3000');
+    expect(loadConfig({ PORT: '3111' }).publicBaseUrl).toBe('http://localhost:3111');
+    expect(loadConfig({ PORT: '3111', PUBLIC_BASE_URL: 'https://betalen.example.nl/draagkracht/' }).publicBaseUrl).toBe('https://betalen.example.nl/draagkracht');
+    expect(loadConfig({}, { publicBaseUrl: 'http://127.0.0.1:4000' }).publicBaseUrl).toBe('http://127.0.0.1:4000');
+    expect(() => loadConfig({ PUBLIC_BASE_URL: 'betalen.example.nl' })).toThrow(/PUBLIC_BASE_URL/);
+    expect(() => loadConfig({ PUBLIC_BASE_URL: 'https://betalen.example.nl/?x=1' })).toThrow(/PUBLIC_BASE_URL/);
+    expect(loadConfig({})).toMatchObject({ debtHelpUrl: 'https://www.geldfit.nl', debtHelpPhone: '0800-8115' });
+    expect(() => loadConfig({ DEBT_HELP_URL: 'http://insecure.example' })).toThrow(/DEBT_HELP_URL/);
+  });
+
   it('names each invalid variable', () => {
     try {
       loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' });
