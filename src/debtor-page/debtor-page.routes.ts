@@ -11,7 +11,7 @@
  * Safety: a bad, expired or foreign link gets a friendly page and never data (same answer whatever
  * was wrong); forms carry a CSRF token bound to a cookie and the link (form-guard.ts); a strict CSP.
  */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AffordabilityEngine } from '../affordability/affordability.service.js';
@@ -57,9 +57,11 @@ const DraftParams = Type.Object({ token: TokenParams.properties.token, draftId: 
 const InstalmentParams = Type.Object({ token: TokenParams.properties.token, number: Type.Integer({ minimum: 1, maximum: 999 }) });
 const LangQuery = Type.Object({ lang: Type.Optional(Type.Union(LANGUAGES.map((l) => Type.Literal(l)), { description: 'nl (default) or en' })) });
 const CsrfField = { csrf: Type.Optional(Type.String({ maxLength: 100, description: 'The form token the page put in the form' })) };
-const ButtonForm = Type.Object(CsrfField, { additionalProperties: false });
-const GrantForm = Type.Object({ ...CsrfField, agreed: Type.Literal('yes', { description: 'The debtor pressed the button that grants' }) }, { additionalProperties: false });
-const ChooseForm = Type.Object({ ...CsrfField, optionId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+/** A body the page's HTML forms send (urlencoded), validated by the schema of that content type. */
+const formBody = <T extends TSchema>(schema: T) => Type.Unsafe<Static<T>>({ content: { 'application/x-www-form-urlencoded': { schema } } });
+const ButtonForm = formBody(Type.Object(CsrfField, { additionalProperties: false }));
+const GrantForm = formBody(Type.Object({ ...CsrfField, agreed: Type.Literal('yes', { description: 'The debtor pressed the button that grants' }) }, { additionalProperties: false }));
+const ChooseForm = formBody(Type.Object({ ...CsrfField, optionId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }));
 const UploadForm = Type.Unsafe<{ csrf?: string }>({
   description: 'The statement file from the page’s upload form',
   content: {

@@ -109,6 +109,11 @@ describe('the debtor’s page over HTTP', () => {
       expect(res.body, attempt.why).toContain('Dit ging niet goed');
       expect(await consentStatus(link.consentId), attempt.why).toBe('received');
     }
+    // The form's own fields are checked too: granting needs the grant button's value.
+    const unpressed = await browser.submit({ ...grant, action, hidden: { csrf: grant.csrf } });
+    expect(unpressed.statusCode).toBe(400);
+    expect(unpressed.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(await consentStatus(link.consentId)).toBe('received');
     const ok = await browser.submit({ ...grant, action }, {}, { origin: BASE.replace('/draagkracht', '') });
     expect(ok.statusCode).toBe(303);
     expect(ok.headers.location).toBe(`/draagkracht/consent/${link.linkToken}`);
