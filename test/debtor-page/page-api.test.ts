@@ -4,7 +4,10 @@
  * word, plans chosen and paid by QR, and links that are bad in every way answered with a friendly page
  * and no data. The browser test (browser.test.ts) walks the same journey in Chromium.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseBankFile } from '../../src/bank-data/formats/index.js';
 import { signLinkToken, signScopedLinkToken } from '../../src/consent/link-token.js';
 import { addMonths } from '../../src/platform/dates.js';
 import { writeCamt053Statement } from '../../src/simulation/camt053.writer.js';
@@ -207,6 +210,23 @@ describe('the debtor’s page over HTTP', () => {
     const ended = await browser.get(pathOf(link.linkUrl));
     expect(ended.body).toContain('Uw bankgegevens zijn verwijderd');
     expect(ended.body).not.toContain('<form');
+  });
+
+  it('reads real bank exports through the page: an ING and a Knab CSV, an ASN and an ING MT940', async () => {
+    const { browser, page } = await granted('page-real-files');
+    const files = ['nl-bank-csv/ing_ok.csv', 'nl-bank-csv/Knab_transactieoverzicht_ok.csv', 'mt940/ASNB/0708271685_09022020_164516.940.txt', 'mt940/jejik/ing.sta'];
+    for (const file of files) {
+      const bytes = readFileSync(path.resolve('test/fixtures/bank-formats', file));
+      // What the parser reads from the file, independently of the page: the summary must show exactly this.
+      const parsed = parseBankFile(bytes, { lenient: true, hints: { fileName: path.basename(file) } });
+      const staged = await browser.upload(formEndingWith(page.body, '/statements'), { name: path.basename(file), bytes });
+      expect(staged.statusCode, `${file}: ${staged.body.slice(0, 300)}`).toBe(303);
+      const summary = await browser.get(staged.headers.location as string);
+      const counts = [...summary.body.matchAll(/<dt>Bij- en afschrijvingen<\/dt><dd>(\d+)<\/dd>/g)].map((m) => Number(m[1]));
+      expect(counts.reduce((a, b) => a + b, 0), file).toBe(parsed.transactions.length);
+      expect(counts.length, file).toBe(new Set(parsed.transactions.map((t) => t.accountIndex)).size);
+      expect((await browser.submit(formEndingWith(summary.body, '/discard'))).statusCode).toBe(303);
+    }
   });
 
   it('offers plans timed to the income day, lets the debtor choose one and pay each instalment by QR', async () => {
