@@ -4,7 +4,7 @@ import { tenantOf, type AppDeps, type AppInstance } from '../platform/http/types
 import { DebtorParamsSchema } from '../debtors/debtors.routes.js';
 import { BANK_FORMATS } from '../bank-data/canonical.js';
 import type { AnalysisTransaction } from '../analytics/analysis-input.js';
-import { AffordabilityEngine } from './affordability.service.js';
+import { sharedAffordabilityEngine } from './affordability.service.js';
 import { HOUSEHOLD_TYPES } from './norms/norms.js';
 
 const Open = (description: string) => Type.Object({}, { additionalProperties: true, description });
@@ -79,7 +79,7 @@ const GivenTransactionSchema = Type.Object(
 
 export async function affordabilityRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
   const { db } = deps.database;
-  const engine = new AffordabilityEngine();
+  const engine = sharedAffordabilityEngine(deps);
 
   app.get(
     '/v1/debtors/:debtorId/affordability',

@@ -4,6 +4,7 @@
  * rules are cached per tenant and rebuilt only when the tenant's rules (its own or those learned from
  * corrections) change. A stored debtor's transaction-level corrections win over every rule.
  */
+import type { Config } from '../platform/config.js';
 import type { Db } from '../platform/database/connection.js';
 import { addMonths, type IsoDate } from '../platform/dates.js';
 import { AppError } from '../platform/errors.js';
@@ -20,6 +21,7 @@ import { assessAffordability } from './assess-affordability.js';
 import type { HouseholdGiven } from './household.js';
 import { normsAt, NormsError, type NormOverrides } from './norms/norms.js';
 import type { AffordabilityReport } from './report.types.js';
+import { AffordabilityReportCache, DEFAULT_REPORT_CACHE, reportDataVersion, type ReportCacheOptions } from './report-cache.js';
 
 /** History loaded before asOf: twelve assessed months plus room for stream detection to see a pattern. */
 const HISTORY_MONTHS = 15;
@@ -28,6 +30,13 @@ const ALL_DATES = { from: '0001-01-01', to: '9999-12-31' } as const;
 
 export class AffordabilityEngine {
   private readonly compiledRules = new Map<string, { stamp: string; compiled: CompiledRuleSet }>();
+  /** Reports of unchanged debtors (see report-cache.ts); null turns the cache off. */
+  readonly reports: AffordabilityReportCache | null;
+
+  constructor(options: { reportCache?: ReportCacheOptions | null } = {}) {
+    const cache = options.reportCache === undefined ? DEFAULT_REPORT_CACHE : options.reportCache;
+    this.reports = cache === null ? null : new AffordabilityReportCache(cache);
+  }
 
   async rulesFor(db: Db, tenantId: string): Promise<CompiledRuleSet> {
     const [policy, learned] = await Promise.all([getTenantPolicy<CategorisationRule[]>(db, tenantId, 'categorisation_rules', []), listLearnedRules(db, tenantId)]);
@@ -80,8 +89,25 @@ export class AffordabilityEngine {
     return assessAffordability({ ...input, norms, rules });
   }
 
-  /** The report for a stored debtor, from bank data held under a valid consent for this purpose. */
+  /**
+   * The report for a stored debtor, from bank data held under a valid consent for this purpose. An
+   * unchanged debtor's report comes from the cache; a household given with the request bypasses it.
+   * Callers share the cached object: treat it as read-only.
+   */
   async assessStored(db: Db, tenantId: string, debtorId: string, options: { asOf: IsoDate; today: IsoDate; household?: HouseholdGiven }): Promise<AffordabilityReport> {
+    if (this.reports === null || options.household !== undefined) return this.computeStored(db, tenantId, debtorId, options);
+    const version = await reportDataVersion(db, tenantId, debtorId, options.today);
+    if (version === null) return this.computeStored(db, tenantId, debtorId, options);
+    const key = AffordabilityReportCache.key(tenantId, debtorId, options.asOf);
+    const cached = this.reports.get(key, version);
+    if (cached) return cached;
+    const report = await this.computeStored(db, tenantId, debtorId, options);
+    // Stored under the version read before computing: a change made meanwhile gives a new version next time.
+    this.reports.set(key, version, report);
+    return report;
+  }
+
+  private async computeStored(db: Db, tenantId: string, debtorId: string, options: { asOf: IsoDate; today: IsoDate; household?: HouseholdGiven }): Promise<AffordabilityReport> {
     // The debtor and the consent are read side by side; an unknown debtor still answers 404 before any consent problem.
     const [debtorRead, consentRead] = await Promise.allSettled([
       getDebtor(db, tenantId, debtorId),
@@ -100,6 +126,22 @@ export class AffordabilityEngine {
     const household = options.household ?? (debtor.household?.composition ? { composition: debtor.household.composition, ...(debtor.household.pensionAge !== undefined ? { pensionAge: debtor.household.pensionAge } : {}) } : undefined);
     return this.assessWith({ ...data, asOf: options.asOf, categoryCorrections, ...(household ? { household } : {}) }, rules, overrides);
   }
+}
+
+const enginesByDatabase = new WeakMap<object, AffordabilityEngine>();
+
+/**
+ * One engine per database handle, shared by every route of an app: the compiled rules and the report
+ * cache then serve the report route, plan options, segments, write-off and the debtor's page alike.
+ */
+export function sharedAffordabilityEngine(deps: { database: object; config: Pick<Config, 'affordabilityCacheEntries' | 'affordabilityCacheTtlSeconds'> }): AffordabilityEngine {
+  let engine = enginesByDatabase.get(deps.database);
+  if (!engine) {
+    const { affordabilityCacheEntries: entries, affordabilityCacheTtlSeconds: ttlSeconds } = deps.config;
+    engine = new AffordabilityEngine({ reportCache: entries > 0 ? { maxEntries: entries, ttlMs: ttlSeconds * 1000 } : null });
+    enginesByDatabase.set(deps.database, engine);
+  }
+  return engine;
 }
 
 export async function loadAnalysisData(db: Db, tenantId: string, debtorId: string, from: IsoDate, to: IsoDate) {

@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox';
 import { AUTHENTICATED_PROBLEMS, DateTimeSchema, problemResponses, StringEnum, UuidSchema } from '../platform/http/schemas.js';
 import { tenantOf, type AppDeps, type AppInstance } from '../platform/http/types.js';
 import { CATEGORY_IDS, type CategoryId } from '../analytics/taxonomy.js';
-import { AffordabilityEngine } from '../affordability/affordability.service.js';
+import { sharedAffordabilityEngine } from '../affordability/affordability.service.js';
 import { APPLIES_TO, RULE_DIRECTIONS } from './corrections.table.js';
 import {
   correctCategory,
@@ -74,7 +74,7 @@ const CorrectionResultSchema = Type.Object({
 
 export async function correctionRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
   const { db } = deps.database;
-  const engine = new AffordabilityEngine();
+  const engine = sharedAffordabilityEngine(deps);
   const categoriseDebtor: DebtorCategoriser = (handle, tenantId, debtorId) => engine.categoriseStored(handle, tenantId, debtorId, { today: deps.today() });
   const actorOf = (request: { auth: { keyId: string } | null }) => `api_key:${request.auth!.keyId}`;
 

@@ -3,7 +3,7 @@
  * window, and the tenant's segment thresholds (policy kind collection_segments).
  */
 import { Type } from '@sinclair/typebox';
-import { AffordabilityEngine } from '../affordability/affordability.service.js';
+import { sharedAffordabilityEngine } from '../affordability/affordability.service.js';
 import { CONTACT_CHANNELS } from '../data-points/data-point.schema.js';
 import { DebtorParamsSchema } from '../debtors/debtors.routes.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
@@ -102,7 +102,7 @@ const PolicyResponseSchema = Type.Object({
 
 export async function collectionSegmentRoutes(app: AppInstance, deps: AppDeps, services: { scorer: RiskScorer | null }): Promise<void> {
   const { db } = deps.database;
-  const engine = new AffordabilityEngine();
+  const engine = sharedAffordabilityEngine(deps);
 
   app.get(
     '/v1/debtors/:debtorId/segment',

@@ -14,7 +14,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { AffordabilityEngine } from '../affordability/affordability.service.js';
+import { sharedAffordabilityEngine } from '../affordability/affordability.service.js';
 import { bankFileProblem } from '../bank-data/bank-data.routes.js';
 import { BankFileError } from '../bank-data/canonical.js';
 import { ingestStatement } from '../bank-data/ingestion.service.js';
@@ -93,7 +93,7 @@ export interface DebtorPageServices {
 
 export async function debtorPageRoutes(app: AppInstance, deps: AppDeps, services: DebtorPageServices): Promise<void> {
   const { db } = deps.database;
-  const engine = new AffordabilityEngine();
+  const engine = sharedAffordabilityEngine(deps);
   const base = new URL(deps.config.publicBaseUrl);
   const prefix = base.pathname.replace(/\/+$/, '');
   const secureCookie = base.protocol === 'https:';

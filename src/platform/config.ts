@@ -43,6 +43,10 @@ export const ConfigSchema = Type.Object({
    * debtor's page links creditors send are built on it. Default: the server's own address on this machine.
    */
   publicBaseUrl: Type.String({ pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$', default: 'http://localhost:3000' }),
+  /** Affordability reports kept per (debtor, as-of date, data version) in each instance; 0 turns the cache off. */
+  affordabilityCacheEntries: Type.Integer({ minimum: 0, default: 256 }),
+  /** How long a kept report may be served (it is personal data held in memory). */
+  affordabilityCacheTtlSeconds: Type.Integer({ minimum: 1, default: 300 }),
   /** Free debt help the debtor's page always points to (Geldfit, run by the Dutch debt-help sector, finds the municipality's help). */
   debtHelpUrl: Type.String({ pattern: '^https://', default: 'https://www.geldfit.nl' }),
   /** Its free phone number, shown beside the link for people who would rather call. */
@@ -114,6 +118,8 @@ const ENV_NAMES: Record<keyof Config, string> = {
   linkTokenSecret: 'LINK_TOKEN_SECRET',
   publicBaseUrl: 'PUBLIC_BASE_URL',
   debtHelpUrl: 'DEBT_HELP_URL',
+  affordabilityCacheEntries: 'AFFORDABILITY_CACHE_ENTRIES',
+  affordabilityCacheTtlSeconds: 'AFFORDABILITY_CACHE_TTL_SECONDS',
   debtHelpPhone: 'DEBT_HELP_PHONE',
   demo: 'DEMO',
   shutdownGraceSeconds: 'SHUTDOWN_GRACE_SECONDS',

@@ -5,7 +5,7 @@
  * (maximum term, rewards, matching tolerance, payee) is GET/PUT /v1/policies/repayment-plans.
  */
 import { Type } from '@sinclair/typebox';
-import { AffordabilityEngine } from '../affordability/affordability.service.js';
+import { sharedAffordabilityEngine } from '../affordability/affordability.service.js';
 import { verifyScopedLinkToken, type ScopedLinkTokenPayload } from '../consent/link-token.js';
 import { DebtorParamsSchema } from '../debtors/debtors.routes.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
@@ -243,7 +243,7 @@ const ROLES = { creditor: ['creditor'] as const, read: ['creditor', 'analyst'] a
 
 export async function repaymentPlanRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
   const { db } = deps.database;
-  const engine = new AffordabilityEngine();
+  const engine = sharedAffordabilityEngine(deps);
   const ctx = () => ({ today: deps.today(), linkTokenSecret: deps.linkTokenSecret, engine });
   const linkUrl = (token: string | null) => (token === null ? null : `${deps.config.publicBaseUrl}/plan/${token}`);
   const tokenOf = (token: string): ScopedLinkTokenPayload => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Type } from '@sinclair/typebox';
-import { AffordabilityEngine } from '../affordability/affordability.service.js';
+import { sharedAffordabilityEngine } from '../affordability/affordability.service.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import { AppError } from '../platform/errors.js';
 import { AUTHENTICATED_PROBLEMS, DateTimeSchema, IsoDateSchema, problemResponses, StringEnum, UuidSchema } from '../platform/http/schemas.js';
@@ -157,7 +157,7 @@ export interface RiskModelServices {
 
 export async function riskModelRoutes(app: AppInstance, deps: AppDeps, options: { reportEngine?: ReportEngine } = {}): Promise<RiskModelServices> {
   const { db } = deps.database;
-  const engine = new AffordabilityEngine();
+  const engine = sharedAffordabilityEngine(deps);
   const registry = new ModelRegistry(db, deps.config.riskStarterModelsDir ? pathToFileURL(`${path.resolve(deps.config.riskStarterModelsDir)}/`) : undefined);
   const scorer = new RiskScorer(db, registry, engine);
   // Reports are built in a worker thread, so one never stalls the requests around it; an injected engine (tests) runs in process.

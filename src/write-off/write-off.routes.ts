@@ -8,7 +8,7 @@ import { AUTHENTICATED_PROBLEMS, DateTimeSchema, IsoDateSchema, problemResponses
 import { tenantOf, type AppDeps, type AppInstance } from '../platform/http/types.js';
 import { AppError } from '../platform/errors.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
-import { AffordabilityEngine } from '../affordability/affordability.service.js';
+import { sharedAffordabilityEngine } from '../affordability/affordability.service.js';
 import type { RiskScorer } from '../risk-models/scoring.js';
 import { putTenantPolicy } from '../tenants/tenant-policy.service.js';
 import { checkCollectionCostsConfig, COLLECTION_ROUTES, CollectionCostsConfigError, CollectionCostsConfigSchema, type CollectionCostsConfig } from './collection-costs.js';
@@ -74,7 +74,7 @@ const PolicyMeta = { source: StringEnum(['default', 'tenant'] as const), version
 
 export async function writeOffRoutes(app: AppInstance, deps: AppDeps, riskModels: { scorer: RiskScorer }): Promise<void> {
   const { db } = deps.database;
-  const engine = new AffordabilityEngine();
+  const engine = sharedAffordabilityEngine(deps);
 
   app.post(
     '/v1/write-off-recommendations',
