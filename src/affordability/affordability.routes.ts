@@ -80,6 +80,8 @@ const GivenTransactionSchema = Type.Object(
 export async function affordabilityRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
   const { db } = deps.database;
   const engine = sharedAffordabilityEngine(deps);
+  // This module owns the shared engine's worker threads: they end with the app.
+  app.addHook('onClose', () => engine.close());
 
   app.get(
     '/v1/debtors/:debtorId/affordability',

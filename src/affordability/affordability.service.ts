@@ -22,6 +22,7 @@ import type { HouseholdGiven } from './household.js';
 import { normsAt, NormsError, type NormOverrides } from './norms/norms.js';
 import type { AffordabilityReport } from './report.types.js';
 import { AffordabilityReportCache, DEFAULT_REPORT_CACHE, reportDataVersion, type ReportCacheOptions } from './report-cache.js';
+import { AssessmentPool } from './assessment-pool.js';
 
 /** History loaded before asOf: twelve assessed months plus room for stream detection to see a pattern. */
 const HISTORY_MONTHS = 15;
@@ -33,19 +34,35 @@ export class AffordabilityEngine {
   /** Reports of unchanged debtors (see report-cache.ts); null turns the cache off. */
   readonly reports: AffordabilityReportCache | null;
 
-  constructor(options: { reportCache?: ReportCacheOptions | null } = {}) {
+  /** Where stored debtors' reports are computed when given: worker threads instead of the event loop. */
+  private readonly pool: AssessmentPool | null;
+
+  constructor(options: { reportCache?: ReportCacheOptions | null; workers?: { size: number; maxHeapMb: number } | null } = {}) {
     const cache = options.reportCache === undefined ? DEFAULT_REPORT_CACHE : options.reportCache;
     this.reports = cache === null ? null : new AffordabilityReportCache(cache);
+    this.pool = options.workers && options.workers.size > 0 ? new AssessmentPool(options.workers) : null;
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
   }
 
   async rulesFor(db: Db, tenantId: string): Promise<CompiledRuleSet> {
-    const [policy, learned] = await Promise.all([getTenantPolicy<CategorisationRule[]>(db, tenantId, 'categorisation_rules', []), listLearnedRules(db, tenantId)]);
-    const stamp = `${policy.version}|${learnedRulesStamp(learned)}`;
+    return this.compiled(tenantId, await this.tenantRulesSource(db, tenantId));
+  }
+
+  private compiled(tenantId: string, source: { stamp: string; rules: CategorisationRule[] }): CompiledRuleSet {
     const cached = this.compiledRules.get(tenantId);
-    if (cached && cached.stamp === stamp) return cached.compiled;
-    const compiled = compileRuleSet(DEFAULT_RULE_SET, mergeTenantRules(learned, policy.document));
-    this.compiledRules.set(tenantId, { stamp, compiled });
+    if (cached && cached.stamp === source.stamp) return cached.compiled;
+    const compiled = compileRuleSet(DEFAULT_RULE_SET, source.rules);
+    this.compiledRules.set(tenantId, { stamp: source.stamp, compiled });
     return compiled;
+  }
+
+  /** The tenant's own and learned rules with a stamp that changes whenever either does. */
+  private async tenantRulesSource(db: Db, tenantId: string): Promise<{ stamp: string; rules: CategorisationRule[] }> {
+    const [policy, learned] = await Promise.all([getTenantPolicy<CategorisationRule[]>(db, tenantId, 'categorisation_rules', []), listLearnedRules(db, tenantId)]);
+    return { stamp: `${policy.version}|${learnedRulesStamp(learned)}`, rules: mergeTenantRules(learned, policy.document) };
   }
 
   /**
@@ -117,29 +134,41 @@ export class AffordabilityEngine {
     if (consentRead.status === 'rejected') throw consentRead.reason;
     const debtor = debtorRead.value;
     // Independent reads run side by side on the pool: the report's latency is the slowest, not the sum.
-    const [data, rules, overrides, categoryCorrections] = await Promise.all([
+    const [data, overrides, categoryCorrections, source] = await Promise.all([
       loadAnalysisData(db, tenantId, debtorId, addMonths(options.asOf, -HISTORY_MONTHS), options.asOf),
-      this.rulesFor(db, tenantId),
       this.normOverrides(db, tenantId),
       correctionsOfDebtor(db, tenantId, debtorId),
+      this.tenantRulesSource(db, tenantId),
     ]);
     const household = options.household ?? (debtor.household?.composition ? { composition: debtor.household.composition, ...(debtor.household.pensionAge !== undefined ? { pensionAge: debtor.household.pensionAge } : {}) } : undefined);
-    return this.assessWith({ ...data, asOf: options.asOf, categoryCorrections, ...(household ? { household } : {}) }, rules, overrides);
+    if (this.pool) {
+      return this.pool.assess({
+        rulesKey: `${tenantId}\u0000${source.stamp}`,
+        tenantRules: source.rules,
+        overrides,
+        input: { ...data, asOf: options.asOf, categoryCorrections: [...categoryCorrections], ...(household ? { household } : {}) },
+      });
+    }
+    return this.assessWith({ ...data, asOf: options.asOf, categoryCorrections, ...(household ? { household } : {}) }, this.compiled(tenantId, source), overrides);
   }
 }
 
-const enginesByDatabase = new WeakMap<object, AffordabilityEngine>();
+const enginesByApp = new WeakMap<object, AffordabilityEngine>();
 
 /**
- * One engine per database handle, shared by every route of an app: the compiled rules and the report
+ * One engine per app (its deps object), shared by every route of it: the compiled rules and the report
  * cache then serve the report route, plan options, segments, write-off and the debtor's page alike.
  */
-export function sharedAffordabilityEngine(deps: { database: object; config: Pick<Config, 'affordabilityCacheEntries' | 'affordabilityCacheTtlSeconds'> }): AffordabilityEngine {
-  let engine = enginesByDatabase.get(deps.database);
+export function sharedAffordabilityEngine(deps: { config: Pick<Config, 'affordabilityCacheEntries' | 'affordabilityCacheTtlSeconds' | 'affordabilityWorkers' | 'parseWorkerMemoryMb'> }): AffordabilityEngine {
+  let engine = enginesByApp.get(deps);
   if (!engine) {
-    const { affordabilityCacheEntries: entries, affordabilityCacheTtlSeconds: ttlSeconds } = deps.config;
-    engine = new AffordabilityEngine({ reportCache: entries > 0 ? { maxEntries: entries, ttlMs: ttlSeconds * 1000 } : null });
-    enginesByDatabase.set(deps.database, engine);
+    const { affordabilityCacheEntries: entries, affordabilityCacheTtlSeconds: ttlSeconds, affordabilityWorkers: size } = deps.config;
+    engine = new AffordabilityEngine({
+      reportCache: entries > 0 ? { maxEntries: entries, ttlMs: ttlSeconds * 1000 } : null,
+      // A report's input is the debtor's rows, far smaller than a bank file: a quarter of a parse worker's heap is ample.
+      workers: size > 0 ? { size, maxHeapMb: Math.max(128, Math.floor(deps.config.parseWorkerMemoryMb / 4)) } : null,
+    });
+    enginesByApp.set(deps, engine);
   }
   return engine;
 }

@@ -47,6 +47,8 @@ export const ConfigSchema = Type.Object({
   affordabilityCacheEntries: Type.Integer({ minimum: 0, default: 256 }),
   /** How long a kept report may be served (it is personal data held in memory). */
   affordabilityCacheTtlSeconds: Type.Integer({ minimum: 1, default: 300 }),
+  /** Worker threads that compute stored debtors' reports off the event loop; 0 computes them on it. */
+  affordabilityWorkers: Type.Integer({ minimum: 0, maximum: 64, default: 2 }),
   /** Free debt help the debtor's page always points to (Geldfit, run by the Dutch debt-help sector, finds the municipality's help). */
   debtHelpUrl: Type.String({ pattern: '^https://', default: 'https://www.geldfit.nl' }),
   /** Its free phone number, shown beside the link for people who would rather call. */
@@ -120,6 +122,7 @@ const ENV_NAMES: Record<keyof Config, string> = {
   debtHelpUrl: 'DEBT_HELP_URL',
   affordabilityCacheEntries: 'AFFORDABILITY_CACHE_ENTRIES',
   affordabilityCacheTtlSeconds: 'AFFORDABILITY_CACHE_TTL_SECONDS',
+  affordabilityWorkers: 'AFFORDABILITY_WORKERS',
   debtHelpPhone: 'DEBT_HELP_PHONE',
   demo: 'DEMO',
   shutdownGraceSeconds: 'SHUTDOWN_GRACE_SECONDS',
