@@ -32,8 +32,12 @@ export const ConfigSchema = Type.Object({
   metricsToken: Type.Union([Type.String({ minLength: 16 }), Type.Null()], { default: null }),
   /** Requests one API key may make per rate-limit window (0: no limit). Kept per instance: N instances allow N times this. */
   rateLimitPerMinute: Type.Integer({ minimum: 0, default: 1200 }),
-  /** Requests per window on one debtor link (consent or plan offer), or per client address for links that do not verify (0: no limit). */
-  rateLimitLinkPerMinute: Type.Integer({ minimum: 0, default: 120 }),
+  /**
+   * Requests per window on one debtor link (consent or plan offer), or per client address for links that
+   * do not verify (0: no limit). Generous because a plan page with its later QR codes unfolded loads one
+   * image per instalment, each a request on the link.
+   */
+  rateLimitLinkPerMinute: Type.Integer({ minimum: 0, default: 300 }),
   /** The rate-limit window in milliseconds (a minute; shorter only for tests and load experiments). */
   rateLimitWindowMs: Type.Integer({ minimum: 100, default: 60_000 }),
   /** JSON request bodies larger than this are refused with 413. */
