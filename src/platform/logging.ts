@@ -15,16 +15,43 @@
  */
 import type { Config } from './config.js';
 
-/** The paths whose next segment is a debtor link token. */
-const TOKEN_PATH = /^(\/(?:consent|plan)\/|\/v1\/(?:consent|plan)-links\/)[^/?#]+/i;
+/** Path segments followed by a debtor link token: /consent/<token>, /plan/<token>, /v1/consent-links/<token>, /v1/plan-links/<token>. */
+const BEFORE_TOKEN = new Set(['consent', 'plan', 'consent-links', 'plan-links']);
 
 export const REDACTED = '[redacted]';
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment).toLowerCase();
+  } catch {
+    return segment.toLowerCase();
+  }
+}
+
+/**
+ * The path with every segment that follows a link-path segment replaced, wherever it occurs. Segments
+ * are compared decoded: the router takes /%63onsent/<token> for /consent/<token>, and a mistyped
+ * //consent/<token> or /x/consent/<token> still carries a real token.
+ */
+function redactPath(path: string): string {
+  const segments = path.split('/');
+  for (let i = 0; i < segments.length; i++) {
+    const decoded = decodeSegment(segments[i]!);
+    if (BEFORE_TOKEN.has(decoded)) {
+      if (i + 1 < segments.length && segments[i + 1] !== '') segments[i + 1] = REDACTED;
+      i++;
+    } else if (decoded.includes('/') && decoded.split('/').some((part) => BEFORE_TOKEN.has(part))) {
+      // An encoded slash (consent%2F<token>) hides the token inside one segment: the whole segment goes.
+      segments[i] = REDACTED;
+    }
+  }
+  return segments.join('/');
+}
 
 /** The URL as it may be logged: link tokens replaced, query values dropped (names kept, for debugging). */
 export function redactUrl(url: string): string {
   const queryStart = url.indexOf('?');
-  const path = queryStart === -1 ? url : url.slice(0, queryStart);
-  const safePath = path.replace(TOKEN_PATH, `$1${REDACTED}`);
+  const safePath = redactPath(queryStart === -1 ? url : url.slice(0, queryStart));
   if (queryStart === -1) return safePath;
   const names = url
     .slice(queryStart + 1)

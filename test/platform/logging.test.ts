@@ -20,6 +20,12 @@ describe('redactUrl', () => {
     expect(redactUrl(`/v1/consent-links/${token}/grant`)).toBe('/v1/consent-links/[redacted]/grant');
     expect(redactUrl(`/v1/plan-links/${token}`)).toBe('/v1/plan-links/[redacted]');
     expect(redactUrl(`/V1/CONSENT-LINKS/${token}`)).toBe('/V1/CONSENT-LINKS/[redacted]');
+    // Spellings the router also takes for a link route, or that still carry a real token.
+    expect(redactUrl(`/%63onsent/${token}`)).toBe('/%63onsent/[redacted]');
+    expect(redactUrl(`//consent/${token}`)).toBe('//consent/[redacted]');
+    expect(redactUrl(`/v1/v1/plan-links/${token}/accept`)).toBe('/v1/v1/plan-links/[redacted]/accept');
+    expect(redactUrl(`/consent%2F${token}`)).toBe('/[redacted]');
+    expect(redactUrl(`/consent/%E0%A4%A`)).toBe('/consent/[redacted]');
     // Not link paths: ids stay (they identify nothing outside the service), and the route is readable.
     expect(redactUrl('/v1/consents/0b7e6a3c-1111-4222-8333-944445555666')).toBe('/v1/consents/0b7e6a3c-1111-4222-8333-944445555666');
     expect(redactUrl('/v1/debtors/abc/consents')).toBe('/v1/debtors/abc/consents');
@@ -80,6 +86,8 @@ describe('request logs of the running app', () => {
     await app.inject({ url: `/v1/consent-links/${linkToken}`, remoteAddress: '198.51.100.77' });
     await app.inject({ url: `/consent/${linkToken}?lang=en`, remoteAddress: '198.51.100.77' });
     await app.inject({ url: `/consent/${linkToken}/no-such-page`, remoteAddress: '198.51.100.77' });
+    // The router decodes the path: this reaches the page's route too.
+    await app.inject({ url: `/%63onsent/${linkToken}`, remoteAddress: '198.51.100.77' });
     // Whatever code logs a header object, its secrets are censored.
     app.log.info({ headers: { authorization: `Bearer ${key}`, cookie: 'session=cookie-secret' } }, 'headers logged by someone');
 
@@ -91,6 +99,7 @@ describe('request logs of the running app', () => {
     expect(incoming).toContainEqual({ method: 'GET', url: '/v1/consent-links/[redacted]', route: '/v1/consent-links/:token' });
     expect(incoming).toContainEqual({ method: 'GET', url: '/consent/[redacted]?lang=[redacted]', route: '/consent/:token' });
     expect(incoming).toContainEqual({ method: 'GET', url: '/consent/[redacted]/no-such-page' });
+    expect(incoming).toContainEqual({ method: 'GET', url: '/%63onsent/[redacted]', route: '/consent/:token' });
     expect(incoming).toContainEqual({ method: 'GET', url: '/v1/debtors?externalRef=[redacted]', route: '/v1/debtors' });
     expect(parsed.find((l) => l.msg === 'headers logged by someone')!.headers).toEqual({ authorization: '[redacted]', cookie: '[redacted]' });
   });
