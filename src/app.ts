@@ -16,6 +16,8 @@ import { FieldErrorSchema, ProblemSchema } from './platform/http/schemas.js';
 import type { AppDeps, AppInstance, RouteCatalogueEntry } from './platform/http/types.js';
 import { createValidatorCompiler } from './platform/http/validation.js';
 import { healthRoutes } from './platform/http/health.routes.js';
+import { metricsRoutes, registerRateLimits } from './platform/http/operations.js';
+import { loggerOptions } from './platform/logging.js';
 import { tenantRoutes } from './tenants/tenants.routes.js';
 import { DebtorSchema, debtorRoutes } from './debtors/debtors.routes.js';
 import { ConsentSchema, consentRoutes } from './consent/consent.routes.js';
@@ -38,7 +40,7 @@ import { SERVICE_VERSION } from './version.js';
 
 export interface BuildAppOptions {
   database: DatabaseHandle;
-  /** Pino logger options or false; tests pass false. */
+  /** Pino logger options or false; tests pass false. Default: loggerOptions (src/platform/logging.ts). */
   logger?: FastifyServerOptions['logger'];
   today?: () => string;
   /** The scheduled monitoring job's scheduler (tests fire it themselves). */
@@ -67,7 +69,7 @@ const ROUTE_TAGS = [
 
 export async function buildApp(config: Config, options: BuildAppOptions): Promise<AppInstance> {
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    logger: options.logger ?? loggerOptions(config, { isTTY: process.stdout.isTTY === true }),
     bodyLimit: config.bodyLimitBytes,
     // Read by genReqId below, which refuses ids that could forge log lines.
     requestIdHeader: false,
@@ -141,6 +143,8 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
     throw new AppError('service_unavailable', 'the service is shutting down; send the request again');
   });
   app.addHook('onRequest', makeAuthHook(options.database.db));
+  // After authentication: the limit is per API key, and a request without a valid key spends no budget.
+  await registerRateLimits(app, deps);
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
@@ -150,6 +154,7 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
 
   await registerOpenApi(app, ROUTE_TAGS, SERVICE_VERSION);
   await healthRoutes(app, deps);
+  await metricsRoutes(app, deps);
   await tenantRoutes(app, deps);
   await debtorRoutes(app, deps);
   await consentRoutes(app, deps);

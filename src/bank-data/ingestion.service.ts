@@ -23,6 +23,7 @@ import { DEFAULT_TENANT_TIME_ZONE } from '../platform/config.js';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import { requireConsent, takeUploadSlot } from '../consent/consent.service.js';
 import type { BankFormat, ParseWarning, ParsedAccount, ParsedStatement, ParsedTransaction, RejectedEntry } from './canonical.js';
+import { metrics } from '../platform/metrics.js';
 
 export interface IngestInput {
   tenantId: string;
@@ -186,6 +187,10 @@ export async function ingestStatement(db: Db, input: IngestInput, context: { tod
     subjectId: consent.id,
     details: { uploadId, format: statement.format, accepted, duplicates, rejected: statement.rejected.length, warnings: statement.warnings.length },
   });
+  metrics.ingestedStatements.inc({ format: statement.format });
+  metrics.ingestedRows.inc({ format: statement.format, outcome: 'accepted' }, accepted);
+  metrics.ingestedRows.inc({ format: statement.format, outcome: 'duplicate' }, duplicates);
+  metrics.ingestedRows.inc({ format: statement.format, outcome: 'rejected' }, statement.rejected.length);
   return {
     uploadId,
     consentId: consent.id,

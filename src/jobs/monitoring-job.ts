@@ -8,6 +8,7 @@
  */
 import cron from 'node-cron';
 import type { JobLogger } from './scheduled-jobs.js';
+import { countJobRun } from '../platform/metrics.js';
 
 /** What a scheduler returns: something to stop. node-cron's ScheduledTask fits. */
 export interface ScheduledTick {
@@ -38,8 +39,7 @@ export function startMonitoringJob(options: MonitoringJobOptions): MonitoringJob
   let stopped = false;
   const trigger = (): Promise<void> => {
     if (stopped) return Promise.resolve();
-    running ??= options
-      .run()
+    running ??= countJobRun('model_monitoring', options.run)
       .then((result) => {
         // A model that could not be read is an error someone must look at; drift is a finding, logged with its models.
         const level = result.failed.length > 0 ? 'error' : 'info';

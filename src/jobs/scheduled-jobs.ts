@@ -6,6 +6,7 @@
 import cron from 'node-cron';
 import type { DatabaseHandle } from '../platform/database/connection.js';
 import { expireConsents } from '../consent/consent.service.js';
+import { countJobRun } from '../platform/metrics.js';
 
 export interface JobLogger {
   info(details: object, message: string): void;
@@ -21,7 +22,7 @@ export function startScheduledJobs(database: DatabaseHandle, log: JobLogger, tod
   let running: Promise<void> | null = null;
   const sweep = () => {
     // One sweep at a time: a slow sweep must not overlap the next tick.
-    running ??= expireConsents(database.db, today())
+    running ??= countJobRun('consent_expiry', () => expireConsents(database.db, today()))
       .then((expired) => {
         if (expired > 0) log.info({ expired }, 'expired consents and erased their bank data');
       })

@@ -20,6 +20,26 @@ export const ConfigSchema = Type.Object({
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
   ),
+  /**
+   * json: one JSON object a line (for log collectors); pretty: readable lines (pino-pretty); auto: pretty
+   * when standard output is a terminal, JSON otherwise.
+   */
+  logFormat: Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')], { default: 'auto' }),
+  /**
+   * Bearer token Prometheus must send to read /metrics. When unset, /metrics answers only requests from
+   * this machine's loopback address (a scraper on the same host, or an SSH tunnel).
+   */
+  metricsToken: Type.Union([Type.String({ minLength: 16 }), Type.Null()], { default: null }),
+  /** Requests one API key may make per rate-limit window (0: no limit). Kept per instance: N instances allow N times this. */
+  rateLimitPerMinute: Type.Integer({ minimum: 0, default: 1200 }),
+  /**
+   * Requests per window on one debtor link (consent or plan offer), or per client address for links that
+   * do not verify (0: no limit). Generous because a plan page with its later QR codes unfolded loads one
+   * image per instalment, each a request on the link.
+   */
+  rateLimitLinkPerMinute: Type.Integer({ minimum: 0, default: 300 }),
+  /** The rate-limit window in milliseconds (a minute; shorter only for tests and load experiments). */
+  rateLimitWindowMs: Type.Integer({ minimum: 100, default: 60_000 }),
   /** JSON request bodies larger than this are refused with 413. */
   bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1024 * 1024 }),
   /** Bank-file uploads may be larger than ordinary JSON bodies. */
@@ -109,6 +129,11 @@ const ENV_NAMES: Record<keyof Config, string> = {
   databaseUrl: 'DATABASE_URL',
   dataDir: 'DATA_DIR',
   logLevel: 'LOG_LEVEL',
+  logFormat: 'LOG_FORMAT',
+  metricsToken: 'METRICS_TOKEN',
+  rateLimitPerMinute: 'RATE_LIMIT_PER_MINUTE',
+  rateLimitLinkPerMinute: 'RATE_LIMIT_LINK_PER_MINUTE',
+  rateLimitWindowMs: 'RATE_LIMIT_WINDOW_MS',
   bodyLimitBytes: 'BODY_LIMIT_BYTES',
   uploadLimitBytes: 'UPLOAD_LIMIT_BYTES',
   parseWorkers: 'PARSE_WORKERS',

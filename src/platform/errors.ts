@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   missing_api_key: { status: 401, title: 'An API key is required' },
   invalid_api_key: { status: 401, title: 'The API key is not valid' },
   invalid_link_token: { status: 401, title: 'The link is not valid or has expired' },
+  invalid_metrics_token: { status: 401, title: 'The metrics token is missing or not valid' },
+  metrics_local_only: { status: 403, title: 'Metrics are served to this machine only' },
   invalid_form: { status: 403, title: 'The form could not be verified as sent from this page' },
   forbidden_role: { status: 403, title: 'This API key may not do this' },
   consent_required: { status: 403, title: 'No valid consent covers this data and purpose' },

@@ -19,6 +19,7 @@ import { MODEL_ID_FOR_FEATURE_SET, type LoadedChampion, type ModelRegistry } fro
 import type { RiskScore } from './risk-model.js';
 import type { RiskBandName } from './risk-model-bundle.js';
 import type { ModelVersionSource } from './risk-models.table.js';
+import { metrics } from '../platform/metrics.js';
 
 export const TOP_REASONS = 5;
 export const MAX_DEBTORS_PER_REQUEST = 1000;
@@ -159,6 +160,8 @@ export class RiskScorer {
       select ${tenantId}, r.id, r.debtor_id, r.as_of, r.model_id, r.model_version, r.feature_set, r.probability, r.band, r.reasons, r.feature_snapshot_id, ${options.requestedBy}, ${scoredAt}
       from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as r(id uuid, debtor_id uuid, as_of date, model_id text, model_version integer, feature_set text, probability double precision, band text, reasons jsonb, feature_snapshot_id uuid)
       cross join (select set_config('synchronous_commit', 'off', true)) as async_commit`.execute(this.db);
+    // Counted once stored: a score that failed to be recorded was not delivered either.
+    for (const score of scores) metrics.scoresComputed.inc({ feature_set: score.featureSet });
     return scores;
   }
 

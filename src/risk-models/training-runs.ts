@@ -23,6 +23,7 @@ import { MODEL_ID_FOR_FEATURE_SET, type ModelRegistry } from './registry.js';
 import type { RiskLearner } from './risk-model-bundle.js';
 import type { RiskTrainingRunRow } from './risk-models.table.js';
 import { RiskTrainingError, trainRiskModel } from './training-pipeline.js';
+import { metrics } from '../platform/metrics.js';
 
 export const TRAINING_HORIZON_DAYS = 90;
 /** Below these the held-out slices are too small to calibrate or measure anything; the run fails saying so. */
@@ -314,6 +315,8 @@ export class TrainingRunner {
       writeProgress().catch((error: unknown) => this.options.log?.error({ err: error, runId: run.id }, 'training heartbeat failed'));
     }, this.options.heartbeatMs);
     heartbeat.unref();
+    const endTimer = metrics.trainingRuns.startTimer();
+    let outcome: 'succeeded' | 'failed' = 'failed';
     const report = async (newStage: string, fraction: number) => {
       stage = newStage;
       progress = fraction;
@@ -353,6 +356,7 @@ export class TrainingRunner {
         if (Number(done.numUpdatedRows) !== 1) throw new Error('the run was marked failed while it trained; its version is not kept');
         if (beforeCommit) await beforeCommit(trx, version);
       });
+      outcome = 'succeeded';
     } catch (error) {
       const message =
         error instanceof TrainingInputError || error instanceof AppError ? error.message : error instanceof RiskTrainingError ? `the stored data cannot train a model: ${error.message}` : `training failed: ${(error as Error).message}`;
@@ -366,6 +370,7 @@ export class TrainingRunner {
         .execute();
     } finally {
       clearInterval(heartbeat);
+      endTimer({ outcome });
     }
   }
 }

@@ -40,6 +40,8 @@ const categoryUrl = (r: SeededResources) => `/v1/debtors/${r.debtorId}/transacti
 const CASES: Record<string, RouteCase> = {
   'GET /healthz': { request: () => ({ url: '/healthz' }), crossTenant: 'public' },
   'GET /readyz': { request: () => ({ url: '/readyz' }), crossTenant: 'public' },
+  // Operator-facing: no tenant label, and API keys do not open it (test/platform/metrics.test.ts).
+  'GET /metrics': { request: () => ({ url: '/metrics' }), crossTenant: 'public' },
   'GET /v1/tenant': { request: () => ({ url: '/v1/tenant' }), crossTenant: { ownOnly: (r) => [r.tenantId] } },
   'GET /v1/api-keys': { request: () => ({ url: '/v1/api-keys' }), crossTenant: { ownOnly: (r) => [r.apiKeyId] } },
   'POST /v1/api-keys': { request: () => ({ method: 'POST', url: '/v1/api-keys', payload: { role: 'analyst' } }), crossTenant: { ownOnly: (r) => [r.tenantId] } },

@@ -26,7 +26,8 @@ export interface TestApp {
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'silent', DEMO: 'false', LINK_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123456789' }, overrides);
+  // Rate limits off: test files make many requests with one key; test/platform/rate-limit.test.ts turns them on.
+  return loadConfig({ LOG_LEVEL: 'silent', DEMO: 'false', LINK_TOKEN_SECRET: 'test-secret-test-secret-test-secret-0123456789', RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_LINK_PER_MINUTE: '0' }, overrides);
 }
 
 export async function createTenantWithKeys(database: DatabaseHandle, tenantId: string): Promise<TestTenant> {
