@@ -25,6 +25,8 @@ const BENCHMARKS = [
   ['scoring', [], 5],
   ['monitoring', [], 3],
   ['collections', [], 6],
+  ['operations', [], 4],
+  ['jobs', [], 5],
   ['load', [], 9],
 ];
 

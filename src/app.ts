@@ -28,7 +28,8 @@ import { AffordabilityReportSchema, affordabilityRoutes } from './affordability/
 import { policyRoutes } from './affordability/policies.routes.js';
 import { CategoryIdSchemaDefinition, CorrectionSchemaDefinition, LearnedRuleSchemaDefinition, correctionRoutes } from './categorisation-corrections/corrections.routes.js';
 import { riskModelRoutes, RiskScoreSchema } from './risk-models/risk-models.routes.js';
-import { monitoringRoutes, type MonitoringRouteOptions } from './model-monitoring/monitoring.routes.js';
+import { monitoringRoutes } from './model-monitoring/monitoring.routes.js';
+import { jobRoutes } from './jobs/jobs.routes.js';
 import { claimRoutes, ClaimSchema } from './claims/claims.routes.js';
 import { collectionSegmentRoutes } from './collection-segments/collection-segments.routes.js';
 import { repaymentPlanRoutes } from './repayment-plans/repayment-plans.routes.js';
@@ -43,8 +44,8 @@ export interface BuildAppOptions {
   /** Pino logger options or false; tests pass false. Default: loggerOptions (src/platform/logging.ts). */
   logger?: FastifyServerOptions['logger'];
   today?: () => string;
-  /** The scheduled monitoring job's scheduler (tests fire it themselves). */
-  monitoring?: MonitoringRouteOptions;
+  /** The job runner's clock (tests move leases and slots themselves); the runner is started by serve. */
+  jobs?: { clock?: () => Date };
 }
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -64,6 +65,7 @@ const ROUTE_TAGS = [
   { name: 'repayment-plans', description: 'Affordable repayment plans: options, offers, acceptance, schedule and state, matched payments, payment links' },
   { name: 'write-off', description: 'Collect, offer a plan, write off or refer: the expected net value of each collection route' },
   { name: 'debt-help', description: 'Referrals to municipal debt help (vroegsignalering)' },
+  { name: 'jobs', description: 'Scheduled work (consent expiry, retention, monitoring, rescoring, plan follow-up): each run once across instances, with this tenant’s parts' },
   { name: 'debtor-page', description: 'The debtor’s own page (HTML, plain language, works without JavaScript), reached through the signed link: consent, bank statement, plan choice' },
 ];
 
@@ -166,13 +168,14 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   await correctionRoutes(app, deps);
   await privacyRoutes(app, deps);
   const riskModels = await riskModelRoutes(app, deps);
-  await monitoringRoutes(app, deps, riskModels, options.monitoring);
+  const monitoring = await monitoringRoutes(app, deps, riskModels);
   await claimRoutes(app, deps);
   await collectionSegmentRoutes(app, deps, { scorer: riskModels.scorer });
   await repaymentPlanRoutes(app, deps);
   await writeOffRoutes(app, deps, riskModels);
   await debtHelpReferralRoutes(app, deps);
   await debtorPageRoutes(app, deps, { parser: bankFileParser });
+  await jobRoutes(app, deps, { riskModels, monitoring, ...(options.jobs?.clock ? { clock: options.jobs.clock } : {}) });
   return app;
 }
 

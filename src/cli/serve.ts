@@ -3,7 +3,6 @@ import type { Config } from '../platform/config.js';
 import { openDatabase } from '../platform/database/open.js';
 import { loadDemoWorld, seedDemoIfEmpty } from '../demo/demo-seed.js';
 import { injectClient } from './inject-client.js';
-import { startScheduledJobs } from '../jobs/scheduled-jobs.js';
 
 /** Runs the API until SIGINT/SIGTERM, then drains in-flight requests and closes the database. */
 export async function serveCommand(config: Config): Promise<number> {
@@ -18,7 +17,6 @@ export async function serveCommand(config: Config): Promise<number> {
       demoKey = seeded.keys.find((k) => k.role === 'creditor')!.key;
     }
   }
-  const jobs = startScheduledJobs(database, app.log);
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -29,7 +27,8 @@ export async function serveCommand(config: Config): Promise<number> {
       process.exit(1);
     }, config.shutdownGraceSeconds * 1000 + 5000);
     timer.unref();
-    await jobs.stop();
+    // The part in progress finishes (or its lease runs out and another instance takes it over).
+    await app.jobRunner.stop();
     await app.close();
     await database.close();
     process.exit(0);
@@ -37,6 +36,8 @@ export async function serveCommand(config: Config): Promise<number> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
+  // Every instance may run the jobs: each slot runs once across them (src/jobs/job-runner.ts).
+  if (config.jobsEnabled) app.jobRunner.start();
   process.stdout.write(`Draagkracht listens on http://${config.host}:${config.port} (database: ${database.kind}); API docs at /docs\n`);
   if (demoKey) {
     // Loaded after listening, through the API itself, so the server answers at once while data arrives.

@@ -181,12 +181,13 @@ export class ModelMonitor {
   }
 
   /**
-   * The scheduled run: every champion of every tenant, one after another (a window is a few
-   * database reads and a pass over its rows; running them in turn keeps the job's load on the
-   * database to one query at a time). A model that fails is logged in the result and the rest run on.
+   * The scheduled run for one tenant: every champion of the tenant, one after another (a window is a
+   * few database reads and a pass over its rows; running them in turn keeps the load on the database
+   * to one query at a time). The job runner fans this out per tenant over the instances
+   * (src/jobs/service-jobs.ts). A model that fails is logged in the result and the rest run on.
    */
-  async runAllChampions(trigger: MonitoringTrigger = 'schedule'): Promise<MonitoringSweepResult> {
-    const champions = await this.db.selectFrom('risk_model_champions').select(['tenant_id', 'model_id', 'version']).orderBy('tenant_id').orderBy('model_id').execute();
+  async runTenantChampions(tenantId: string, trigger: MonitoringTrigger = 'schedule'): Promise<MonitoringSweepResult> {
+    const champions = await this.db.selectFrom('risk_model_champions').select(['tenant_id', 'model_id', 'version']).where('tenant_id', '=', tenantId).orderBy('model_id').execute();
     const result: MonitoringSweepResult = { points: 0, drifting: [], failed: [] };
     for (const champion of champions) {
       try {

@@ -2,7 +2,6 @@ import { Type } from '@sinclair/typebox';
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import { AUTHENTICATED_PROBLEMS, DateTimeSchema, IsoDateSchema, problemResponses, StringEnum } from '../platform/http/schemas.js';
 import { tenantOf, type AppDeps, type AppInstance } from '../platform/http/types.js';
-import { startMonitoringJob, type MonitoringJob, type Scheduler } from '../jobs/monitoring-job.js';
 import type { RiskModelServices } from '../risk-models/risk-models.routes.js';
 import { latestMonitoringSummary, MAX_WINDOW_DAYS, ModelMonitor } from './model-monitoring.js';
 import { MONITORING_TRIGGERS } from './model-monitoring.table.js';
@@ -47,37 +46,17 @@ const SeriesSchema = Type.Object({
   points: Type.Array(MonitoringPointSchema, { description: 'Oldest first' }),
 });
 
-export interface MonitoringRouteOptions {
-  /** Tests hand in their own scheduler to fire the job when they choose. */
-  scheduler?: Scheduler;
-}
-
 export interface MonitoringServices {
+  /** The scheduled monitoring runs through the job runner (src/jobs/service-jobs.ts), once across instances. */
   monitor: ModelMonitor;
-  /** The scheduled job once the app is ready (null when MONITORING_ENABLED is false). */
-  job(): MonitoringJob | null;
 }
 
-export async function monitoringRoutes(app: AppInstance, deps: AppDeps, riskModels: RiskModelServices, options: MonitoringRouteOptions = {}): Promise<MonitoringServices> {
+export async function monitoringRoutes(app: AppInstance, deps: AppDeps, riskModels: RiskModelServices): Promise<MonitoringServices> {
   const { db } = deps.database;
   const { config } = deps;
   const monitor = new ModelMonitor(db, riskModels.registry, { windowDays: config.monitoringWindowDays, driftPsi: config.monitoringDriftPsi, today: deps.today });
   // The reports' monitoring section reads the points written here.
   riskModels.reports.setMonitoringLookup((tenantId, modelId, version) => latestMonitoringSummary(db, tenantId, modelId, version, { points: REPORT_MONITORING_POINTS }));
-
-  let job: MonitoringJob | null = null;
-  if (config.monitoringEnabled) {
-    app.addHook('onReady', async () => {
-      job = startMonitoringJob({
-        cron: config.monitoringCron,
-        timezone: config.tenantTimeZone,
-        run: () => monitor.runAllChampions('schedule'),
-        log: app.log,
-        ...(options.scheduler ? { scheduler: options.scheduler } : {}),
-      });
-    });
-    app.addHook('onClose', async () => job?.stop());
-  }
 
   app.get(
     '/v1/models/:modelId/monitoring',
@@ -156,5 +135,5 @@ export async function monitoringRoutes(app: AppInstance, deps: AppDeps, riskMode
     },
   );
 
-  return { monitor, job: () => job };
+  return { monitor };
 }

@@ -113,6 +113,26 @@ export const ConfigSchema = Type.Object({
   monitoringWindowDays: Type.Integer({ minimum: 1, maximum: 3660, default: 30 }),
   /** PSI (of the score or any feature) above which a monitoring point is flagged as drift; the default is the model report's "shifted" reading (PSI_ACT). */
   monitoringDriftPsi: Type.Number({ exclusiveMinimum: 0, default: 0.25 }),
+  /** Run the scheduled jobs (src/jobs) in this process; any number of instances may, each slot runs once across them. */
+  jobsEnabled: Type.Boolean({ default: true }),
+  /** The consent-expiry sweep (cron, TENANT_TIME_ZONE); it also runs once at start for the current hour. */
+  consentExpiryCron: Type.String({ minLength: 1, default: '7 * * * *' }),
+  /** The retention purge: expired bank-file drafts and job runs older than JOB_RUN_RETENTION_DAYS. */
+  retentionCron: Type.String({ minLength: 1, default: '23 2 * * *' }),
+  /** Nightly rescoring of debtors with a valid early-warning monitoring consent. */
+  rescoringCron: Type.String({ minLength: 1, default: '41 1 * * *' }),
+  /** Daily follow-up of repayment plans: matches payments and counts missed, completed and breached. */
+  planFollowUpCron: Type.String({ minLength: 1, default: '11 6 * * *' }),
+  /** A job part whose instance has not renewed its lease for this long is taken over by another instance. */
+  jobLeaseSeconds: Type.Integer({ minimum: 5, default: 120 }),
+  /** How often an instance looks for job parts to work on besides its own ticks. */
+  jobPollMs: Type.Integer({ minimum: 100, default: 10_000 }),
+  /** Debtors (rescoring) or plans (plan follow-up) per job part. */
+  jobBatchSize: Type.Integer({ minimum: 1, maximum: 1000, default: 200 }),
+  /** Attempts per job part (a failure or a lost instance counts) before the part is marked failed. */
+  jobMaxAttempts: Type.Integer({ minimum: 1, maximum: 20, default: 3 }),
+  /** Finished job runs are kept this many days (GET /v1/jobs), then purged by the retention job. */
+  jobRunRetentionDays: Type.Integer({ minimum: 1, default: 90 }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -169,6 +189,16 @@ const ENV_NAMES: Record<keyof Config, string> = {
   monitoringCron: 'MONITORING_CRON',
   monitoringWindowDays: 'MONITORING_WINDOW_DAYS',
   monitoringDriftPsi: 'MONITORING_DRIFT_PSI',
+  jobsEnabled: 'JOBS_ENABLED',
+  consentExpiryCron: 'CONSENT_EXPIRY_CRON',
+  retentionCron: 'RETENTION_CRON',
+  rescoringCron: 'RESCORING_CRON',
+  planFollowUpCron: 'PLAN_FOLLOW_UP_CRON',
+  jobLeaseSeconds: 'JOB_LEASE_SECONDS',
+  jobPollMs: 'JOB_POLL_MS',
+  jobBatchSize: 'JOB_BATCH_SIZE',
+  jobMaxAttempts: 'JOB_MAX_ATTEMPTS',
+  jobRunRetentionDays: 'JOB_RUN_RETENTION_DAYS',
 };
 
 export const CONFIG_ENV_NAMES = ENV_NAMES;
@@ -198,7 +228,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   if (!isTimeZone(converted.tenantTimeZone)) throw new ConfigError([`${ENV_NAMES.tenantTimeZone}: not an IANA time zone (got ${JSON.stringify(converted.tenantTimeZone)})`]);
   // A schedule that cannot be read would otherwise fail only when the job starts, after the server is up.
-  if (!cron.validate(converted.monitoringCron)) throw new ConfigError([`${ENV_NAMES.monitoringCron}: not a cron expression (got ${JSON.stringify(converted.monitoringCron)})`]);
+  const cronProblems = (['monitoringCron', 'consentExpiryCron', 'retentionCron', 'rescoringCron', 'planFollowUpCron'] as const)
+    .filter((key) => !cron.validate(converted[key]))
+    .map((key) => `${ENV_NAMES[key]}: not a cron expression (got ${JSON.stringify(converted[key])})`);
+  if (cronProblems.length > 0) throw new ConfigError(cronProblems);
   // A parse holds the decoded file as one string. V8 ends the whole process, not only the worker, when a
   // single allocation exceeds what the worker's heap may still grow by, so the heap must dwarf the largest file.
   if (converted.parseWorkerMemoryMb * 1024 * 1024 < 2 * converted.uploadLimitBytes) {

@@ -73,10 +73,10 @@ export const metrics = {
     buckets: [1, 5, 15, 60, 300, 900, 3600],
     registers: [registry],
   }),
-  /** Scheduled job runs (consent expiry sweep, model monitoring), by job and outcome. */
-  jobRuns: new Counter({
-    name: 'draagkracht_job_runs_total',
-    help: 'Scheduled job runs, by job and outcome (succeeded, failed)',
+  /** Parts of scheduled job runs finished by this instance (src/jobs/job-runner.ts), by job and outcome. */
+  jobParts: new Counter({
+    name: 'draagkracht_job_parts_total',
+    help: 'Parts of scheduled job runs finished by this instance, by job and outcome (succeeded, retried, failed)',
     labelNames: ['job', 'outcome'] as const,
     registers: [registry],
   }),
@@ -134,14 +134,3 @@ export function statusClass(status: number): string {
   return `${Math.floor(status / 100)}xx`;
 }
 
-/** Runs a job and counts its outcome; the job's own error handling stays with the caller. */
-export async function countJobRun<T>(job: string, run: () => Promise<T>): Promise<T> {
-  try {
-    const result = await run();
-    metrics.jobRuns.inc({ job, outcome: 'succeeded' });
-    return result;
-  } catch (error) {
-    metrics.jobRuns.inc({ job, outcome: 'failed' });
-    throw error;
-  }
-}

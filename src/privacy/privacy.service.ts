@@ -15,6 +15,7 @@ import { exportDebtorClaims, type ClaimRecord } from '../claims/claims.service.j
 import { exportDebtorPlanOffers, exportDebtorPlans, type PlanOfferRecord, type PlanRecord } from '../repayment-plans/repayment-plans.service.js';
 import { exportDebtorReferrals, type Referral } from '../debt-help/referrals.service.js';
 import { exportDebtorUploadDrafts, type UploadDraftRecord } from '../bank-data/upload-drafts.service.js';
+import { forgetIdsInJobParts } from '../jobs/job-runs.queries.js';
 
 /** Rows per query while exporting: memory stays flat however much is held on the debtor. */
 export const EXPORT_BATCH_ROWS = 1000;
@@ -120,6 +121,9 @@ export async function openDebtorExport(db: Db, tenantId: string, debtorId: strin
 export async function eraseDebtor(db: Db, tenantId: string, debtorId: string, actor: string): Promise<Record<string, number>> {
   await getDebtor(db, tenantId, debtorId);
   const counts: Record<string, number> = {};
+  // Before the plans go: job parts list plan ids as well as debtor ids.
+  const planIds = (await db.selectFrom('repayment_plans').select('id').where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId).execute()).map((p) => p.id);
+  counts.job_run_parts = await forgetIdsInJobParts(db, tenantId, [debtorId, ...planIds]);
   for (const table of ['category_corrections', 'bank_transactions', 'bank_balances', 'bank_accounts', 'bank_uploads', 'bank_upload_drafts', 'consents', 'data_point_events', 'repayment_plan_payments', 'repayment_plan_instalments', 'repayment_plans', 'repayment_plan_offers', 'claims', 'debt_help_referrals'] as const) {
     const result = await db.deleteFrom(table).where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId).executeTakeFirst();
     counts[table] = Number(result.numDeletedRows);

@@ -24,7 +24,7 @@ import { isUniqueViolation } from '../risk-models/registry.js';
 import { matchPayments, type IncomingPayment, type PaymentMatch } from './payment-matching.js';
 import { planInputsFromReport, planOptions, type PlanClaimTotal, type PlanIncome, type PlanOptionsResult, type PlanReward } from './plan-options.js';
 import { resolveRepaymentPlanPolicy, type RepaymentPlanPolicy } from './plan-policy.js';
-import { planState, type PlanState } from './plan-state.js';
+import { planState, type PlanState, type PlanStatus } from './plan-state.js';
 import type { InstalmentRow, PlanOfferRow, PlanRow } from './repayment-plans.table.js';
 
 /** What the service needs besides the database. */
@@ -441,6 +441,55 @@ export async function getPlanView(db: Db, tenantId: string, planId: string, asOf
   const [instalments, { policy }] = await Promise.all([instalmentsOf(db, tenantId, planId), repaymentPlanPolicy(db, tenantId)]);
   const { matches, bankDataUsed } = await syncMatches(db, plan, instalments, policy, today);
   return toPlanView(plan, stateOf(plan, instalments, matches, asOf, policy), matches, bankDataUsed);
+}
+
+/**
+ * What changed in a plan's state over one day: its state at the end of `asOf` against the end of the
+ * day before, after matching the payments seen so far (getPlanView's matching, stored). The daily
+ * plan follow-up job reports these; they are the events a creditor wants to hear about (an instalment
+ * went missed, the plan completed or was breached), so a webhook sender can take them from here.
+ */
+export interface PlanStateChange {
+  planId: string;
+  debtorId: string;
+  asOf: IsoDate;
+  statusBefore: PlanStatus;
+  status: PlanStatus;
+  /** Instalments whose state became missed on asOf. */
+  newlyMissed: number[];
+  /** Instalments paid (on time or late) that were not paid the day before. */
+  newlyPaid: number[];
+  completed: boolean;
+  breached: boolean;
+}
+
+export async function planStateChange(db: Db, tenantId: string, planId: string, asOf: IsoDate, today: IsoDate): Promise<PlanStateChange> {
+  const plan = await findPlanRow(db, tenantId, planId);
+  const [instalments, { policy }] = await Promise.all([instalmentsOf(db, tenantId, planId), repaymentPlanPolicy(db, tenantId)]);
+  const { matches } = await syncMatches(db, plan, instalments, policy, today);
+  const before = stateOf(plan, instalments, matches, addDays(asOf, -1), policy);
+  const after = stateOf(plan, instalments, matches, asOf, policy);
+  const stateBefore = new Map(before.instalments.map((i) => [i.number, i.state]));
+  const paid = (state: string | undefined) => state === 'paid' || state === 'paid_late';
+  return {
+    planId: plan.id,
+    debtorId: plan.debtor_id,
+    asOf,
+    statusBefore: before.status,
+    status: after.status,
+    newlyMissed: after.instalments.filter((i) => i.state === 'missed' && stateBefore.get(i.number) !== 'missed').map((i) => i.number),
+    newlyPaid: after.instalments.filter((i) => paid(i.state) && !paid(stateBefore.get(i.number))).map((i) => i.number),
+    completed: after.status === 'completed' && before.status !== 'completed',
+    breached: after.status === 'breached' && before.status !== 'breached',
+  };
+}
+
+/** The tenant's plans still in force (not replanned), in id order, cut into batches for the follow-up job. */
+export async function activePlanBatches(db: Db, tenantId: string, batchSize: number): Promise<string[][]> {
+  const rows = await db.selectFrom('repayment_plans').select('id').where('tenant_id', '=', tenantId).where('status', '=', 'active').orderBy('id').execute();
+  const batches: string[][] = [];
+  for (let i = 0; i < rows.length; i += batchSize) batches.push(rows.slice(i, i + batchSize).map((r) => r.id));
+  return batches;
 }
 
 export async function listDebtorPlans(db: Db, tenantId: string, debtorId: string, asOf: IsoDate, today: IsoDate): Promise<PlanView[]> {

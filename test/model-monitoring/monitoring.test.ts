@@ -7,7 +7,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import type { Scheduler } from '../../src/jobs/monitoring-job.js';
 import { calibration } from '../../src/model-reports/metrics/calibration.js';
 import { rankedAuc, rankScores } from '../../src/model-reports/metrics/ranking.js';
 import { PSI_ACT } from '../../src/model-reports/population-stability.js';
@@ -47,16 +46,11 @@ describe('model monitoring', () => {
   let stable: PopulationMember[];
   let stableScores: Map<string, number>;
   let stableIds: Map<string, string>;
-  const ticks: (() => void)[] = [];
-  const scheduler: Scheduler = (_expression, tick) => {
-    ticks.push(tick);
-    return { stop: () => undefined };
-  };
 
   beforeAll(async () => {
     const database = await createTestDatabase();
     const config = testConfig({ trainingRunner: false });
-    const app = await buildApp(config, { database, logger: false, today: () => TODAY, monitoring: { scheduler } });
+    const app = await buildApp(config, { database, logger: false, today: () => TODAY, });
     await app.ready();
     const tenantA = await createTenantWithKeys(database, 'tenant-a');
     const tenantB = await createTenantWithKeys(database, 'tenant-b');
@@ -201,27 +195,23 @@ describe('model monitoring', () => {
     }
   });
 
-  it('runs every champion of every tenant on the schedule, one point per window however often it fires', async () => {
-    expect(ticks).toHaveLength(1);
+  it('runs every champion of every tenant on the schedule through the job runner, one run and one point per window however often the slot fires', async () => {
     const champions = await t.database.db.selectFrom('risk_model_champions').select(['tenant_id', 'model_id', 'version']).execute();
     const scheduled = () => t.database.db.selectFrom('model_monitoring_points').selectAll().where('trigger', '=', 'schedule').execute();
     await t.database.db.deleteFrom('model_monitoring_points').where('window_to', '=', TODAY).execute();
-    ticks[0]!();
-    ticks[0]!();
-    await waitFor(async () => (await scheduled()).length === champions.length);
-    ticks[0]!();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const slot = new Date(`${TODAY}T02:17:00.000Z`);
+    const ticks = await Promise.all([t.app.jobRunner.tick('model-monitoring', slot), t.app.jobRunner.tick('model-monitoring', slot)]);
+    await t.app.jobRunner.tick('model-monitoring', slot);
+    expect(ticks.filter((r) => r.claimed)).toHaveLength(1);
     const points = await scheduled();
     expect(points).toHaveLength(champions.length);
     expect(new Set(points.map((p) => `${p.tenant_id}/${p.model_id}/${p.model_version}`))).toEqual(new Set(champions.map((c) => `${c.tenant_id}/${c.model_id}/${c.version}`)));
     for (const p of points) expect(p).toMatchObject({ window_to: TODAY, window_from: addDays(TODAY, -29), rows: 0, drift: false });
+    // One part per tenant; each tenant sees only its own part and its own count of points.
+    const runs = await t.database.db.selectFrom('job_runs').select(['id', 'status', 'totals']).where('job', '=', 'model-monitoring').execute();
+    expect(runs).toEqual([{ id: ticks[0]!.runId, status: 'succeeded', totals: { points: champions.length, drifting: 0, failed: 0 } }]);
+    const own = await t.app.inject({ url: '/v1/jobs?job=model-monitoring', headers: bearer(t.tenantA.keys.analyst) });
+    expect(own.statusCode).toBe(200);
+    expect(own.json().items).toMatchObject([{ job: 'model-monitoring', status: 'succeeded', totals: { points: champions.filter((c) => c.tenant_id === t.tenantA.id).length }, parts: [{ key: 'all', status: 'succeeded' }] }]);
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const started = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -44,6 +44,22 @@ describe('config', () => {
     expect(() => loadConfig({ MONITORING_DRIFT_PSI: '0' })).toThrow(/MONITORING_DRIFT_PSI/);
   });
 
+  it('reads the job settings and checks every job schedule at startup', () => {
+    expect(loadConfig({})).toMatchObject({ jobsEnabled: true, consentExpiryCron: '7 * * * *', retentionCron: '23 2 * * *', rescoringCron: '41 1 * * *', planFollowUpCron: '11 6 * * *', jobLeaseSeconds: 120, jobPollMs: 10_000, jobBatchSize: 200, jobMaxAttempts: 3, jobRunRetentionDays: 90 });
+    expect(loadConfig({ JOBS_ENABLED: 'false', RESCORING_CRON: '0 2 * * 1-5', JOB_LEASE_SECONDS: '30', JOB_POLL_MS: '500', JOB_BATCH_SIZE: '50', JOB_MAX_ATTEMPTS: '5', JOB_RUN_RETENTION_DAYS: '30' })).toMatchObject({
+      jobsEnabled: false,
+      rescoringCron: '0 2 * * 1-5',
+      jobLeaseSeconds: 30,
+      jobPollMs: 500,
+      jobBatchSize: 50,
+      jobMaxAttempts: 5,
+      jobRunRetentionDays: 30,
+    });
+    for (const name of ['CONSENT_EXPIRY_CRON', 'RETENTION_CRON', 'RESCORING_CRON', 'PLAN_FOLLOW_UP_CRON']) expect(() => loadConfig({ [name]: 'every night' })).toThrow(new RegExp(name));
+    expect(() => loadConfig({ JOB_BATCH_SIZE: '1001' })).toThrow(/JOB_BATCH_SIZE/);
+    expect(() => loadConfig({ JOB_LEASE_SECONDS: '1' })).toThrow(/JOB_LEASE_SECONDS/);
+  });
+
   it('builds debtor links on the public base URL, by default the server’s own address', () => {
     expect(loadConfig({}).publicBaseUrl).toBe('http://localhost:3000');
     expect(loadConfig({ PORT: '3111' }).publicBaseUrl).toBe('http://localhost:3111');

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Counter } from 'prom-client';
-import { countJobRun, metrics } from '../../src/platform/metrics.js';
+import { metrics } from '../../src/platform/metrics.js';
 import { ModelRegistry } from '../../src/risk-models/registry.js';
 import { createDebtor, createDebtorWithConsent, fixture, upload } from '../support/flows.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
@@ -83,17 +83,6 @@ describe('/metrics without METRICS_TOKEN', () => {
     const res = await t.app.inject({ url: `/v1/debtors/${debtorId}/score`, headers: bearer(t.tenantA.keys.analyst) });
     expect(res.statusCode, res.body).toBe(200);
     expect(await counterValue(metrics.scoresComputed, { feature_set: 'data-points-only' })).toBe(before + 1);
-  });
-});
-
-describe('job runs', () => {
-  it('are counted by outcome, and a failure is still thrown to the job', async () => {
-    const succeeded = await counterValue(metrics.jobRuns, { job: 'metrics_test', outcome: 'succeeded' });
-    const failed = await counterValue(metrics.jobRuns, { job: 'metrics_test', outcome: 'failed' });
-    expect(await countJobRun('metrics_test', async () => 7)).toBe(7);
-    await expect(countJobRun('metrics_test', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    expect(await counterValue(metrics.jobRuns, { job: 'metrics_test', outcome: 'succeeded' })).toBe(succeeded + 1);
-    expect(await counterValue(metrics.jobRuns, { job: 'metrics_test', outcome: 'failed' })).toBe(failed + 1);
   });
 });
 

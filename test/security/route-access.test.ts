@@ -34,6 +34,8 @@ const claimSeed = { claimId: '', reference: 'tenant-a-claim-1' };
 const planSeed = { debtorId: '', claimId: '', offerId: '', optionId: '', planId: '', linkToken: '', payeeName: 'Tenant A Incasso BV' };
 /** Tenant A's open debt-help referral of the seeded debtor (set in beforeAll), and a marker only A's cost table holds. */
 const referralSeed = { id: '' };
+/** A plan follow-up run of the scheduler holding a part of tenant A only (A has the seeded plan, B none; set in beforeAll). */
+const jobSeed = { runId: '' };
 const COST_TABLE_MARKER = 'tenant-a-cost-table';
 const categoryUrl = (r: SeededResources) => `/v1/debtors/${r.debtorId}/transactions/${correctionSeed.transactionId}/category`;
 
@@ -176,6 +178,8 @@ const CASES: Record<string, RouteCase> = {
   'POST /consent/:token/statements/:draftId/use': { request: (r) => pageForm(`/consent/${r.linkToken}/statements/${r.consentId}/use`), crossTenant: 'token' },
   'POST /consent/:token/statements/:draftId/discard': { request: (r) => pageForm(`/consent/${r.linkToken}/statements/${r.consentId}/discard`), crossTenant: 'token' },
   'POST /consent/:token/plan-offer': { request: (r) => pageForm(`/consent/${r.linkToken}/plan-offer`), crossTenant: 'token' },
+  'GET /v1/jobs': { request: () => ({ url: '/v1/jobs?job=plan-follow-up' }), crossTenant: { ownOnly: () => [jobSeed.runId] } },
+  'GET /v1/jobs/:job/runs/:runId': { request: () => ({ url: `/v1/jobs/plan-follow-up/runs/${jobSeed.runId}` }), crossTenant: 'not-found' },
   'GET /plan/:token': { request: () => ({ url: `/plan/${planSeed.linkToken}` }), crossTenant: 'token' },
   'POST /plan/:token/choose': { request: () => pageForm(`/plan/${planSeed.linkToken}/choose`, `optionId=${planSeed.optionId}`), crossTenant: 'token' },
   'GET /plan/:token/instalments/:number/qr.svg': { request: () => ({ url: `/plan/${planSeed.linkToken}/instalments/1/qr.svg` }), crossTenant: 'token' },
@@ -239,6 +243,10 @@ describe('access to every route', () => {
     if (costTable.statusCode !== 200) throw new Error(`seed cost table failed: ${costTable.body}`);
     const run = await t.app.inject({ method: 'POST', url: '/v1/models/training-runs', headers: bearer(t.tenantA.keys.analyst), payload: {} });
     modelSeed.runId = run.json().run.runId;
+    const followUp = await t.app.jobRunner.tick('plan-follow-up', new Date());
+    jobSeed.runId = followUp.runId!;
+    const parts = await t.database.db.selectFrom('job_run_parts').select('tenant_id').distinct().where('run_id', '=', jobSeed.runId).execute();
+    if (parts.map((p) => p.tenant_id).join() !== t.tenantA.id) throw new Error(`seed job run should hold tenant A's parts only: ${JSON.stringify(parts)}`);
   }, 120_000);
   afterAll(async () => t.close());
 

@@ -9,6 +9,23 @@ import { inject } from 'vitest';
 import { openPglite, openPostgres, type DatabaseHandle } from '../../src/platform/database/connection.js';
 import { withDatabase } from './global-setup.js';
 
+/** The connection string of each PostgreSQL test database, so a test can open a second pool on it. */
+const connectionStrings = new WeakMap<DatabaseHandle, string>();
+
+/**
+ * Another handle on the same database, as a second instance of the service would have: a pool of
+ * its own on PostgreSQL. PGlite has one connection in one process, so there it is the same handle
+ * (closing it is left to the owner).
+ */
+export function openAnotherHandle(handle: DatabaseHandle): DatabaseHandle {
+  const url = connectionStrings.get(handle);
+  if (!url) {
+    if (handle.kind === 'postgres') throw new Error('not a handle createTestDatabase made');
+    return { ...handle, close: async () => undefined };
+  }
+  return openPostgres({ connectionString: url, max: 4 });
+}
+
 export async function createTestDatabase(): Promise<DatabaseHandle> {
   if (inject('databaseMode') === 'postgres') {
     const url = process.env.TEST_DATABASE_URL!;
@@ -18,7 +35,7 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
     await admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('postgresTemplate')}`);
     await admin.end();
     const handle = openPostgres({ connectionString: withDatabase(url, name), max: 4 });
-    return {
+    const wrapped: DatabaseHandle = {
       ...handle,
       async close() {
         await handle.close();
@@ -28,6 +45,8 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
         await dropper.end();
       },
     };
+    connectionStrings.set(wrapped, withDatabase(url, name));
+    return wrapped;
   }
   const dump = await readFile(inject('pgliteTemplatePath'));
   return openPglite({ loadDataDir: new Blob([dump]) });
