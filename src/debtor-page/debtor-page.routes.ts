@@ -39,7 +39,7 @@ import {
 } from '../repayment-plans/repayment-plans.service.js';
 import { activeConsentView, consentRequestView, declinedView, draftSummaryView, endedView, messageView, type FormTarget } from './consent-views.js';
 import { bankRowsUnderConsent, debtHelpComesFirst, demoStatement, planSituation, storedBankData } from './debtor-page.service.js';
-import { parseFormBody, type FormFile } from './form-body.js';
+import { FormBodyError, parseFormBody, type FormFile } from './form-body.js';
 import { FORM_COOKIE, formCookieHeader, formToken, isSameOrigin, isValidFormToken, newFormCookieValue, readCookie } from './form-guard.js';
 import { DEBTOR_PAGE_CSP, ICON_PATH, ICON_SVG, renderPage, STYLESHEET, STYLESHEET_PATH, type PageFrame } from './page-layout.js';
 import { LANGUAGES, TEXT, type Lang } from './page-texts.js';
@@ -114,11 +114,18 @@ export async function debtorPageRoutes(app: AppInstance, deps: AppDeps, services
     const page = plain.withTypeProvider<TypeBoxTypeProvider>();
     page.decorateRequest('debtorFormFile', null);
     page.removeAllContentTypeParsers();
-    page.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: FORM_LIMIT_BYTES }, async (request: FastifyRequest, body: Buffer) => {
-      return (await parseFormBody(body, String(request.headers['content-type']))).fields;
-    });
+    /** A body no browser form would send is a 400 on the friendly page, not a failure of the service. */
+    const readForm = async (request: FastifyRequest, body: Buffer) => {
+      try {
+        return await parseFormBody(body, String(request.headers['content-type']));
+      } catch (error) {
+        if (error instanceof FormBodyError) throw new AppError('validation_failed', 'the form could not be read', { errors: [{ in: 'body', pointer: '', message: 'not a readable form' }] });
+        throw error;
+      }
+    };
+    page.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: FORM_LIMIT_BYTES }, async (request: FastifyRequest, body: Buffer) => (await readForm(request, body)).fields);
     page.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: deps.config.uploadLimitBytes + MULTIPART_OVERHEAD_BYTES }, async (request: FastifyRequest, body: Buffer) => {
-      const form = await parseFormBody(body, String(request.headers['content-type']));
+      const form = await readForm(request, body);
       request.debtorFormFile = form.file;
       return form.fields;
     });
