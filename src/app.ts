@@ -34,6 +34,7 @@ import { writeOffRoutes } from './write-off/write-off.routes.js';
 import { debtHelpReferralRoutes } from './debt-help/referrals.routes.js';
 import { BankFileParser } from './bank-data/parse-pool.js';
 import { debtorPageRoutes } from './debtor-page/debtor-page.routes.js';
+import { webhookRoutes } from './webhooks/webhooks.routes.js';
 import { SERVICE_VERSION } from './version.js';
 
 export interface BuildAppOptions {
@@ -62,6 +63,7 @@ const ROUTE_TAGS = [
   { name: 'repayment-plans', description: 'Affordable repayment plans: options, offers, acceptance, schedule and state, matched payments, payment links' },
   { name: 'write-off', description: 'Collect, offer a plan, write off or refer: the expected net value of each collection route' },
   { name: 'debt-help', description: 'Referrals to municipal debt help (vroegsignalering)' },
+  { name: 'webhooks', description: 'Signed event notifications to the creditor’s systems: endpoints, the delivery log and the outbox' },
   { name: 'debtor-page', description: 'The debtor’s own page (HTML, plain language, works without JavaScript), reached through the signed link: consent, bank statement, plan choice' },
 ];
 
@@ -168,6 +170,7 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   await writeOffRoutes(app, deps, riskModels);
   await debtHelpReferralRoutes(app, deps);
   await debtorPageRoutes(app, deps, { parser: bankFileParser });
+  await webhookRoutes(app, deps);
   return app;
 }
 

@@ -4,6 +4,7 @@ import { openDatabase } from '../platform/database/open.js';
 import { loadDemoWorld, seedDemoIfEmpty } from '../demo/demo-seed.js';
 import { injectClient } from './inject-client.js';
 import { startScheduledJobs } from '../jobs/scheduled-jobs.js';
+import { parseRetrySchedule, WebhookDispatcher } from '../webhooks/dispatcher.js';
 
 /** Runs the API until SIGINT/SIGTERM, then drains in-flight requests and closes the database. */
 export async function serveCommand(config: Config): Promise<number> {
@@ -19,6 +20,17 @@ export async function serveCommand(config: Config): Promise<number> {
     }
   }
   const jobs = startScheduledJobs(database, app.log);
+  const webhooks = config.webhooksEnabled
+    ? new WebhookDispatcher({
+        db: database.db,
+        retryScheduleSeconds: parseRetrySchedule(config.webhookRetrySchedule),
+        timeoutMs: config.webhookTimeoutMs,
+        batchSize: config.webhookBatchSize,
+        pollMs: config.webhookPollMs,
+        log: app.log,
+      })
+    : null;
+  webhooks?.start();
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -30,6 +42,8 @@ export async function serveCommand(config: Config): Promise<number> {
     }, config.shutdownGraceSeconds * 1000 + 5000);
     timer.unref();
     await jobs.stop();
+    // Before the database closes, so the outcomes of attempts in flight are recorded.
+    await webhooks?.stop();
     await app.close();
     await database.close();
     process.exit(0);

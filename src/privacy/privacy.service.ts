@@ -15,6 +15,7 @@ import { exportDebtorClaims, type ClaimRecord } from '../claims/claims.service.j
 import { exportDebtorPlanOffers, exportDebtorPlans, type PlanOfferRecord, type PlanRecord } from '../repayment-plans/repayment-plans.service.js';
 import { exportDebtorReferrals, type Referral } from '../debt-help/referrals.service.js';
 import { exportDebtorUploadDrafts, type UploadDraftRecord } from '../bank-data/upload-drafts.service.js';
+import { exportDebtorWebhookEvents, type WebhookEvent } from '../webhooks/webhooks.service.js';
 
 /** Rows per query while exporting: memory stays flat however much is held on the debtor. */
 export const EXPORT_BATCH_ROWS = 1000;
@@ -39,6 +40,7 @@ export interface DebtorExportStream {
   planOffers: () => AsyncIterable<PlanOfferRecord[]>;
   repaymentPlans: () => AsyncIterable<PlanRecord[]>;
   debtHelpReferrals: () => AsyncIterable<Referral[]>;
+  webhookEvents: () => AsyncIterable<WebhookEvent[]>;
 }
 
 /** Opens the export; throws not_found before anything is written when the debtor is unknown. */
@@ -108,6 +110,10 @@ export async function openDebtorExport(db: Db, tenantId: string, debtorId: strin
     async *debtHelpReferrals() {
       yield await exportDebtorReferrals(db, tenantId, debtorId);
     },
+    // Events about the debtor in the webhook outbox (ids and figures): a few per month of collections, one read.
+    async *webhookEvents() {
+      yield await exportDebtorWebhookEvents(db, tenantId, debtorId);
+    },
   };
 }
 
@@ -120,7 +126,7 @@ export async function openDebtorExport(db: Db, tenantId: string, debtorId: strin
 export async function eraseDebtor(db: Db, tenantId: string, debtorId: string, actor: string): Promise<Record<string, number>> {
   await getDebtor(db, tenantId, debtorId);
   const counts: Record<string, number> = {};
-  for (const table of ['category_corrections', 'bank_transactions', 'bank_balances', 'bank_accounts', 'bank_uploads', 'bank_upload_drafts', 'consents', 'data_point_events', 'repayment_plan_payments', 'repayment_plan_instalments', 'repayment_plans', 'repayment_plan_offers', 'claims', 'debt_help_referrals'] as const) {
+  for (const table of ['category_corrections', 'bank_transactions', 'bank_balances', 'bank_accounts', 'bank_uploads', 'bank_upload_drafts', 'consents', 'data_point_events', 'repayment_plan_payments', 'repayment_plan_instalments', 'repayment_plans', 'repayment_plan_offers', 'claims', 'debt_help_referrals', 'webhook_deliveries', 'webhook_events'] as const) {
     const result = await db.deleteFrom(table).where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId).executeTakeFirst();
     counts[table] = Number(result.numDeletedRows);
   }
