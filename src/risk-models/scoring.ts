@@ -176,18 +176,20 @@ export class RiskScorer {
     return scores;
   }
 
-  /** Each debtor's band in their latest stored score: what a new score's band is compared with. */
+  /**
+   * Each debtor's band in their latest stored score: what a new score's band is compared with. One
+   * index probe per debtor (newest first, limit 1), however many scores a busy debtor has piled up.
+   */
   private async latestBands(tenantId: string, debtorIds: readonly string[]): Promise<Map<string, { band: string; scoreId: string }>> {
-    const rows = await this.db
-      .selectFrom('risk_scores')
-      .distinctOn('debtor_id')
-      .select(['debtor_id', 'band', 'id'])
-      .where('tenant_id', '=', tenantId)
-      .where('debtor_id', 'in', debtorIds)
-      .orderBy('debtor_id')
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .execute();
+    const { rows } = await sql<{ debtor_id: string; band: string; id: string }>`
+      select d.debtor_id, s.band, s.id
+      from unnest(${sql.val([...debtorIds])}::uuid[]) as d(debtor_id)
+      cross join lateral (
+        select r.band, r.id from risk_scores r
+        where r.tenant_id = ${tenantId} and r.debtor_id = d.debtor_id
+        order by r.created_at desc, r.id desc
+        limit 1
+      ) as s`.execute(this.db);
     return new Map(rows.map((r) => [r.debtor_id, { band: r.band, scoreId: r.id }]));
   }
 
