@@ -15,7 +15,7 @@
  * same endpoint is still pending, whatever its next_attempt_at. A dead delivery no longer blocks: the
  * debtor's later events go on, and the gap is visible in the delivery log (and can be retried). Waiting
  * for ever behind a dead event would stop every later event of that debtor for a single bad one.
- * Events without a debtor (model.promoted) are not ordered.
+ * Events without a debtor (model.promoted) are not ordered. Deliveries to a disabled endpoint wait.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../platform/database/schema.js';
@@ -141,6 +141,7 @@ export class WebhookDispatcher {
         select d.tenant_id, d.id
         from webhook_deliveries d
         where d.status = 'pending' and d.next_attempt_at <= ${now}
+          and exists (select 1 from webhook_endpoints e where e.tenant_id = d.tenant_id and e.id = d.endpoint_id and e.enabled)
           and not exists (
             select 1 from webhook_deliveries p
             where p.tenant_id = d.tenant_id and p.endpoint_id = d.endpoint_id and p.debtor_id = d.debtor_id

@@ -8,7 +8,7 @@ import { tenantOf, type AppDeps, type AppInstance } from '../platform/http/types
 import { recordAudit } from '../platform/audit/audit.repository.js';
 import { WEBHOOK_EVENT_TYPE_NAMES } from './events.js';
 import { DELIVERY_STATUSES } from './webhooks.table.js';
-import { createEndpoint, deleteEndpoint, listDeliveries, listEndpoints, listEvents, retryDelivery, rotateEndpointSecret } from './webhooks.service.js';
+import { createEndpoint, deleteEndpoint, updateEndpoint, listDeliveries, listEndpoints, listEvents, retryDelivery, rotateEndpointSecret } from './webhooks.service.js';
 
 const EVENT_TYPES_DESCRIPTION = `Event types to receive, or ["*"] for all: ${WEBHOOK_EVENT_TYPE_NAMES.join(', ')}`;
 
@@ -83,7 +83,7 @@ export async function webhookRoutes(app: AppInstance, deps: AppDeps): Promise<vo
           {
             url: Type.String({ minLength: 8, maxLength: 2000 }),
             eventTypes: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 50, description: EVENT_TYPES_DESCRIPTION }),
-            enabled: Type.Optional(Type.Boolean({ default: true, description: 'A disabled endpoint gets no deliveries for events written while it is disabled' })),
+            enabled: Type.Optional(Type.Boolean({ default: true, description: 'A disabled endpoint gets no deliveries for events written while it is disabled, and its pending ones wait' })),
           },
           { additionalProperties: false },
         ),
@@ -109,6 +109,36 @@ export async function webhookRoutes(app: AppInstance, deps: AppDeps): Promise<vo
       schema: { tags: ['webhooks'], summary: 'The tenant’s webhook endpoints (without secrets)', response: { 200: Type.Object({ items: Type.Array(WebhookEndpointSchema) }), ...problemResponses(...AUTHENTICATED_PROBLEMS) } },
     },
     async (request) => ({ items: await listEndpoints(db, tenantOf(request)) }),
+  );
+
+  app.patch(
+    '/v1/webhook-endpoints/:endpointId',
+    {
+      config: { auth: { roles: ['admin'] } },
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Change an endpoint’s URL, event types or enabled flag',
+        description: 'While disabled, events written get no delivery to it and its pending deliveries wait; enabling it again resumes them in order.',
+        params: EndpointParams,
+        body: Type.Object(
+          {
+            url: Type.Optional(Type.String({ minLength: 8, maxLength: 2000 })),
+            eventTypes: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 50, description: EVENT_TYPES_DESCRIPTION })),
+            enabled: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: WebhookEndpointSchema, ...problemResponses(...AUTHENTICATED_PROBLEMS, 404) },
+      },
+    },
+    async (request) => {
+      const tenantId = tenantOf(request);
+      return db.transaction().execute(async (trx) => {
+        const endpoint = await updateEndpoint(trx, tenantId, request.params.endpointId, request.body, { allowHttpLocalhost: deps.config.webhookAllowHttpLocalhost });
+        await recordAudit(trx, { tenantId, actor: actor(request), action: 'webhook_endpoint.updated', subjectType: 'webhook_endpoint', subjectId: endpoint.id, details: { fields: Object.keys(request.body).join(','), enabled: endpoint.enabled } });
+        return endpoint;
+      });
+    },
   );
 
   app.delete(

@@ -75,6 +75,25 @@ function toDelivery(row: WebhookDeliveryRow & { event_type: string }): WebhookDe
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/**
+ * An IP literal in a range that is not the public internet (RFC 1918, loopback, link-local with the
+ * cloud metadata address, CGNAT, unique-local IPv6): the service must not be made to POST into its
+ * own network. Host names that resolve to such addresses are not caught here (see docs/webhooks.md).
+ */
+function isPrivateAddressLiteral(hostname: string): boolean {
+  if (hostname === 'localhost') return true;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(hostname);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+  }
+  if (hostname.startsWith('[')) {
+    const v6 = hostname.slice(1, -1).toLowerCase();
+    return v6 === '::' || v6 === '::1' || v6.startsWith('fc') || v6.startsWith('fd') || v6.startsWith('fe80') || v6.startsWith('::ffff:');
+  }
+  return false;
+}
+
 /** https only, so payloads and signatures never cross a network in clear; plain http on this machine when allowed (development, tests). */
 export function checkEndpointUrl(raw: string, allowHttpLocalhost: boolean): string {
   let url: URL;
@@ -84,7 +103,9 @@ export function checkEndpointUrl(raw: string, allowHttpLocalhost: boolean): stri
     throw new AppError('validation_failed', 'url is not a URL', { errors: [{ in: 'body', pointer: '/url', message: 'not a URL' }] });
   }
   const problem =
-    url.username !== '' || url.password !== ''
+    isPrivateAddressLiteral(url.hostname) && !(allowHttpLocalhost && LOCAL_HOSTS.has(url.hostname))
+      ? 'addresses in private, loopback or link-local ranges are refused'
+      : url.username !== '' || url.password !== ''
       ? 'credentials in the URL are refused; the signature authenticates the sender'
       : url.hash !== ''
         ? 'a fragment is never sent; leave it out'
@@ -140,6 +161,22 @@ async function endpointRow(db: Db, tenantId: string, endpointId: string): Promis
 export async function deleteEndpoint(db: Db, tenantId: string, endpointId: string): Promise<void> {
   const result = await db.deleteFrom('webhook_endpoints').where('tenant_id', '=', tenantId).where('id', '=', endpointId).executeTakeFirst();
   if (Number(result.numDeletedRows) === 0) throw notFound(`webhook endpoint ${endpointId}`);
+}
+
+/**
+ * Changes an endpoint's URL, event types or enabled flag. A disabled endpoint gets no deliveries for
+ * events written meanwhile, and its pending deliveries wait (the dispatcher skips them) until it is
+ * enabled again: disabling is how an admin pauses a receiver under maintenance without losing events.
+ */
+export async function updateEndpoint(db: Db, tenantId: string, endpointId: string, input: { url?: string; eventTypes?: string[]; enabled?: boolean }, options: { allowHttpLocalhost: boolean }): Promise<WebhookEndpoint> {
+  await endpointRow(db, tenantId, endpointId);
+  const changes: { url?: string; event_types?: string; enabled?: boolean } = {};
+  if (input.url !== undefined) changes.url = checkEndpointUrl(input.url, options.allowHttpLocalhost);
+  if (input.eventTypes !== undefined) changes.event_types = JSON.stringify(checkEventTypes(input.eventTypes));
+  if (input.enabled !== undefined) changes.enabled = input.enabled;
+  if (Object.keys(changes).length === 0) return toEndpoint(await endpointRow(db, tenantId, endpointId));
+  const row = await db.updateTable('webhook_endpoints').set(changes).where('tenant_id', '=', tenantId).where('id', '=', endpointId).returningAll().executeTakeFirstOrThrow();
+  return toEndpoint(row);
 }
 
 /** A new secret, effective for every attempt from now on (pending retries included); the old one stops at once. */

@@ -182,6 +182,7 @@ const CASES: Record<string, RouteCase> = {
   'GET /plan/:token/instalments/:number/qr.svg': { request: () => ({ url: `/plan/${planSeed.linkToken}/instalments/1/qr.svg` }), crossTenant: 'token' },
   'POST /v1/webhook-endpoints': { request: () => ({ method: 'POST', url: '/v1/webhook-endpoints', payload: { url: 'https://hooks.example/other', eventTypes: ['*'] } }), crossTenant: { ownOnly: () => [webhookSeed.endpointId, webhookSeed.url] } },
   'GET /v1/webhook-endpoints': { request: () => ({ url: '/v1/webhook-endpoints' }), crossTenant: { ownOnly: () => [webhookSeed.endpointId, webhookSeed.url] } },
+  'PATCH /v1/webhook-endpoints/:endpointId': { request: () => ({ method: 'PATCH', url: `/v1/webhook-endpoints/${webhookSeed.endpointId}`, payload: { eventTypes: ['*'] } }), crossTenant: 'not-found' },
   'DELETE /v1/webhook-endpoints/:endpointId': { request: () => ({ method: 'DELETE', url: `/v1/webhook-endpoints/${webhookSeed.spareEndpointId}` }), crossTenant: 'not-found' },
   'POST /v1/webhook-endpoints/:endpointId/rotate-secret': { request: () => ({ method: 'POST', url: `/v1/webhook-endpoints/${webhookSeed.endpointId}/rotate-secret` }), crossTenant: 'not-found' },
   'GET /v1/webhook-endpoints/:endpointId/deliveries': { request: () => ({ url: `/v1/webhook-endpoints/${webhookSeed.endpointId}/deliveries` }), crossTenant: 'not-found' },

@@ -89,7 +89,12 @@ describe('webhooks', () => {
   it('accepts https endpoints, and plain http only on this machine when allowed', () => {
     expect(checkEndpointUrl('https://hooks.example.nl/in', false)).toBe('https://hooks.example.nl/in');
     expect(() => checkEndpointUrl('http://hooks.example.nl/in', true)).toThrow(/https/);
-    expect(() => checkEndpointUrl('http://127.0.0.1:9/in', false)).toThrow(/https/);
+    expect(() => checkEndpointUrl('http://127.0.0.1:9/in', false)).toThrow(/private|https/);
+    // The service is not to be made to POST into its own network.
+    for (const internal of ['https://10.0.0.5/h', 'https://169.254.169.254/latest', 'https://192.168.1.1/', 'https://172.20.0.1/', 'https://[fd00::1]/', 'https://0x7f.0.0.1/', 'https://localhost/h']) {
+      expect(() => checkEndpointUrl(internal, false), internal).toThrow(/private/);
+    }
+    expect(checkEndpointUrl('https://172.32.0.1/h', false)).toBe('https://172.32.0.1/h');
     expect(checkEndpointUrl('http://127.0.0.1:9/in', true)).toBe('http://127.0.0.1:9/in');
     expect(() => checkEndpointUrl('https://user:pw@hooks.example.nl/', false)).toThrow(/credentials/);
   });
@@ -220,6 +225,29 @@ describe('webhooks', () => {
     for (const debtorId of debtors) {
       expect(receiver.received.filter((r) => r.json.data.debtorId === debtorId).map((r) => r.json.id)).toEqual(written[debtorId]);
     }
+    await deleteEndpoint(endpoint.id);
+  });
+
+  it('holds a disabled endpoint’s pending deliveries and sends them, in order, once it is enabled again', async () => {
+    const { endpoint } = await createEndpoint(['plan.instalment_missed']);
+    const debtorId = randomUUID();
+    const first = await record(t.tenantA.id, debtorId, 1);
+    const paused = await t.app.inject({ method: 'PATCH', url: `/v1/webhook-endpoints/${endpoint.id}`, headers: as(t.tenantA, 'admin'), payload: { enabled: false } });
+    expect(paused.statusCode, paused.body).toBe(200);
+    expect(paused.json().enabled).toBe(false);
+    // Written while disabled: no delivery at all.
+    const whileDisabled = await record(t.tenantA.id, debtorId, 2);
+    startClock();
+    receiver.received.length = 0;
+    expect((await dispatcher().drain()).attempted).toBe(0);
+    expect((await t.app.inject({ method: 'PATCH', url: `/v1/webhook-endpoints/${endpoint.id}`, headers: as(t.tenantA, 'admin'), payload: { enabled: true } })).statusCode).toBe(200);
+    const third = await record(t.tenantA.id, debtorId, 3);
+    startClock();
+    await dispatcher().drain();
+    expect(receiver.received.map((r) => r.json.id)).toEqual([first.id, third.id]);
+    expect(receiver.received.map((r) => r.json.id)).not.toContain(whileDisabled.id);
+    const badUrl = await t.app.inject({ method: 'PATCH', url: `/v1/webhook-endpoints/${endpoint.id}`, headers: as(t.tenantA, 'admin'), payload: { url: 'https://10.1.2.3/h' } });
+    expect(badUrl.statusCode).toBe(400);
     await deleteEndpoint(endpoint.id);
   });
 
