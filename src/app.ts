@@ -37,6 +37,7 @@ import { writeOffRoutes } from './write-off/write-off.routes.js';
 import { debtHelpReferralRoutes } from './debt-help/referrals.routes.js';
 import { BankFileParser } from './bank-data/parse-pool.js';
 import { debtorPageRoutes } from './debtor-page/debtor-page.routes.js';
+import { webhookRoutes } from './webhooks/webhooks.routes.js';
 import { SERVICE_VERSION } from './version.js';
 
 export interface BuildAppOptions {
@@ -66,6 +67,7 @@ const ROUTE_TAGS = [
   { name: 'write-off', description: 'Collect, offer a plan, write off or refer: the expected net value of each collection route' },
   { name: 'debt-help', description: 'Referrals to municipal debt help (vroegsignalering)' },
   { name: 'jobs', description: 'Scheduled work (consent expiry, retention, monitoring, rescoring, plan follow-up): each run once across instances, with this tenant’s parts' },
+  { name: 'webhooks', description: 'Signed event notifications to the creditor’s systems: endpoints, the delivery log and the outbox' },
   { name: 'debtor-page', description: 'The debtor’s own page (HTML, plain language, works without JavaScript), reached through the signed link: consent, bank statement, plan choice' },
 ];
 
@@ -176,6 +178,7 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   await debtHelpReferralRoutes(app, deps);
   await debtorPageRoutes(app, deps, { parser: bankFileParser });
   await jobRoutes(app, deps, { riskModels, monitoring, ...(options.jobs?.clock ? { clock: options.jobs.clock } : {}) });
+  await webhookRoutes(app, deps);
   return app;
 }
 

@@ -3,6 +3,7 @@ import type { Config } from '../platform/config.js';
 import { openDatabase } from '../platform/database/open.js';
 import { loadDemoWorld, seedDemoIfEmpty } from '../demo/demo-seed.js';
 import { injectClient } from './inject-client.js';
+import { parseRetrySchedule, WebhookDispatcher } from '../webhooks/dispatcher.js';
 
 /** Runs the API until SIGINT/SIGTERM, then drains in-flight requests and closes the database. */
 export async function serveCommand(config: Config): Promise<number> {
@@ -17,6 +18,17 @@ export async function serveCommand(config: Config): Promise<number> {
       demoKey = seeded.keys.find((k) => k.role === 'creditor')!.key;
     }
   }
+  const webhooks = config.webhooksEnabled
+    ? new WebhookDispatcher({
+        db: database.db,
+        retryScheduleSeconds: parseRetrySchedule(config.webhookRetrySchedule),
+        timeoutMs: config.webhookTimeoutMs,
+        batchSize: config.webhookBatchSize,
+        pollMs: config.webhookPollMs,
+        log: app.log,
+      })
+    : null;
+  webhooks?.start();
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -29,6 +41,8 @@ export async function serveCommand(config: Config): Promise<number> {
     timer.unref();
     // The part in progress finishes (or its lease runs out and another instance takes it over).
     await app.jobRunner.stop();
+    // Before the database closes, so the outcomes of attempts in flight are recorded.
+    await webhooks?.stop();
     await app.close();
     await database.close();
     process.exit(0);

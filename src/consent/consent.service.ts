@@ -13,6 +13,7 @@ import { getDebtor } from '../debtors/debtor.service.js';
 import { eraseUploadDraftsOfConsent } from '../bank-data/upload-drafts.service.js';
 import type { ConsentEvidence, ConsentPurpose, ConsentRow, ConsentStatus } from './consent.table.js';
 import { signLinkToken, type LinkTokenPayload } from './link-token.js';
+import { inTransaction, recordEvent, type WebhookEventType } from '../webhooks/events.js';
 
 /** Berlin Group (2023 RTS change): at most 180 days of access without renewed authentication. */
 export const MAX_CONSENT_DAYS = 180;
@@ -163,6 +164,7 @@ export async function grantConsent(db: Db, token: LinkTokenPayload, input: { tex
     .returningAll()
     .executeTakeFirstOrThrow();
   await recordAudit(db, { tenantId: row.tenant_id, actor: 'debtor_link', action: 'consent.granted', subjectType: 'consent', subjectId: row.id, details: { textVersion: input.textVersion } });
+  await inTransaction(db, (trx) => recordEvent(trx, row.tenant_id, { type: 'consent.granted', debtorId: row.debtor_id, subject: { type: 'consent', id: row.id }, data: consentEventData(updated) }));
   return toConsent(updated);
 }
 
@@ -190,8 +192,19 @@ export async function expireConsents(db: Db, today: IsoDate, now = new Date(), t
   let query = db.selectFrom('consents').selectAll().where('status', 'in', ['valid', 'received']).where('valid_until', '<', today);
   if (tenantId) query = query.where('tenant_id', '=', tenantId);
   const due = await query.execute();
-  for (const row of due) await endConsent(db, row, 'expired', 'system', now);
-  return due.length;
+  let expired = 0;
+  for (const candidate of due) {
+    // Each consent ends in its own transaction (erasure, status and event together), re-read under a
+    // lock so two runs at once (the job and a lazy check) end it, and announce it, once.
+    const ended = await inTransaction(db, async (trx) => {
+      const row = await trx.selectFrom('consents').selectAll().where('tenant_id', '=', candidate.tenant_id).where('id', '=', candidate.id).forUpdate().executeTakeFirst();
+      if (!row || (row.status !== 'valid' && row.status !== 'received') || row.valid_until >= today) return false;
+      await endConsent(trx, row, 'expired', 'system', now);
+      return true;
+    });
+    if (ended) expired += 1;
+  }
+  return expired;
 }
 
 export interface ErasedCounts {
@@ -214,7 +227,30 @@ async function endConsent(db: Db, row: ConsentRow, status: ConsentStatus, actor:
     .returningAll()
     .executeTakeFirstOrThrow();
   await recordAudit(db, { tenantId: row.tenant_id, actor, action: `consent.${status}`, subjectType: 'consent', subjectId: row.id, details: { ...erased } });
+  const type = CONSENT_END_EVENTS[status];
+  if (type) await inTransaction(db, (trx) => recordEvent(trx, row.tenant_id, { type, debtorId: row.debtor_id, subject: { type: 'consent', id: row.id }, data: { ...consentEventData(updated), previousStatus: row.status } }));
   return toConsent(updated);
+}
+
+/** The webhook event of each way a consent ends; one place, so every path that ends a consent announces it. */
+const CONSENT_END_EVENTS: Partial<Record<ConsentStatus, WebhookEventType>> = {
+  rejected: 'consent.rejected',
+  revokedByPsu: 'consent.revoked',
+  terminatedByTpp: 'consent.terminated',
+  expired: 'consent.expired',
+};
+
+/** What a receiver needs to act on a consent change: ids, purpose, access and dates, no personal data. */
+function consentEventData(row: ConsentRow): Record<string, string | boolean> {
+  return {
+    consentId: row.id,
+    status: row.status,
+    purpose: row.purpose,
+    validUntil: row.valid_until,
+    accessAccounts: row.access_accounts,
+    accessBalances: row.access_balances,
+    accessTransactions: row.access_transactions,
+  };
 }
 
 /**

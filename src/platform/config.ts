@@ -133,6 +133,20 @@ export const ConfigSchema = Type.Object({
   jobMaxAttempts: Type.Integer({ minimum: 1, maximum: 20, default: 3 }),
   /** Finished job runs are kept this many days (GET /v1/jobs), then purged by the retention job. */
   jobRunRetentionDays: Type.Integer({ minimum: 1, default: 90 }),
+  /** Run the webhook dispatcher (src/webhooks) in this process; any number of instances may, each delivery is taken once. */
+  webhooksEnabled: Type.Boolean({ default: true }),
+  /** How often the dispatcher looks for due deliveries when the last look found none. */
+  webhookPollMs: Type.Integer({ minimum: 10, default: 1_000 }),
+  /** A receiver that has not answered within this many milliseconds counts as a failed attempt. */
+  webhookTimeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
+  /** Seconds to wait after the 1st, 2nd, … failed attempt (each plus up to 10 % jitter); after the last failure the delivery is dead. */
+  webhookRetrySchedule: Type.String({ pattern: '^\\s*\\d+\\s*(,\\s*\\d+\\s*)*$', default: '30,120,600,3600,21600,86400' }),
+  /** Deliveries one dispatcher takes per round (sent side by side; never two of one debtor to one endpoint). */
+  webhookBatchSize: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
+  /** Allow plain-http endpoint URLs on localhost / 127.0.0.1 / [::1] (development and tests); otherwise only https. */
+  webhookAllowHttpLocalhost: Type.Boolean({ default: false }),
+  /** Risk bands that count as an early warning: a score entering one of them from outside emits risk.early_warning_raised. */
+  earlyWarningBands: Type.String({ pattern: '^[a-z_]+(,[a-z_]+)*$', default: 'high,very_high' }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -199,6 +213,13 @@ const ENV_NAMES: Record<keyof Config, string> = {
   jobBatchSize: 'JOB_BATCH_SIZE',
   jobMaxAttempts: 'JOB_MAX_ATTEMPTS',
   jobRunRetentionDays: 'JOB_RUN_RETENTION_DAYS',
+  webhooksEnabled: 'WEBHOOKS_ENABLED',
+  webhookPollMs: 'WEBHOOK_POLL_MS',
+  webhookTimeoutMs: 'WEBHOOK_TIMEOUT_MS',
+  webhookRetrySchedule: 'WEBHOOK_RETRY_SCHEDULE',
+  webhookBatchSize: 'WEBHOOK_BATCH_SIZE',
+  webhookAllowHttpLocalhost: 'WEBHOOK_ALLOW_HTTP_LOCALHOST',
+  earlyWarningBands: 'EARLY_WARNING_BANDS',
 };
 
 export const CONFIG_ENV_NAMES = ENV_NAMES;

@@ -13,6 +13,7 @@ import { ClaimRecordSchema } from '../claims/claims.routes.js';
 import { PlanOfferRecordSchema, PlanRecordSchema } from '../repayment-plans/repayment-plans.routes.js';
 import { ReferralSchema } from '../debt-help/referrals.routes.js';
 import { UploadDraftRecordSchema } from '../bank-data/upload-drafts.schema.js';
+import { WebhookEventSchema } from '../webhooks/webhooks.routes.js';
 
 // additionalProperties: without it the serializer writes each stored event as {}.
 const DataPointItemSchema = Type.Unsafe<DataPointEvent>({ type: 'object', additionalProperties: true, description: 'A stored data point, as accepted' });
@@ -46,6 +47,7 @@ export async function privacyRoutes(app: AppInstance, deps: AppDeps): Promise<vo
             planOffers: Type.Array(PlanOfferRecordSchema),
             repaymentPlans: Type.Array(PlanRecordSchema),
             debtHelpReferrals: Type.Array(ReferralSchema),
+            webhookEvents: Type.Array(WebhookEventSchema, { description: 'Events about the debtor in the webhook outbox (sent or to be sent to the creditor’s endpoints)' }),
           }),
           ...problemResponses(...AUTHENTICATED_PROBLEMS, 404),
         },
@@ -96,6 +98,7 @@ async function* exportDocument(exported: DebtorExportStream, reply: FastifyReply
     ['planOffers', exported.planOffers, PlanOfferRecordSchema],
     ['repaymentPlans', exported.repaymentPlans, PlanRecordSchema],
     ['debtHelpReferrals', exported.debtHelpReferrals, ReferralSchema],
+    ['webhookEvents', exported.webhookEvents, WebhookEventSchema],
   ];
   for (const [name, batches, schema] of sections) {
     const serialize = serializer(schema);

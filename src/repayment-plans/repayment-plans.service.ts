@@ -5,6 +5,7 @@
  * payment link per instalment. The arithmetic is in the pure modules beside this one
  * (plan-options.ts, payment-matching.ts, plan-state.ts); this file loads, stores and checks.
  */
+import { inTransaction, recordEvent, type NewEvent } from '../webhooks/events.js';
 import { randomUUID } from 'node:crypto';
 import type { AffordabilityEngine } from '../affordability/affordability.service.js';
 import { getClaimView } from '../claims/claims.service.js';
@@ -240,6 +241,14 @@ export async function acceptPlanOffer(db: Db, tenantId: string, offerId: string,
   if (offer.replaces_plan_id !== null) {
     await db.updateTable('repayment_plans').set({ status: 'replanned', replanned_on: today, replaced_by_plan_id: planId }).where('tenant_id', '=', tenantId).where('id', '=', offer.replaces_plan_id).execute();
   }
+  await inTransaction(db, (trx) =>
+    recordEvent(trx, tenantId, {
+      type: 'plan.accepted',
+      debtorId: offer.debtor_id,
+      subject: { type: 'plan', id: planId },
+      data: { planId, planNumber, offerId: offer.id, optionId: option.id, kind: option.kind, acceptedBy: by, acceptedOn: today, totalCents: option.totalCents, instalments: option.instalments.length, firstDueDate: option.instalments[0]?.dueDate ?? null, replacesPlanId: offer.replaces_plan_id },
+    }),
+  );
   return { planId, created: true };
 }
 
@@ -440,7 +449,42 @@ export async function getPlanView(db: Db, tenantId: string, planId: string, asOf
   const plan = await findPlanRow(db, tenantId, planId);
   const [instalments, { policy }] = await Promise.all([instalmentsOf(db, tenantId, planId), repaymentPlanPolicy(db, tenantId)]);
   const { matches, bankDataUsed } = await syncMatches(db, plan, instalments, policy, today);
-  return toPlanView(plan, stateOf(plan, instalments, matches, asOf, policy), matches, bankDataUsed);
+  const state = stateOf(plan, instalments, matches, asOf, policy);
+  // Transitions are announced as they stand today, whatever date the caller asked about: a view of
+  // next month must not report an instalment missed that has not been missed yet.
+  await notifyPlanTransitions(db, plan, asOf === today ? state : stateOf(plan, instalments, matches, today, policy));
+  return toPlanView(plan, state, matches, bankDataUsed);
+}
+
+/**
+ * Plan state is computed on read, so its transitions are found on read too (the daily follow-up job
+ * reads every active plan): each missed instalment, the completion and the breach are written to the
+ * outbox the first time a read sees them. webhook_plan_notices remembers what was announced; its
+ * primary key makes the announcement once-only even when two reads see the transition together.
+ */
+async function notifyPlanTransitions(db: Db, plan: PlanRow, state: PlanState): Promise<void> {
+  const wanted: { notice: string; event: NewEvent }[] = [];
+  const base = { debtorId: plan.debtor_id, subject: { type: 'plan', id: plan.id } };
+  for (const instalment of state.instalments) {
+    if (instalment.missedOn === null) continue;
+    wanted.push({
+      notice: `instalment_missed:${instalment.number}`,
+      event: { ...base, type: 'plan.instalment_missed', data: { planId: plan.id, planNumber: Number(plan.plan_number), instalmentNumber: instalment.number, dueDate: instalment.dueDate, missedOn: instalment.missedOn, expectedCents: instalment.expectedCents, paidCents: instalment.paidCents } },
+    });
+  }
+  if (state.status === 'completed') wanted.push({ notice: 'completed', event: { ...base, type: 'plan.completed', data: { planId: plan.id, planNumber: Number(plan.plan_number), completedOn: state.completedOn, paidCents: state.paidCents, kept: state.kept } } });
+  if (state.status === 'breached') wanted.push({ notice: 'broken', event: { ...base, type: 'plan.broken', data: { planId: plan.id, planNumber: Number(plan.plan_number), breachedOn: state.breachedOn, paidCents: state.paidCents } } });
+  if (wanted.length === 0) return;
+  // Most reads find nothing new: one read decides, and only news opens a transaction.
+  const sent = new Set((await db.selectFrom('webhook_plan_notices').select('notice').where('tenant_id', '=', plan.tenant_id).where('plan_id', '=', plan.id).execute()).map((r) => r.notice));
+  const news = wanted.filter((w) => !sent.has(w.notice));
+  if (news.length === 0) return;
+  await inTransaction(db, async (trx) => {
+    for (const { notice, event } of news) {
+      const inserted = await trx.insertInto('webhook_plan_notices').values({ tenant_id: plan.tenant_id, plan_id: plan.id, notice }).onConflict((oc) => oc.doNothing()).returning('notice').executeTakeFirst();
+      if (inserted) await recordEvent(trx, plan.tenant_id, event);
+    }
+  });
 }
 
 /**

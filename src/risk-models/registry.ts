@@ -6,6 +6,7 @@
  * A tenant that has never trained gets the starter models shipped in `models/` as version 1 and
  * champion the first time it lists or scores, so a new creditor scores from day one.
  */
+import { recordEvent } from '../webhooks/events.js';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
@@ -191,6 +192,7 @@ export class ModelRegistry {
           if (!champion) {
             await trx.insertInto('risk_model_champions').values({ tenant_id: tenantId, model_id: normalised.modelId, version }).execute();
             await trx.insertInto('risk_model_promotions').values({ tenant_id: tenantId, model_id: normalised.modelId, action: 'promote', version, previous_version: null, actor: meta.createdBy ?? 'service' }).execute();
+            await recordEvent(trx, tenantId, { type: 'model.promoted', debtorId: null, subject: { type: 'model', id: normalised.modelId }, data: { modelId: normalised.modelId, version, previousVersion: null } });
           }
           if (alsoInTransaction) await alsoInTransaction(trx, version);
           return version;
@@ -337,6 +339,7 @@ export class ModelRegistry {
         await trx.insertInto('risk_model_champions').values({ tenant_id: tenantId, model_id: modelId, version }).execute();
       }
       await trx.insertInto('risk_model_promotions').values({ tenant_id: tenantId, model_id: modelId, action: 'promote', version, previous_version: current?.version ?? null, actor }).execute();
+      await recordEvent(trx, tenantId, { type: 'model.promoted', debtorId: null, subject: { type: 'model', id: modelId }, data: { modelId, version, previousVersion: current?.version ?? null } });
       return { version, previousVersion: current?.version ?? null };
     });
   }
@@ -364,6 +367,7 @@ export class ModelRegistry {
       await trx.updateTable('risk_model_promotions').set({ undone: true }).where('tenant_id', '=', tenantId).where('id', '=', last.id).execute();
       await trx.updateTable('risk_model_champions').set({ version: last.previous_version, updated_at: sql<Date>`now()` }).where('tenant_id', '=', tenantId).where('model_id', '=', modelId).execute();
       await trx.insertInto('risk_model_promotions').values({ tenant_id: tenantId, model_id: modelId, action: 'rollback', version: last.previous_version, previous_version: current.version, actor }).execute();
+      await recordEvent(trx, tenantId, { type: 'model.rolled_back', debtorId: null, subject: { type: 'model', id: modelId }, data: { modelId, version: last.previous_version, previousVersion: current.version } });
       return { version: last.previous_version, previousVersion: current.version };
     });
   }

@@ -159,7 +159,7 @@ export async function riskModelRoutes(app: AppInstance, deps: AppDeps, options: 
   const { db } = deps.database;
   const engine = sharedAffordabilityEngine(deps);
   const registry = new ModelRegistry(db, deps.config.riskStarterModelsDir ? pathToFileURL(`${path.resolve(deps.config.riskStarterModelsDir)}/`) : undefined);
-  const scorer = new RiskScorer(db, registry, engine);
+  const scorer = new RiskScorer(db, registry, engine, { earlyWarningBands: deps.config.earlyWarningBands.split(',') });
   // Reports are built in a worker thread, so one never stalls the requests around it; an injected engine (tests) runs in process.
   const reportWorkers = options.reportEngine ? null : new ReportWorkers();
   const reports = new ModelReportService(db, registry, options.reportEngine ?? defaultReportEngine, null, reportWorkers ? (input, html) => reportWorkers.build(input, html) : null);

@@ -6,6 +6,7 @@
  * valid consent with purpose early_warning_monitoring and access to transactions covers the debtor;
  * otherwise the data-points-only model scores and the answer says why.
  */
+import { recordEvent, type NewEvent } from '../webhooks/events.js';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { AffordabilityEngine } from '../affordability/affordability.service.js';
@@ -77,6 +78,7 @@ export class RiskScorer {
     private readonly db: Kysely<Database>,
     private readonly registry: ModelRegistry,
     private readonly engine: AffordabilityEngine,
+    private readonly options: { earlyWarningBands: readonly string[] } = { earlyWarningBands: ['high', 'very_high'] },
   ) {}
 
   /**
@@ -90,11 +92,12 @@ export class RiskScorer {
     const single = unique.length === 1 ? unique[0]! : null;
     // The reads a score needs, side by side: latency is the slowest of them, not their sum. A single
     // debtor's stamp-and-snapshot read also answers 404 for an unknown id, so it needs no check of its own.
-    const [known, consents, champions, singleSnapshots] = await Promise.all([
+    const [known, consents, champions, singleSnapshots, previousBands] = await Promise.all([
       single ? null : this.db.selectFrom('debtors').select('id').where('tenant_id', '=', tenantId).where('id', 'in', unique).execute(),
       this.consentStates(tenantId, unique, options.today),
       this.registry.champions(tenantId, [MODEL_ID_FOR_FEATURE_SET['bank-and-data-points'], MODEL_ID_FOR_FEATURE_SET['data-points-only']]),
       single ? readSnapshots(this.db, tenantId, single, options.asOf) : null,
+      this.latestBands(tenantId, unique),
     ]);
     if (known && known.length !== unique.length) {
       const have = new Set(known.map((r) => r.id));
@@ -155,14 +158,62 @@ export class RiskScorer {
       reasons: s.reasons,
       feature_snapshot_id: s.featureSnapshotId,
     }));
-    await sql`
+    const events = this.bandEvents(scores, previousBands);
+    const insert = (db: Kysely<Database>, asyncCommit: boolean) => sql`
       insert into risk_scores (tenant_id, id, debtor_id, as_of, model_id, model_version, feature_set, probability, band, reasons, feature_snapshot_id, requested_by, created_at)
       select ${tenantId}, r.id, r.debtor_id, r.as_of, r.model_id, r.model_version, r.feature_set, r.probability, r.band, r.reasons, r.feature_snapshot_id, ${options.requestedBy}, ${scoredAt}
       from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as r(id uuid, debtor_id uuid, as_of date, model_id text, model_version integer, feature_set text, probability double precision, band text, reasons jsonb, feature_snapshot_id uuid)
-      cross join (select set_config('synchronous_commit', 'off', true)) as async_commit`.execute(this.db);
+      ${asyncCommit ? sql`cross join (select set_config('synchronous_commit', 'off', true)) as async_commit` : sql``}`.execute(db);
+    if (events.length === 0) {
+      await insert(this.db, true);
+    } else {
+      // A band change is promised to the tenant's receivers: its scores and events commit together and
+      // durably (no async commit), so a receiver never hears of a score the database then lost.
+      await this.db.transaction().execute(async (trx) => {
+        await insert(trx, false);
+        for (const event of events) await recordEvent(trx, tenantId, event);
+      });
+    }
     // Counted once stored: a score that failed to be recorded was not delivered either.
     for (const score of scores) metrics.scoresComputed.inc({ feature_set: score.featureSet });
     return scores;
+  }
+
+  /**
+   * Each debtor's band in their latest stored score: what a new score's band is compared with. One
+   * index probe per debtor (newest first, limit 1), however many scores a busy debtor has piled up.
+   */
+  private async latestBands(tenantId: string, debtorIds: readonly string[]): Promise<Map<string, { band: string; scoreId: string }>> {
+    const { rows } = await sql<{ debtor_id: string; band: string; id: string }>`
+      select d.debtor_id, s.band, s.id
+      from unnest(${sql.val([...debtorIds])}::uuid[]) as d(debtor_id)
+      cross join lateral (
+        select r.band, r.id from risk_scores r
+        where r.tenant_id = ${tenantId} and r.debtor_id = d.debtor_id
+        order by r.created_at desc, r.id desc
+        limit 1
+      ) as s`.execute(this.db);
+    return new Map(rows.map((r) => [r.debtor_id, { band: r.band, scoreId: r.id }]));
+  }
+
+  /**
+   * risk.band_changed when a debtor's band differs from their previous stored score (a first score
+   * changes nothing); risk.early_warning_raised when the band enters an early-warning band from outside
+   * them, a first score included. A debtor scored twice in one request is compared with the first.
+   */
+  private bandEvents(scores: readonly DebtorScore[], previous: Map<string, { band: string; scoreId: string }>): NewEvent[] {
+    const warning = new Set(this.options.earlyWarningBands);
+    const events: NewEvent[] = [];
+    const last = new Map(previous);
+    for (const s of scores) {
+      const before = last.get(s.debtorId) ?? null;
+      last.set(s.debtorId, { band: s.band.name, scoreId: s.scoreId });
+      const data = { scoreId: s.scoreId, band: s.band.name, previousBand: before?.band ?? null, previousScoreId: before?.scoreId ?? null, probability: Math.round(s.probability * 10_000) / 10_000, asOf: s.asOf, modelId: s.model.modelId, modelVersion: s.model.version, reasons: s.reasons.map((r) => r.feature) };
+      const subject = { type: 'risk_score', id: s.scoreId };
+      if (warning.has(s.band.name) && (before === null || !warning.has(before.band))) events.push({ type: 'risk.early_warning_raised', debtorId: s.debtorId, subject, data });
+      if (before !== null && before.band !== s.band.name) events.push({ type: 'risk.band_changed', debtorId: s.debtorId, subject, data });
+    }
+    return events;
   }
 
   private modelScore(tenantId: string, champion: LoadedChampion, snapshotId: string, row: () => Float64Array): RiskScore {

@@ -16,6 +16,7 @@ import { ModelRegistry } from '../../src/risk-models/registry.js';
 import { syntheticBundle } from '../risk-models/registry-support.js';
 import { syntheticEvaluation } from '../model-reports/evaluation-support.js';
 import { defaultCollectionCostsConfig } from '../../src/write-off/collection-costs.js';
+import { recordEvent } from '../../src/webhooks/events.js';
 
 interface RouteCase {
   /** The request aimed at tenant A's resources (headers are added by the test). */
@@ -37,6 +38,8 @@ const referralSeed = { id: '' };
 /** A plan follow-up run of the scheduler holding a part of tenant A only (A has the seeded plan, B none; set in beforeAll). */
 const jobSeed = { runId: '' };
 const COST_TABLE_MARKER = 'tenant-a-cost-table';
+/** Tenant A's webhook endpoint, an event in its outbox and that event's delivery (set in beforeAll). */
+const webhookSeed = { endpointId: '', spareEndpointId: '', url: 'https://hooks.tenant-a.example/in', eventId: '', deliveryId: '' };
 const categoryUrl = (r: SeededResources) => `/v1/debtors/${r.debtorId}/transactions/${correctionSeed.transactionId}/category`;
 
 const CASES: Record<string, RouteCase> = {
@@ -183,6 +186,14 @@ const CASES: Record<string, RouteCase> = {
   'GET /plan/:token': { request: () => ({ url: `/plan/${planSeed.linkToken}` }), crossTenant: 'token' },
   'POST /plan/:token/choose': { request: () => pageForm(`/plan/${planSeed.linkToken}/choose`, `optionId=${planSeed.optionId}`), crossTenant: 'token' },
   'GET /plan/:token/instalments/:number/qr.svg': { request: () => ({ url: `/plan/${planSeed.linkToken}/instalments/1/qr.svg` }), crossTenant: 'token' },
+  'POST /v1/webhook-endpoints': { request: () => ({ method: 'POST', url: '/v1/webhook-endpoints', payload: { url: 'https://hooks.example/other', eventTypes: ['*'] } }), crossTenant: { ownOnly: () => [webhookSeed.endpointId, webhookSeed.url] } },
+  'GET /v1/webhook-endpoints': { request: () => ({ url: '/v1/webhook-endpoints' }), crossTenant: { ownOnly: () => [webhookSeed.endpointId, webhookSeed.url] } },
+  'PATCH /v1/webhook-endpoints/:endpointId': { request: () => ({ method: 'PATCH', url: `/v1/webhook-endpoints/${webhookSeed.endpointId}`, payload: { eventTypes: ['*'] } }), crossTenant: 'not-found' },
+  'DELETE /v1/webhook-endpoints/:endpointId': { request: () => ({ method: 'DELETE', url: `/v1/webhook-endpoints/${webhookSeed.spareEndpointId}` }), crossTenant: 'not-found' },
+  'POST /v1/webhook-endpoints/:endpointId/rotate-secret': { request: () => ({ method: 'POST', url: `/v1/webhook-endpoints/${webhookSeed.endpointId}/rotate-secret` }), crossTenant: 'not-found' },
+  'GET /v1/webhook-endpoints/:endpointId/deliveries': { request: () => ({ url: `/v1/webhook-endpoints/${webhookSeed.endpointId}/deliveries` }), crossTenant: 'not-found' },
+  'POST /v1/webhook-deliveries/:deliveryId/retry': { request: () => ({ method: 'POST', url: `/v1/webhook-deliveries/${webhookSeed.deliveryId}/retry` }), crossTenant: 'not-found' },
+  'GET /v1/webhook-events': { request: () => ({ url: '/v1/webhook-events' }), crossTenant: { ownOnly: (r) => [webhookSeed.eventId, r.debtorId] } },
 };
 
 function pageForm(url: string, fields = ''): InjectOptions {
@@ -241,6 +252,16 @@ describe('access to every route', () => {
     referralSeed.id = referral.json().referral.id;
     const costTable = await t.app.inject({ method: 'PUT', url: '/v1/policies/collection-costs', headers: bearer(t.tenantA.keys.admin), payload: { config: { ...defaultCollectionCostsConfig(), annualDiscountRateSource: COST_TABLE_MARKER } } });
     if (costTable.statusCode !== 200) throw new Error(`seed cost table failed: ${costTable.body}`);
+    const endpoint = await t.app.inject({ method: 'POST', url: '/v1/webhook-endpoints', headers: bearer(t.tenantA.keys.admin), payload: { url: webhookSeed.url, eventTypes: ['*'] } });
+    if (endpoint.statusCode !== 201) throw new Error(`seed webhook endpoint failed: ${endpoint.body}`);
+    webhookSeed.endpointId = endpoint.json().endpoint.id;
+    webhookSeed.eventId = (await t.database.db.transaction().execute((trx) => recordEvent(trx, t.tenantA.id, { type: 'plan.accepted', debtorId: seeded.debtorId, subject: { type: 'plan', id: planSeed.planId }, data: {} }))).id;
+    const delivery = await t.database.db.selectFrom('webhook_deliveries').select('id').where('tenant_id', '=', t.tenantA.id).where('event_id', '=', webhookSeed.eventId).executeTakeFirstOrThrow();
+    webhookSeed.deliveryId = delivery.id;
+    // Dead, so that tenant A's admin may retry it.
+    await t.database.db.updateTable('webhook_deliveries').set({ status: 'dead', attempts: 7 }).where('tenant_id', '=', t.tenantA.id).where('id', '=', delivery.id).execute();
+    const spare = await t.app.inject({ method: 'POST', url: '/v1/webhook-endpoints', headers: bearer(t.tenantA.keys.admin), payload: { url: 'https://hooks.tenant-a.example/spare', eventTypes: ['plan.accepted'] } });
+    webhookSeed.spareEndpointId = spare.json().endpoint.id;
     const run = await t.app.inject({ method: 'POST', url: '/v1/models/training-runs', headers: bearer(t.tenantA.keys.analyst), payload: {} });
     modelSeed.runId = run.json().run.runId;
     const followUp = await t.app.jobRunner.tick('plan-follow-up', new Date());

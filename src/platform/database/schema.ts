@@ -20,12 +20,13 @@ import type { ClaimTables } from '../../claims/claims.table.js';
 import type { RepaymentPlanTables } from '../../repayment-plans/repayment-plans.table.js';
 import type { DebtHelpReferralTables } from '../../debt-help/referrals.table.js';
 import type { JobTables } from '../../jobs/jobs.table.js';
+import type { WebhookTables } from '../../webhooks/webhooks.table.js';
 
 export interface ServiceSettingTable {
   key: string;
   value: string;
 }
 
-export interface Database extends TenantTables, AuditTables, DebtorTables, ConsentTables, BankDataTables, DataPointTables, TenantPolicyTables, CorrectionTables, RiskModelTables, ModelMonitoringTables, ClaimTables, RepaymentPlanTables, DebtHelpReferralTables, JobTables {
+export interface Database extends TenantTables, AuditTables, DebtorTables, ConsentTables, BankDataTables, DataPointTables, TenantPolicyTables, CorrectionTables, RiskModelTables, ModelMonitoringTables, ClaimTables, RepaymentPlanTables, DebtHelpReferralTables, JobTables, WebhookTables {
   service_settings: ServiceSettingTable;
 }
