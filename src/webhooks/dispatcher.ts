@@ -20,6 +20,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../platform/database/schema.js';
 import { webhookHeaders } from './signature.js';
+import { metrics } from '../platform/metrics.js';
 
 export interface DispatcherOptions {
   db: Kysely<Database>;
@@ -89,6 +90,7 @@ export class WebhookDispatcher {
     const claimed = await this.claim();
     const result: RoundResult = { attempted: claimed.length, delivered: 0, failed: 0, dead: 0 };
     const outcomes = await Promise.all(claimed.map((delivery) => this.attempt(delivery)));
+    for (const [i, outcome] of outcomes.entries()) metrics.webhookDeliveries.inc({ event: claimed[i]!.type, outcome: outcome === 'dead' ? 'gave_up' : outcome });
     for (const outcome of outcomes) result[outcome] += 1;
     return result;
   }

@@ -19,6 +19,7 @@ import { today as realToday } from '../support/flows.js';
 import { bearer, createTestApp, type TestApp, type TestTenant } from '../support/test-app.js';
 import { debtorWithPlanConsent, householdStatement, uploadStatement } from '../repayment-plans/plan-support.js';
 import { startReceiver, verifyStandardWebhook, type Receiver } from './webhooks-support.js';
+import { metrics } from '../../src/platform/metrics.js';
 
 const START = realToday();
 const SCHEDULE = [30, 120, 600, 3600, 21600, 86400];
@@ -252,6 +253,8 @@ describe('webhooks', () => {
   });
 
   it('gives up after the last retry (dead), lets later events of the debtor pass, and retries a dead delivery on request', async () => {
+    const gaveUp = async () => (await metrics.webhookDeliveries.get()).values.filter((v) => v.labels.outcome === 'gave_up').reduce((n, v) => n + v.value, 0);
+    const gaveUpBefore = await gaveUp();
     const { endpoint } = await createEndpoint(['plan.instalment_missed']);
     const debtorId = randomUUID();
     const first = await record(t.tenantA.id, debtorId, 1);
@@ -283,6 +286,8 @@ describe('webhooks', () => {
     expect((await deliveries(endpoint.id)).find((x) => x.id === dead!.id)).toMatchObject({ status: 'delivered', attempts: 1 });
     receiver.status = 204;
     await deleteEndpoint(endpoint.id);
+    // /metrics counts the deliveries given up.
+    expect(await gaveUp()).toBeGreaterThan(gaveUpBefore);
   });
 
   it('keeps tenants apart: events go to the own tenant’s endpoints, and another tenant sees none of them', async () => {
