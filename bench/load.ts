@@ -15,7 +15,8 @@
  *                         BENCH_SECONDS per route, default 10; BENCH_CONNECTIONS, default 20)
  *
  * The server runs from the build (dist/), started like `npm start` with DATABASE_URL, so autocannon
- * does not share its event loop. Prints one table and writes bench/out/load.json.
+ * does not share its event loop; its rate limits are off (this measures capacity, not the limits).
+ * Prints one table and writes bench/out/load.json; exits non-zero when any answer was an error or not 2xx.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -56,7 +57,7 @@ async function rssMb(pid: number): Promise<number> {
 
 async function startServer(url: string, port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, [path.resolve('dist/src/cli/main.js'), 'serve'], {
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', DEMO: 'false', LINK_TOKEN_SECRET: SECRET, MONITORING_ENABLED: 'false', TRAINING_RUNNER: 'false', ...env },
+    env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', DEMO: 'false', LINK_TOKEN_SECRET: SECRET, MONITORING_ENABLED: 'false', TRAINING_RUNNER: 'false', JOBS_ENABLED: 'false', WEBHOOKS_ENABLED: 'false', RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_LINK_PER_MINUTE: '0', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 100; i++) {
@@ -210,6 +211,10 @@ async function main(): Promise<void> {
   const uncachedReport = results[4]!;
   console.log(`\nscoring: p99 ${scoring.p99} ms (goal ≤ 10: ${scoring.p99 <= 10 ? 'met' : 'NOT met'}), ${((scoring.requestsPerSecond / bare.requestsPerSecond) * 100).toFixed(0)} % of the bare route's rate (goal ≥ 25 %: ${scoring.requestsPerSecond >= 0.25 * bare.requestsPerSecond ? 'met' : 'NOT met'})`);
   console.log(`affordability, unchanged debtors: ${cached.requestsPerSecond.toFixed(0)} req/s (goal ≥ 1,000: ${cached.requestsPerSecond >= 1000 ? 'met' : 'NOT met'}), p99 ${cached.p99} ms (goal ≤ 50: ${cached.p99 <= 50 ? 'met' : 'NOT met'}); ${(cached.requestsPerSecond / uncachedReport.requestsPerSecond).toFixed(1)}× the cache-off rate`);
+  if (results.some((r) => r.errors > 0 || r.non2xx > 0)) {
+    console.log('SOME REQUESTS FAILED (errors or non-2xx above): the figures do not count');
+    process.exitCode = 1;
+  }
   await mkdir('bench/out', { recursive: true });
   await writeFile('bench/out/load.json', JSON.stringify({ measuredAt: new Date().toISOString(), seconds: SECONDS, connections: CONNECTIONS, results }, null, 2));
 }
