@@ -23,7 +23,11 @@ describe('a hostile camt.053 of 6,000,000 empty entries', () => {
     const { debtorId } = await createDebtorWithConsent(t, t.tenantA, 'hostile');
     const file = emptyEntriesCamt053(6_000_000);
     expect(file.byteLength).toBeGreaterThan(45 * 1024 * 1024);
-    const res = await upload(t, t.tenantA, debtorId, file, { contentType: 'application/xml' });
+    const before = process.memoryUsage.rss();
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
+    const res = await upload(t, t.tenantA, debtorId, file, { contentType: 'application/xml' }).finally(() => clearInterval(sampler));
+    console.info(`hostile upload: RSS before ${(before / 2 ** 20).toFixed(0)} MB, sampled peak during it ${(peak / 2 ** 20).toFixed(0)} MB, process maxRSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
     expect(res.statusCode, res.body).toBe(413);
     const problem = res.json();
     expect(problem.code).toBe('payload_too_large');
@@ -32,8 +36,11 @@ describe('a hostile camt.053 of 6,000,000 empty entries', () => {
     expect(problem.detail).toContain('MAX_FILE_ENTRIES');
     expect(problem.detail).toContain('<Ntry>');
     expect(await countRows(t, 'bank_uploads', debtorId)).toBe(0);
-    // Peak resident set of this whole test process (the server, its workers and the 48 MB file itself).
-    expect(process.resourceUsage().maxRSS * 1024).toBeLessThan(GIB);
+    // Resident set of this whole test process (the server, its workers and the 48 MB file itself), sampled
+    // every 5 ms while the service handles the upload. Not the process's lifetime peak: building the test
+    // file itself peaks above 1 GB on Node 24 (measured: 1,054 MB before the upload starts, 714 MB during it).
+    expect(peak).toBeLessThan(GIB);
+    expect(peak - before).toBeLessThan(GIB / 2);
   });
 });
 
