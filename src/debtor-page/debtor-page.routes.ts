@@ -35,7 +35,10 @@ import {
   getPlanOfferByToken,
   getPlanView,
   instalmentPaymentLink,
+  paymentLinkOf,
+  repaymentPlanPolicy,
   type PlanOfferView,
+  type PlanView,
 } from '../repayment-plans/repayment-plans.service.js';
 import { activeConsentView, consentRequestView, declinedView, draftSummaryView, endedView, messageView, type FormTarget } from './consent-views.js';
 import { bankRowsUnderConsent, debtHelpComesFirst, demoStatement, planSituation, storedBankData } from './debtor-page.service.js';
@@ -485,7 +488,7 @@ export async function debtorPageRoutes(app: AppInstance, deps: AppDeps, services
         const helpFirst = !offer.affordable || offer.recommendation?.kind === 'refer_to_debt_help' || (await debtHelpComesFirst(db, engine, token.tenantId, token.debtorId, today));
         if (offer.status === 'accepted' && offer.planId) {
           const plan = await getPlanView(db, token.tenantId, offer.planId, today, today);
-          const instalments = await instalmentsToPay(token.tenantId, plan.id, plan.state.instalments, path, lang);
+          const instalments = await instalmentsToPay(token.tenantId, plan, path, lang);
           return sendHtml(reply, frameFor(lang, TEXT[lang].chosenTitle, url, { creditorName, debtHelpFirst: helpFirst }), chosenPlanView({ plan, creditorName, lang, instalments }));
         }
         const cookie = formCookie(request, reply);
@@ -493,22 +496,22 @@ export async function debtorPageRoutes(app: AppInstance, deps: AppDeps, services
       },
     );
 
-    const instalmentsToPay = async (tenantId: string, planId: string, instalments: PlanInstalmentState[], path: string, lang: Lang): Promise<InstalmentToPay[]> => {
-      const today = deps.today();
-      const out: InstalmentToPay[] = [];
-      for (const i of instalments) {
+    /** Every instalment of the plan with its payment code when it asks money; the plan was read once, by the caller. */
+    const instalmentsToPay = async (tenantId: string, plan: PlanView, path: string, lang: Lang): Promise<InstalmentToPay[]> => {
+      const { policy } = await repaymentPlanPolicy(db, tenantId);
+      return plan.state.instalments.map((i) => {
         const paid = i.state === 'paid' || i.state === 'paid_late';
         let link = null;
         if (!paid && i.expectedCents > 0) {
-          // Without a payee in the creditor's policy there is no code to show; the dates still are.
-          link = await instalmentPaymentLink(db, tenantId, planId, i.number, today, today).catch((error: unknown) => {
-            if (error instanceof AppError && error.status < 500) return null;
-            throw error;
-          });
+          try {
+            link = paymentLinkOf(plan, i.number, policy);
+          } catch (error) {
+            // Without a payee in the creditor's policy there is no code to show; the dates still are.
+            if (!(error instanceof AppError) || error.status >= 500) throw error;
+          }
         }
-        out.push({ number: i.number, dueDate: i.dueDate, paid, expectedCents: i.expectedCents, link, qrHref: withLang(`${path}/instalments/${i.number}/qr.svg`, lang) });
-      }
-      return out;
+        return { number: i.number, dueDate: i.dueDate, paid, expectedCents: i.expectedCents, link, qrHref: withLang(`${path}/instalments/${i.number}/qr.svg`, lang) };
+      });
     };
 
     page.post(
@@ -552,7 +555,6 @@ export async function debtorPageRoutes(app: AppInstance, deps: AppDeps, services
   });
 }
 
-type PlanInstalmentState = Awaited<ReturnType<typeof getPlanView>>['state']['instalments'][number];
 
 function langOf(request: FastifyRequest): Lang {
   const lang = (request.query as { lang?: string } | undefined)?.lang;

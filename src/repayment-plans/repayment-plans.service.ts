@@ -578,12 +578,20 @@ export interface InstalmentPaymentLink {
 /** The EPC QR payload for what is still open on one instalment, with the instalment's RF reference. */
 export async function instalmentPaymentLink(db: Db, tenantId: string, planId: string, instalmentNumber: number, asOf: IsoDate, today: IsoDate): Promise<InstalmentPaymentLink> {
   const view = await getPlanView(db, tenantId, planId, asOf, today);
+  const { policy } = await repaymentPlanPolicy(db, tenantId);
+  return paymentLinkOf(view, instalmentNumber, policy);
+}
+
+/**
+ * The payment link of one instalment of a plan view already read: a page that shows every instalment's
+ * code reads the plan (and matches its payments) once, not once per instalment.
+ */
+export function paymentLinkOf(view: PlanView, instalmentNumber: number, policy: Pick<RepaymentPlanPolicy, 'payee'>): InstalmentPaymentLink {
   const instalment = view.state.instalments.find((i) => i.number === instalmentNumber);
-  if (!instalment) throw notFound(`instalment ${instalmentNumber} of plan ${planId}`);
+  if (!instalment) throw notFound(`instalment ${instalmentNumber} of plan ${view.id}`);
   if (view.state.status === 'completed' || view.state.status === 'replanned') throw new AppError('invalid_state', `the plan is ${view.state.status}`);
   const openCents = instalment.expectedCents - instalment.paidCents;
   if (openCents <= 0) throw new AppError('invalid_state', `instalment ${instalmentNumber} is paid`);
-  const { policy } = await repaymentPlanPolicy(db, tenantId);
   if (policy.payee === null) throw new AppError('unprocessable_entity', 'the tenant has not set the payee (name and IBAN) in its repayment-plan policy');
   const payee = { name: policy.payee.name, iban: normaliseIban(policy.payee.iban), bic: policy.payee.bic ?? null };
   let payload: string;
@@ -595,7 +603,7 @@ export async function instalmentPaymentLink(db: Db, tenantId: string, planId: st
   }
   const captionInput = { beneficiaryName: payee.name, iban: payee.iban, amountCents: openCents, reference: instalment.reference };
   return {
-    planId,
+    planId: view.id,
     instalmentNumber,
     dueDate: instalment.dueDate,
     amountCents: openCents,
