@@ -40,6 +40,13 @@ export const COMMAND_MODULES: Record<string, CommandModule> = {
     usage: 'simulate --households N --months M --seed S --out DIR [--format berlin-group|camt|both]\n                                          write a synthetic world with hidden truth',
     load: async () => (await import('./commands/simulate.js')).simulateCommand,
   },
+  'sandbox-bank': {
+    usage:
+      'sandbox-bank [--port 4010] [--households N] [--seed S] [--months M] [--page-size P] [--base-path /psd2]\n' +
+      '                                          run a Berlin Group XS2A sandbox bank (AIS, redirect SCA) serving a simulated\n' +
+      '                                          world that ends today; prints its URL and PSU ids; faults via POST /sandbox/faults',
+    load: async () => (await import('./commands/sandbox-bank.js')).sandboxBankCommand,
+  },
   model: {
     usage:
       'model train (--world DIR [--feature-set bank-and-data-points|data-points-only] [--households N]\n' +

@@ -4,6 +4,8 @@ import { openDatabase } from '../platform/database/open.js';
 import { loadDemoWorld, seedDemoIfEmpty } from '../demo/demo-seed.js';
 import { injectClient } from './inject-client.js';
 import { parseRetrySchedule, WebhookDispatcher } from '../webhooks/dispatcher.js';
+import { startDemoSandboxBank } from '../sandbox-bank/demo-sandbox-bank.js';
+import type { SandboxBank } from '../sandbox-bank/sandbox-bank.js';
 
 /** Runs the API until SIGINT/SIGTERM, then drains in-flight requests and closes the database. */
 export async function serveCommand(config: Config): Promise<number> {
@@ -29,6 +31,9 @@ export async function serveCommand(config: Config): Promise<number> {
       })
     : null;
   webhooks?.start();
+  // The demo's world and the sandbox bank's must end on the same day, so both take this one.
+  const today = new Date().toISOString().slice(0, 10);
+  let sandboxBank: SandboxBank | null = null;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -43,6 +48,7 @@ export async function serveCommand(config: Config): Promise<number> {
     await app.jobRunner.stop();
     // Before the database closes, so the outcomes of attempts in flight are recorded.
     await webhooks?.stop();
+    await sandboxBank?.close();
     await app.close();
     await database.close();
     process.exit(0);
@@ -53,9 +59,16 @@ export async function serveCommand(config: Config): Promise<number> {
   // Every instance may run the jobs: each slot runs once across them (src/jobs/job-runner.ts).
   if (config.jobsEnabled) app.jobRunner.start();
   process.stdout.write(`Draagkracht listens on http://${config.host}:${config.port} (database: ${database.kind}); API docs at /docs\n`);
+  // Demo mode: a Berlin Group XS2A sandbox bank serving the demo's world (SANDBOX_BANK=off to skip).
+  // It failing to start (a port in use) leaves the API running: the demo works without it.
+  try {
+    sandboxBank = await startDemoSandboxBank(config, today);
+    if (sandboxBank) process.stdout.write(`Sandbox bank (Berlin Group XS2A) listens on ${sandboxBank.url}; PSU ids household-0000 … ${sandboxBank.world.psuIdOf(sandboxBank.world.size - 1)}\n`);
+  } catch (error) {
+    app.log.error({ err: error }, 'the sandbox bank did not start (SANDBOX_BANK_PORT in use?); the API runs without it');
+  }
   if (demoKey) {
     // Loaded after listening, through the API itself, so the server answers at once while data arrives.
-    const today = new Date().toISOString().slice(0, 10);
     loadDemoWorld(injectClient(app, demoKey), today, (message) => process.stdout.write(`${message}\n`)).then(
       (n) => process.stdout.write(`demo data ready: ${n} households with consent, bank data and data points (GET /v1/debtors)\n`),
       (error: unknown) => app.log.error({ err: error }, 'loading demo data failed'),

@@ -147,6 +147,10 @@ export const ConfigSchema = Type.Object({
   webhookAllowHttpLocalhost: Type.Boolean({ default: false }),
   /** Risk bands that count as an early warning: a score entering one of them from outside emits risk.early_warning_raised. */
   earlyWarningBands: Type.String({ pattern: '^[a-z_]+(,[a-z_]+)*$', default: 'high,very_high' }),
+  /** Demo mode only: also start the sandbox bank (src/sandbox-bank), a Berlin Group XS2A test bank serving the demo's simulated world; off: not started. */
+  sandboxBank: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
+  /** Port of the sandbox bank in demo mode; null: PORT + 10; 0: any free port. It listens on HOST. */
+  sandboxBankPort: Type.Union([Type.Integer({ minimum: 0, maximum: 65535 }), Type.Null()], { default: null }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -220,6 +224,8 @@ const ENV_NAMES: Record<keyof Config, string> = {
   webhookBatchSize: 'WEBHOOK_BATCH_SIZE',
   webhookAllowHttpLocalhost: 'WEBHOOK_ALLOW_HTTP_LOCALHOST',
   earlyWarningBands: 'EARLY_WARNING_BANDS',
+  sandboxBank: 'SANDBOX_BANK',
+  sandboxBankPort: 'SANDBOX_BANK_PORT',
 };
 
 export const CONFIG_ENV_NAMES = ENV_NAMES;

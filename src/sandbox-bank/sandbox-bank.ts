@@ -679,7 +679,8 @@ export async function startSandboxBank(options: SandboxBankOptions = {}): Promis
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  // Listening on every interface: the browser of the PSU on this machine reaches it as localhost.
+  const host = address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
   origin = `http://${host}:${address.port}`;
   return {
     url: `${origin}${basePath}`,
