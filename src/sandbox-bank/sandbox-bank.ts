@@ -113,6 +113,15 @@ function header(call: Call, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** A path segment decoded; a malformed escape ("%zz") names no resource rather than failing the server. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return '\u0000';
+  }
+}
+
 function errorBody(messages: TppMessage[]): unknown {
   return { tppMessages: messages };
 }
@@ -553,7 +562,7 @@ export async function startSandboxBank(options: SandboxBankOptions = {}): Promis
   // ---- dispatch ---------------------------------------------------------------------------------
 
   function route(call: Call, fault: ActiveFault | null): Reply {
-    const segments = call.path.split('/').slice(1).map((s) => decodeURIComponent(s));
+    const segments = call.path.split('/').slice(1).map(decodeSegment);
     const [v1, resource, id, sub, ...rest] = segments;
     if (v1 !== 'v1' || rest.length > 0) throw new Xs2aError(404, 'RESOURCE_UNKNOWN', 'No such resource at this bank');
     const method = call.method;
@@ -602,6 +611,8 @@ export async function startSandboxBank(options: SandboxBankOptions = {}): Promis
   function send(response: ServerResponse, reply: Reply, requestId: string | null, truncate = false): void {
     const headers: Record<string, string> = { 'Cache-Control': 'no-store', ...(reply.headers ?? {}) };
     if (requestId) headers['X-Request-ID'] = requestId;
+    // A body left unread (too large) would be read as the next request on a kept-alive connection.
+    if (!response.req.complete) headers.Connection = 'close';
     let payload = '';
     if (reply.html !== undefined) {
       headers['Content-Type'] = 'text/html; charset=utf-8';
@@ -638,7 +649,7 @@ export async function startSandboxBank(options: SandboxBankOptions = {}): Promis
       const psuIp = request.headers['psu-ip-address'];
       const call: Call = { method, path, query: url.searchParams, headers: request.headers, requestId: requestId ?? '', psuPresent: typeof psuIp === 'string' && psuIp.length > 0, body };
       if (path.startsWith('/sca/')) {
-        const consentId = decodeURIComponent(path.slice('/sca/'.length));
+        const consentId = decodeSegment(path.slice('/sca/'.length));
         send(response, method === 'POST' ? scaDecision(call, consentId) : method === 'GET' ? scaPage(consentId) : { status: 405, html: renderScaNotice('Not allowed', 'Use the form.') }, null);
         return;
       }

@@ -11,7 +11,7 @@ import { writeBerlinGroupTransactions } from '../../src/simulation/berlin-group.
 import { resolveSimulation, simulateHousehold } from '../../src/simulation/simulate-households.js';
 import { worldStartEndingToday } from '../../src/simulation/world-loader.js';
 import { DEMO_WORLD } from '../../src/demo/demo-seed.js';
-import { PSU_IP, xs2a, type Xs2aAnswer } from './xs2a-http.js';
+import { checkedResponses, PSU_IP, xs2a, type Xs2aAnswer } from './xs2a-http.js';
 
 const TODAY = '2026-12-06';
 let now = new Date(`${TODAY}T10:00:00Z`);
@@ -349,6 +349,31 @@ describe('what a wrong call gets', () => {
     expect(unknownAccount.body.tppMessages[0].code).toBe('RESOURCE_UNKNOWN');
   });
 
+  it('hostile paths and bodies get 4xx, never a 5xx', async () => {
+    const requestId = () => crypto.randomUUID();
+    const attempts: [string, string, RequestInit][] = [
+      ['GET', '/v1/consents/%zz/status', {}],
+      ['GET', '/v1/accounts/%E0%A4%A/balances', {}],
+      ['GET', '/sca/%zz', {}],
+      ['GET', '/v1/unknown/thing', {}],
+      ['GET', '/v1/accounts/a/transactions/b/c', {}],
+      ['POST', '/v1/consents', { body: '[]' }],
+      ['POST', '/v1/consents', { body: 'null' }],
+      ['POST', '/v1/consents', { body: '{"access":{"accounts":"all"},"recurringIndicator":true,"validUntil":"2027-01-01","frequencyPerDay":1,"combinedServiceIndicator":false}' }],
+      ['POST', '/v1/consents', { body: 'x'.repeat(200_000) }],
+      ['POST', '/sca/whatever', { body: '%%%' }],
+      ['POST', '/sandbox/faults', { body: '"string"' }],
+    ];
+    for (const [method, path, init] of attempts) {
+      const response = await fetch(`${bank.url}${path}`, {
+        method,
+        headers: { 'X-Request-ID': requestId(), 'Content-Type': 'application/json', 'PSU-IP-Address': PSU_IP, 'TPP-Redirect-URI': OK_URI },
+        ...init,
+      }).catch((error: unknown) => ({ status: -1, error }));
+      expect({ method, path, status: response.status >= 400 && response.status < 500 }).toEqual({ method, path, status: true });
+    }
+  });
+
   it('a method the resource does not have: 405', async () => {
     const answer = await xs2a(bank.url, 'POST', '/v1/accounts', { checkRequest: false, broken: true });
     expect(answer.status).toBe(405);
@@ -396,5 +421,32 @@ describe('the world', () => {
     } finally {
       await prefixed.close();
     }
+  });
+});
+
+describe('the contract', () => {
+  // Runs last in this file: every endpoint's success and error answers above went through the validator.
+  it('every endpoint answered with success and errors, each response valid against the specification', () => {
+    const expected = [
+      'POST /v1/consents 201',
+      'POST /v1/consents 400',
+      'GET /v1/consents/{consentId} 200',
+      'GET /v1/consents/{consentId}/status 200',
+      'GET /v1/consents/{consentId}/status 403',
+      'DELETE /v1/consents/{consentId} 204',
+      'GET /v1/accounts 200',
+      'GET /v1/accounts 400',
+      'GET /v1/accounts 401',
+      'GET /v1/accounts 403',
+      'GET /v1/accounts/{account-id} 200',
+      'GET /v1/accounts/{account-id}/balances 200',
+      'GET /v1/accounts/{account-id}/balances 403',
+      'GET /v1/accounts/{account-id}/transactions 200',
+      'GET /v1/accounts/{account-id}/transactions 400',
+      'GET /v1/accounts/{account-id}/transactions 401',
+      'GET /v1/accounts/{account-id}/transactions 403',
+      'GET /v1/accounts/{account-id}/transactions 404',
+    ];
+    expect([...checkedResponses].sort()).toEqual(expect.arrayContaining(expected));
   });
 });

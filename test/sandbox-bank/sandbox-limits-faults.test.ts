@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandboxBank, type SandboxBank } from '../../src/sandbox-bank/sandbox-bank.js';
 import { validateXs2aResponse } from '../support/xs2a-contract.js';
-import { PSU_IP, xs2a } from './xs2a-http.js';
+import { checkedResponses, PSU_IP, xs2a } from './xs2a-http.js';
 
 const TODAY = '2026-12-06';
 let now = new Date(`${TODAY}T10:00:00Z`);
@@ -177,5 +177,13 @@ describe('faults', () => {
     const info = (await (await fetch(`${bank.url}/sandbox`)).json()) as { households: number; psuIds: string[] };
     expect(info.households).toBe(6);
     expect(info.psuIds[0]).toBe('household-0000');
+  });
+});
+
+describe('the contract', () => {
+  it('the 429 and 5xx answers above are valid against the specification too', () => {
+    expect([...checkedResponses]).toEqual(
+      expect.arrayContaining(['GET /v1/accounts/{account-id}/balances 429', 'GET /v1/accounts/{account-id}/transactions 429', 'GET /v1/accounts 429', 'GET /v1/accounts 500', 'GET /v1/accounts 503', 'GET /v1/accounts/{account-id}/balances 500']),
+    );
   });
 });

@@ -104,6 +104,12 @@ describe('validateXs2aResponse rejects what is wrong', () => {
     expect(validateXs2aResponse({ method: 'GET', path: '/v1/accounts', status: 200, headers: { ...json, 'Content-Type': 'text/html' }, body: '<p>' })).toEqual(['response Content-Type text/html is not one of application/json']);
   });
 
+  it('a Location header that is no absolute URL; a loopback one is fine', () => {
+    const body = { consentStatus: 'received', consentId: 'c1', _links: { scaRedirect: { href: 'http://127.0.0.1:4010/sca/c1' } } };
+    expect(validateXs2aResponse({ method: 'POST', path: '/v1/consents', status: 201, headers: { ...json, Location: '/v1/consents/c1' }, body })).toEqual(['response header Location must match format "url"']);
+    expect(validateXs2aResponse({ method: 'POST', path: '/v1/consents', status: 201, headers: { ...json, Location: 'http://127.0.0.1:4010/v1/consents/c1' }, body })).toEqual([]);
+  });
+
   it('the consent status path is not mistaken for a payment path with three parameters', () => {
     // `/v1/{payment-service}/{payment-product}/{paymentId}` also matches; literal segments win.
     expect(validateXs2aResponse({ method: 'GET', path: '/v1/consents/a/status', status: 200, headers: json, body: { consentStatus: 'valid' } })).toEqual([]);

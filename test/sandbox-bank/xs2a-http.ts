@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { validateXs2aRequest, validateXs2aResponse } from '../support/xs2a-contract.js';
+import { validateXs2aRequest, validateXs2aResponse, xs2aPathTemplate } from '../support/xs2a-contract.js';
 
 export interface Xs2aCall {
   headers?: Record<string, string>;
@@ -28,7 +28,8 @@ export interface Xs2aAnswer {
   elapsedMs: number;
 }
 
-export let checkedResponses = 0;
+/** `METHOD template status` of every response this test file checked against the specification. */
+export const checkedResponses = new Set<string>();
 
 export async function xs2a(baseUrl: string, method: string, pathOrHref: string, call: Xs2aCall = {}): Promise<Xs2aAnswer> {
   // Paths are taken under the bank's base path; hrefs from the bank's links are absolute paths that
@@ -62,7 +63,7 @@ export async function xs2a(baseUrl: string, method: string, pathOrHref: string, 
       call: `${method} ${url.pathname} → ${response.status}`,
       errors: [],
     });
-    checkedResponses++;
+    checkedResponses.add(`${method} ${xs2aPathTemplate(url.pathname)} ${response.status}`);
   }
   return { status: response.status, headers: response.headers, text, body: parsed, requestId, elapsedMs };
 }

@@ -406,6 +406,15 @@ export function validateXs2aResponse(response: Xs2aResponse): string[] {
   return errors;
 }
 
+/** The specification's path template a concrete path matches (`/v1/accounts/{account-id}/balances`), or null. */
+export function xs2aPathTemplate(path: string): string | null {
+  const { pathname } = pathOf(path);
+  const best = spec()
+    .templates.filter((entry) => entry.pattern.test(pathname))
+    .sort((a, b) => b.literals - a.literals)[0];
+  return best?.template ?? null;
+}
+
 /**
  * The examples the document gives for a response or request body (by media type), resolved: the
  * positive cases of the validator's own tests, and a reference for anyone reading the sandbox.
