@@ -8,7 +8,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 const FIXTURES = new URL('../../fixtures/gocardless/', import.meta.url);
 
@@ -49,7 +49,7 @@ export class FakeGoCardless {
   private readonly routes = new Map<string, Handler>();
   private server: Server | null = null;
   private tokenCounter = 0;
-  private readonly sockets = new Set<import('node:net').Socket>();
+  private readonly sockets = new Set<Socket>();
 
   constructor() {
     this.on('POST', '/api/v2/token/new/', (request) => {
