@@ -108,7 +108,9 @@ export function providerErrorFor(context: ErrorContext, redact: (text: string) =
     if (SUSPENDED.test(text)) return error('consent_invalid', 'the account or requisition is suspended at GoCardless; the debtor must connect the bank again');
     return error('unavailable', 'the account is not ready at GoCardless yet; retry later');
   }
-  if (status === 401 || status === 403) return error('unauthorised_client', 'GoCardless refused our credentials');
+  if (status === 401) return error('unauthorised_client', 'GoCardless refused our credentials');
+  // 403 is about what our credentials may do (an institution outside the company's plan, another
+  // company's requisition): a misconfigured connection, not a broken secret.
   return error('rejected_request', 'GoCardless refused the request');
 }
 

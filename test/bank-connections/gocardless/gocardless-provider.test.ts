@@ -456,6 +456,18 @@ describe('error mapping', () => {
     expect(error.message).toContain('date_from must be in the past');
   });
 
+  it('403 (not allowed for our company) is a rejected request, 404 of an account too', async () => {
+    fake.once('GET', transactionsPath, { status: 403, body: { summary: 'Forbidden', detail: 'Your company does not have access to this institution', status_code: 403 } });
+    expect(await failure(pull())).toMatchObject({ code: 'rejected_request', details: { httpStatus: 403 } });
+    const missing = await failure(provider.accountReport(ref, { ...account, resourceId: 'unknown-account' }, { dateFrom: '2026-09-07', withBalances: false, withTransactions: true }));
+    expect(missing).toMatchObject({ code: 'rejected_request', details: { httpStatus: 404 } });
+  });
+
+  it('a configuration without its secrets is refused at creation, naming the field and not the values', () => {
+    expect(() => createGoCardlessProvider({ baseUrl, secretId: SECRET_ID, secretKey: ' ' })).toThrow('GoCardless configuration needs secretKey');
+    expect(() => createGoCardlessProvider({ baseUrl: '', secretId: SECRET_ID, secretKey: SECRET_KEY })).toThrow(/needs baseUrl$/);
+  });
+
   it('secrets and tokens never appear in any error, even when GoCardless echoes them', async () => {
     const errors: ProviderError[] = [];
     fake.once('POST', '/api/v2/token/new/', { status: 400, body: { secret_key: { summary: `Invalid secret_key ${SECRET_KEY}`, detail: `secret ${SECRET_ID} / ${SECRET_KEY} is not valid` }, status_code: 400 } });
