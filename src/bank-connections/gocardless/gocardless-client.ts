@@ -26,6 +26,7 @@ export interface GoCardlessClientOptions {
 
 /** Renew this long before the token's stated expiry, so a token never expires in flight. */
 const EXPIRY_MARGIN_MS = 60_000;
+const REMEMBERED_TOKENS = 8;
 
 interface HeldToken {
   value: string;
@@ -51,44 +52,50 @@ export class GoCardlessClient {
   private refresh: HeldToken | null = null;
   /** One token request at a time: parallel pulls share it instead of each spending a token/new call. */
   private pendingToken: Promise<string> | null = null;
+  /** Recent tokens, also the ones already replaced, so that an error quoting an old one is still redacted. */
+  private readonly issuedTokens: string[] = [];
 
   constructor(private readonly options: GoCardlessClientOptions) {}
 
   /** An authorised JSON request; the response body is parsed JSON (malformed when it is not). */
   async request(path: string, options: RequestOptions = {}): Promise<JsonResponse> {
-    const token = await this.accessToken(options.signal);
+    const token = await this.accessToken();
     let response = await this.send(path, options, token);
     if (response.status === 401 && isTokenProblem(response.text)) {
       // The token may have been revoked or expired early (clock skew): renew it once, then give up.
-      this.access = null;
-      const renewed = await this.accessToken(options.signal);
+      this.dropAccess(token);
+      const renewed = await this.accessToken();
       response = await this.send(path, options, renewed);
       if (response.status === 401 && isTokenProblem(response.text)) {
-        this.access = null;
+        this.dropAccess(renewed);
         throw this.failure(options.method ?? 'GET', path, response, 'GoCardless refused our access token twice; check the secret id and key of this connection');
       }
     }
     return this.interpret(options.method ?? 'GET', path, response, options.acceptStatuses ?? []);
   }
 
-  /** Drops held tokens (for tests and for a connection whose secrets were replaced). */
-  forgetTokens(): void {
-    this.access = null;
-    this.refresh = null;
-  }
-
-  private async accessToken(signal: AbortSignal | undefined): Promise<string> {
+  /**
+   * A valid access token. The token request is shared by every call waiting for it, so it does not
+   * take any one caller's abort signal (one aborted pull must not fail the others); the request
+   * timeout still bounds it.
+   */
+  private async accessToken(): Promise<string> {
     const now = this.options.now();
     if (this.access && this.access.expiresAt > now) return this.access.value;
-    this.pendingToken ??= this.obtainToken(signal).finally(() => {
+    this.pendingToken ??= this.obtainToken().finally(() => {
       this.pendingToken = null;
     });
     return this.pendingToken;
   }
 
-  private async obtainToken(signal: AbortSignal | undefined): Promise<string> {
+  /** Forgets a refused token, unless a parallel call already replaced it with a fresh one. */
+  private dropAccess(token: string): void {
+    if (this.access?.value === token) this.access = null;
+  }
+
+  private async obtainToken(): Promise<string> {
     if (this.refresh && this.refresh.expiresAt > this.options.now()) {
-      const response = await this.send('/api/v2/token/refresh/', { method: 'POST', body: { refresh: this.refresh.value }, ...(signal ? { signal } : {}) }, null);
+      const response = await this.send('/api/v2/token/refresh/', { method: 'POST', body: { refresh: this.refresh.value } }, null);
       if (response.status === 200) {
         const body = this.json('POST', '/api/v2/token/refresh/', response);
         this.access = this.heldToken(body, 'access', 'access_expires');
@@ -99,7 +106,7 @@ export class GoCardlessClient {
       this.refresh = null;
     }
     const started = this.options.now();
-    const response = await this.send('/api/v2/token/new/', { method: 'POST', body: { secret_id: this.options.secretId, secret_key: this.options.secretKey }, ...(signal ? { signal } : {}) }, null);
+    const response = await this.send('/api/v2/token/new/', { method: 'POST', body: { secret_id: this.options.secretId, secret_key: this.options.secretKey } }, null);
     if (response.status === 401 || response.status === 403) {
       throw this.failure('POST', '/api/v2/token/new/', response, 'GoCardless refused the secret id and key of this connection');
     }
@@ -117,6 +124,8 @@ export class GoCardlessClient {
     if (typeof value !== 'string' || value.length === 0 || typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) {
       throw new ProviderError('malformed', `GoCardless token response has no usable ${valueKey} and ${expiresKey}`, { httpStatus: 200 });
     }
+    this.issuedTokens.unshift(value);
+    this.issuedTokens.length = Math.min(this.issuedTokens.length, REMEMBERED_TOKENS);
     return { value, expiresAt: obtainedAt + Math.max(0, seconds * 1000 - EXPIRY_MARGIN_MS) };
   }
 
@@ -175,7 +184,7 @@ export class GoCardlessClient {
   /** Whatever GoCardless says back is echoed into messages; a secret or token it might quote is cut out first. */
   redact(text: string): string {
     let result = text;
-    for (const secret of [this.options.secretId, this.options.secretKey, this.access?.value, this.refresh?.value]) {
+    for (const secret of [this.options.secretId, this.options.secretKey, ...this.issuedTokens]) {
       if (secret && secret.length >= 4) result = result.split(secret).join('[redacted]');
     }
     return result;

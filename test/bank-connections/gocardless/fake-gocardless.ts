@@ -46,6 +46,8 @@ export class FakeGoCardless {
   readonly requests: RecordedRequest[] = [];
   /** Access tokens this server accepts; a test removes one to simulate revocation. */
   readonly validAccess = new Set<string>();
+  /** The answer to a call without an accepted token; replaceable to test what an echoed token does. */
+  refuseToken: (bearer: string | undefined) => Reply = () => ({ status: 401, body: fixture('error-invalid-token.json') });
   private readonly routes = new Map<string, Handler>();
   private server: Server | null = null;
   private tokenCounter = 0;
@@ -139,7 +141,7 @@ export class FakeGoCardless {
     const isTokenCall = request.path.startsWith('/api/v2/token/');
     const bearer = request.authorization?.replace(/^Bearer /, '');
     if (!isTokenCall && (bearer === undefined || !this.validAccess.has(bearer))) {
-      reply = { status: 401, body: fixture('error-invalid-token.json') };
+      reply = this.refuseToken(bearer);
     } else {
       const handler = this.routes.get(`${request.method} ${request.path}`);
       reply = handler ? await handler(request) : { status: 404, body: fixture('error-not-found.json') };

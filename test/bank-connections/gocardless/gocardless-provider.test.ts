@@ -486,12 +486,24 @@ describe('error mapping', () => {
       fake.once('GET', transactionsPath, { status, body: fixture(name) });
       errors.push(await failure(pull()));
     }
+    // A refused token quoted back, twice: the error after the one retry must not carry either token.
+    fake.refuseToken = (bearer) => ({ status: 401, body: { summary: `Invalid token ${bearer}`, detail: `Token ${bearer} is invalid or expired`, status_code: 401 } });
     fake.validAccess.clear();
+    const refusedTokens: string[] = [];
+    fake.on('POST', '/api/v2/token/refresh/', () => {
+      const refreshed = { ...fixture<Record<string, unknown>>('token-refresh.json'), access: `eyJhbGciOiJIUzI1NiJ9.NEVER-ACCEPTED.${refusedTokens.length}` };
+      refusedTokens.push(String(refreshed.access));
+      return { body: refreshed };
+    });
+    errors.push(await failure(pull()));
     fake.on('POST', '/api/v2/token/refresh/', () => ({ status: 500, body: { summary: 'down' } }));
+    clock += 2 * DAY_MS;
     errors.push(await failure(pull()));
     const everything = JSON.stringify(errors.map((e) => ({ message: e.message, stack: e.stack, details: e.details })));
-    expect(errors.map((e) => e.code)).toEqual(['rejected_request', 'rejected_request', 'consent_expired', 'consent_expired', 'rate_limited', 'unavailable', 'unavailable']);
+    expect(errors.map((e) => e.code)).toEqual(['rejected_request', 'rejected_request', 'consent_expired', 'consent_expired', 'rate_limited', 'unavailable', 'unauthorised_client', 'unavailable']);
     expect(errors[0]!.message).toContain('[redacted]');
-    for (const secret of [SECRET_ID, SECRET_KEY, access, refresh, 'eyJhbGciOiJIUzI1NiJ9']) expect(everything).not.toContain(secret);
+    expect(errors[6]!.details.providerCodes).toEqual(['Invalid token [redacted]']);
+    expect(refusedTokens).toHaveLength(1);
+    for (const secret of [SECRET_ID, SECRET_KEY, access, refresh, ...refusedTokens, 'eyJhbGciOiJIUzI1NiJ9']) expect(everything).not.toContain(secret);
   });
 });
