@@ -48,14 +48,20 @@ export interface JsonResponse {
 }
 
 export class GoCardlessClient {
-  private access: HeldToken | null = null;
-  private refresh: HeldToken | null = null;
+  #access: HeldToken | null = null;
+  #refresh: HeldToken | null = null;
   /** One token request at a time: parallel pulls share it instead of each spending a token/new call. */
   private pendingToken: Promise<string> | null = null;
   /** Recent tokens, also the ones already replaced, so that an error quoting an old one is still redacted. */
-  private readonly issuedTokens: string[] = [];
+  readonly #issuedTokens: string[] = [];
 
-  constructor(private readonly options: GoCardlessClientOptions) {}
+  // Private fields (#), not TypeScript `private`: they are invisible to JSON.stringify, util.inspect and
+  // loggers, so logging the provider or this client by mistake cannot print a secret or token.
+  readonly #options: GoCardlessClientOptions;
+
+  constructor(options: GoCardlessClientOptions) {
+    this.#options = options;
+  }
 
   /** An authorised JSON request; the response body is parsed JSON (malformed when it is not). */
   async request(path: string, options: RequestOptions = {}): Promise<JsonResponse> {
@@ -80,8 +86,8 @@ export class GoCardlessClient {
    * timeout still bounds it.
    */
   private async accessToken(): Promise<string> {
-    const now = this.options.now();
-    if (this.access && this.access.expiresAt > now) return this.access.value;
+    const now = this.#options.now();
+    if (this.#access && this.#access.expiresAt > now) return this.#access.value;
     this.pendingToken ??= this.obtainToken().finally(() => {
       this.pendingToken = null;
     });
@@ -90,56 +96,56 @@ export class GoCardlessClient {
 
   /** Forgets a refused token, unless a parallel call already replaced it with a fresh one. */
   private dropAccess(token: string): void {
-    if (this.access?.value === token) this.access = null;
+    if (this.#access?.value === token) this.#access = null;
   }
 
   private async obtainToken(): Promise<string> {
-    if (this.refresh && this.refresh.expiresAt > this.options.now()) {
-      const response = await this.send('/api/v2/token/refresh/', { method: 'POST', body: { refresh: this.refresh.value } }, null);
+    if (this.#refresh && this.#refresh.expiresAt > this.#options.now()) {
+      const response = await this.send('/api/v2/token/refresh/', { method: 'POST', body: { refresh: this.#refresh.value } }, null);
       if (response.status === 200) {
         const body = this.json('POST', '/api/v2/token/refresh/', response);
-        this.access = this.heldToken(body, 'access', 'access_expires');
-        return this.access.value;
+        this.#access = this.heldToken(body, 'access', 'access_expires');
+        return this.#access.value;
       }
       // A refused refresh token (revoked, or expired early) is not fatal: new credentials-based tokens follow.
       if (response.status !== 401) throw this.failureFrom('POST', '/api/v2/token/refresh/', response);
-      this.refresh = null;
+      this.#refresh = null;
     }
-    const started = this.options.now();
-    const response = await this.send('/api/v2/token/new/', { method: 'POST', body: { secret_id: this.options.secretId, secret_key: this.options.secretKey } }, null);
+    const started = this.#options.now();
+    const response = await this.send('/api/v2/token/new/', { method: 'POST', body: { secret_id: this.#options.secretId, secret_key: this.#options.secretKey } }, null);
     if (response.status === 401 || response.status === 403) {
       throw this.failure('POST', '/api/v2/token/new/', response, 'GoCardless refused the secret id and key of this connection');
     }
     if (response.status !== 200) throw this.failureFrom('POST', '/api/v2/token/new/', response);
     const body = this.json('POST', '/api/v2/token/new/', response);
-    this.access = this.heldToken(body, 'access', 'access_expires', started);
-    this.refresh = this.heldToken(body, 'refresh', 'refresh_expires', started);
-    return this.access.value;
+    this.#access = this.heldToken(body, 'access', 'access_expires', started);
+    this.#refresh = this.heldToken(body, 'refresh', 'refresh_expires', started);
+    return this.#access.value;
   }
 
-  private heldToken(body: unknown, valueKey: string, expiresKey: string, obtainedAt: number = this.options.now()): HeldToken {
+  private heldToken(body: unknown, valueKey: string, expiresKey: string, obtainedAt: number = this.#options.now()): HeldToken {
     const record = isRecord(body) ? body : {};
     const value = record[valueKey];
     const seconds = record[expiresKey];
     if (typeof value !== 'string' || value.length === 0 || typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) {
       throw new ProviderError('malformed', `GoCardless token response has no usable ${valueKey} and ${expiresKey}`, { httpStatus: 200 });
     }
-    this.issuedTokens.unshift(value);
-    this.issuedTokens.length = Math.min(this.issuedTokens.length, REMEMBERED_TOKENS);
+    this.#issuedTokens.unshift(value);
+    this.#issuedTokens.length = Math.min(this.#issuedTokens.length, REMEMBERED_TOKENS);
     return { value, expiresAt: obtainedAt + Math.max(0, seconds * 1000 - EXPIRY_MARGIN_MS) };
   }
 
   private async send(path: string, options: RequestOptions, token: string | null): Promise<{ status: number; text: string; headers: Headers }> {
-    const url = new URL(path, this.options.baseUrl);
+    const url = new URL(path, this.#options.baseUrl);
     for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (token !== null) headers.authorization = `Bearer ${token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const timeout = AbortSignal.timeout(this.#options.timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const method = options.method ?? 'GET';
     try {
-      const response = await this.options.fetch(url, {
+      const response = await this.#options.fetch(url, {
         method,
         headers,
         signal,
@@ -149,7 +155,7 @@ export class GoCardlessClient {
       return { status: response.status, text, headers: response.headers };
     } catch (error) {
       // Never the error's own message: it may quote the request. Name what happened instead.
-      const reason = timeout.aborted ? `no answer within ${this.options.timeoutMs} ms` : options.signal?.aborted ? 'the pull was aborted' : `the connection failed (${errorName(error)})`;
+      const reason = timeout.aborted ? `no answer within ${this.#options.timeoutMs} ms` : options.signal?.aborted ? 'the pull was aborted' : `the connection failed (${errorName(error)})`;
       throw new ProviderError('unavailable', `GoCardless ${method} ${url.pathname}: ${reason}`);
     }
   }
@@ -184,7 +190,7 @@ export class GoCardlessClient {
   /** Whatever GoCardless says back is echoed into messages; a secret or token it might quote is cut out first. */
   redact(text: string): string {
     let result = text;
-    for (const secret of [this.options.secretId, this.options.secretKey, ...this.issuedTokens]) {
+    for (const secret of [this.#options.secretId, this.#options.secretKey, ...this.#issuedTokens]) {
       if (secret && secret.length >= 4) result = result.split(secret).join('[redacted]');
     }
     return result;

@@ -112,10 +112,16 @@ export class GoCardlessProvider implements AccountInformationProvider {
   private readonly client: GoCardlessClient;
   private readonly now: () => number;
 
-  constructor(private readonly config: GoCardlessConfig) {
+  /** Only what is not secret is kept here; the secrets live in the client's private fields. */
+  private readonly country: string;
+  private readonly userLanguage: string;
+
+  constructor(config: GoCardlessConfig) {
     for (const key of ['baseUrl', 'secretId', 'secretKey'] as const) {
       if (typeof config[key] !== 'string' || config[key].trim() === '') throw new Error(`GoCardless configuration needs ${key}`);
     }
+    this.country = config.country ?? 'NL';
+    this.userLanguage = (config.userLanguage ?? 'NL').toUpperCase();
     this.now = config.now ?? Date.now;
     this.client = new GoCardlessClient({
       baseUrl: config.baseUrl,
@@ -128,7 +134,7 @@ export class GoCardlessProvider implements AccountInformationProvider {
   }
 
   /** The banks a debtor can pick, for the debtor page. */
-  async listInstitutions(country: string = this.config.country ?? 'NL', context: PullContext = {}): Promise<GoCardlessInstitution[]> {
+  async listInstitutions(country: string = this.country, context: PullContext = {}): Promise<GoCardlessInstitution[]> {
     const { body } = await this.client.request('/api/v2/institutions/', { query: { country }, ...signalOf(context) });
     if (!Array.isArray(body)) throw malformed('/api/v2/institutions/', 'is not a list');
     return body.map((entry, index) => institutionOf(entry, `/api/v2/institutions/ item ${index}`));
@@ -156,7 +162,7 @@ export class GoCardlessProvider implements AccountInformationProvider {
           institution_id: institution.id,
           reference: request.reference,
           agreement: agreementId,
-          user_language: (this.config.userLanguage ?? 'NL').toUpperCase(),
+          user_language: this.userLanguage,
         },
         ...signalOf(context),
       });

@@ -3,6 +3,7 @@
  * documentation: tokens, institutions, the authorisation, status mapping, accounts, the report the
  * existing berlin-group parser reads, and every error mapping.
  */
+import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseBankFile } from '../../../src/bank-data/formats/index.js';
 import { ProviderError, type ProviderConsentRequest, type ProviderConsentStatus } from '../../../src/bank-connections/provider.js';
@@ -466,6 +467,14 @@ describe('error mapping', () => {
   it('a configuration without its secrets is refused at creation, naming the field and not the values', () => {
     expect(() => createGoCardlessProvider({ baseUrl, secretId: SECRET_ID, secretKey: ' ' })).toThrow('GoCardless configuration needs secretKey');
     expect(() => createGoCardlessProvider({ baseUrl: '', secretId: SECRET_ID, secretKey: SECRET_KEY })).toThrow(/needs baseUrl$/);
+  });
+
+  it('logging the provider by mistake shows no secret or token', async () => {
+    await provider.listInstitutions();
+    const access = fake.calls('GET', '/api/v2/institutions/')[0]!.authorization!.replace('Bearer ', '');
+    for (const shown of [JSON.stringify(provider), inspect(provider, { depth: 10, showHidden: true })]) {
+      for (const secret of [SECRET_ID, SECRET_KEY, access, 'eyJhbGciOiJIUzI1NiJ9']) expect(shown).not.toContain(secret);
+    }
   });
 
   it('secrets and tokens never appear in any error, even when GoCardless echoes them', async () => {
