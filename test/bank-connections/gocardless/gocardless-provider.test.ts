@@ -235,6 +235,36 @@ describe('authorisation: agreement and requisition', () => {
   });
 });
 
+describe('one connection from start to revocation', () => {
+  it('start → debtor at the bank → linked → accounts → report → revoke → gone', async () => {
+    let status = 'CR';
+    let deleted = false;
+    fake.on('GET', `/api/v2/requisitions/${REQUISITION}/`, () =>
+      deleted ? { status: 404, body: fixture('error-not-found.json') } : { body: { ...fixture<Record<string, unknown>>('requisition-linked.json'), status, accounts: status === 'LN' ? [ACCOUNT_1] : [] } },
+    );
+    fake.on('DELETE', `/api/v2/requisitions/${REQUISITION}/`, () => {
+      deleted = true;
+      return { body: { summary: 'Requisition deleted' } };
+    });
+
+    const started = await provider.startAuthorisation(consentRequest);
+    expect(await provider.consentStatus(started)).toBe('received');
+    status = 'UA'; // the debtor is at the bank
+    expect(await provider.consentStatus(started)).toBe('received');
+    expect(await provider.listAccounts(started)).toEqual([]);
+    status = 'LN'; // approved and back
+    expect(await provider.consentStatus(started)).toBe('valid');
+    const accounts = await provider.listAccounts(started);
+    expect(accounts.map((a) => a.iban)).toEqual(['NL69INGB0123456789']);
+    const report = await provider.accountReport(started, accounts[0]!, { dateFrom: '2026-09-07', withBalances: true, withTransactions: true });
+    expect(parseBankFile(Buffer.from(JSON.stringify(report))).transactions).toHaveLength(5);
+    await provider.revoke(started);
+    expect((await failure(provider.consentStatus(started))).code).toBe('consent_invalid');
+    await provider.revoke(started); // idempotent
+    expect(tokenCalls()).toEqual(['/api/v2/token/new/']);
+  });
+});
+
 describe('requisition status', () => {
   const cases: Array<[string, ProviderConsentStatus]> = [
     ['CR', 'received'],
