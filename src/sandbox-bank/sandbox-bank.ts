@@ -424,7 +424,8 @@ export async function startSandboxBank(options: SandboxBankOptions = {}): Promis
     const itemsPerPage = wholeQuery(call, 'itemsPerPage') ?? pageSize;
     if (itemsPerPage < 1 || itemsPerPage > maxPageSize) throw new Xs2aError(400, 'FORMAT_ERROR', `itemsPerPage must be from 1 to ${maxPageSize}`, 'itemsPerPage');
     const account = accountFor(consent, resourceId, 'transactions');
-    if (withBalance && !consent.granted!.balances.has(resourceId)) throw new Xs2aError(401, 'CONSENT_INVALID', 'withBalance asks balances the consent does not give', 'withBalance');
+    // withBalance "might be ignored" (the specification): balances only when the consent gives them, as in the account list.
+    const balancesIncluded = withBalance && consent.granted!.balances.has(resourceId);
 
     // Booked entries by booking date, pending ones by value date (the entry date the standard means
     // is not in the simulation); the writer's order is kept, so pages joined equal the written file.
@@ -472,7 +473,7 @@ export async function startSandboxBank(options: SandboxBankOptions = {}): Promis
       json: {
         account: { iban: account.iban, currency: 'EUR' },
         transactions,
-        ...(withBalance ? { balances: berlinGroupBalances(account.simulated) } : {}),
+        ...(balancesIncluded ? { balances: berlinGroupBalances(account.simulated) } : {}),
       },
     };
   }

@@ -189,6 +189,10 @@ describe('the redirect flow', () => {
     const transactions = await xs2a(bank.url, 'GET', `/v1/accounts/${current!.resourceId}/transactions`, { headers, query: { bookingStatus: 'both', dateFrom: '2026-01-01' } });
     expect(transactions.status).toBe(401);
     expect(transactions.body.tppMessages[0].code).toBe('CONSENT_INVALID');
+    const transactionsOnly = await approvedConsent('household-0002', consentBody({ access: { transactions: [{ iban: current!.iban }] } }));
+    const withoutBalances = await xs2a(bank.url, 'GET', `/v1/accounts/${current!.resourceId}/transactions`, { headers: { 'Consent-ID': transactionsOnly }, query: { bookingStatus: 'booked', dateFrom: '2026-11-01', withBalance: 'true' } });
+    expect(withoutBalances.status).toBe(200);
+    expect(withoutBalances.body.balances).toBeUndefined();
     const other = await xs2a(bank.url, 'GET', `/v1/accounts/${second!.resourceId}/balances`, { headers });
     expect(other.status).toBe(403);
     expect(other.body.tppMessages[0].code).toBe('RESOURCE_UNKNOWN');
