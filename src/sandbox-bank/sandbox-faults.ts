@@ -99,7 +99,10 @@ export class SandboxFaults {
 
   /** The first fault that matches this call, counted as used. */
   take(method: string, path: string): ActiveFault | null {
-    const index = this.faults.findIndex((f) => (f.method === null || f.method === method.toUpperCase()) && (f.path === null || f.path.test(path)));
+    // A broken next link only exists on a transactions page: other calls leave that fault waiting.
+    const index = this.faults.findIndex(
+      (f) => (f.method === null || f.method === method.toUpperCase()) && (f.path === null || f.path.test(path)) && (f.kind !== 'broken-next-link' || path.endsWith('/transactions')),
+    );
     if (index < 0) return null;
     const fault = this.faults[index]!;
     fault.remaining -= 1;

@@ -131,8 +131,11 @@ describe('faults', () => {
   });
 
   it('broken-next-link: a transactions page whose next link leads to a 404', async () => {
-    bank.faults.inject({ kind: 'broken-next-link', path: '/transactions$' });
+    bank.faults.inject({ kind: 'broken-next-link' });
     const headers = { 'Consent-ID': consentId, 'PSU-IP-Address': PSU_IP };
+    // Calls without a next link to break leave the fault for the transactions page.
+    expect((await xs2a(bank.url, 'GET', `/v1/accounts/${resourceId}/balances`, { headers })).status).toBe(200);
+    expect(bank.faults.pending()).toHaveLength(1);
     const page = await xs2a(bank.url, 'GET', `/v1/accounts/${resourceId}/transactions`, { headers, query: { bookingStatus: 'both', dateFrom: '2026-01-01' } });
     expect(page.status).toBe(200);
     const next = await xs2a(bank.url, 'GET', page.body.transactions._links.next.href, { headers });
