@@ -85,6 +85,16 @@ describe('validateXs2aResponse rejects what is wrong', () => {
     expect(errors).toContainEqual(expect.stringContaining('/tppMessages/0/category must be equal to one of the allowed values'));
   });
 
+  it('on request, a tppMessages code that is not one of its status: CONSENT_EXPIRED is a 401, not a 403', () => {
+    const body = (code: string) => ({ tppMessages: [{ category: 'ERROR', code }] });
+    expect(validateXs2aResponse({ method: 'GET', path: '/v1/accounts', status: 403, headers: json, body: body('CONSENT_EXPIRED') })).toEqual([]);
+    expect(validateXs2aResponse({ method: 'GET', path: '/v1/accounts', status: 403, headers: json, body: body('CONSENT_EXPIRED') }, { checkMessageCodes: true })).toEqual([
+      'response body/tppMessages/0/code CONSENT_EXPIRED is not a code for status 403 (CONSENT_UNKNOWN, SERVICE_BLOCKED, RESOURCE_UNKNOWN, RESOURCE_EXPIRED)',
+    ]);
+    expect(validateXs2aResponse({ method: 'GET', path: '/v1/accounts', status: 401, headers: json, body: body('CONSENT_EXPIRED') }, { checkMessageCodes: true })).toEqual([]);
+    expect(validateXs2aResponse({ method: 'GET', path: '/v1/accounts', status: 429, headers: json, body: body('TOO_MANY') }, { checkMessageCodes: true })).toHaveLength(1);
+  });
+
   it('a missing or malformed X-Request-ID response header', () => {
     const body = { consentStatus: 'valid' };
     expect(validateXs2aResponse({ method: 'GET', path: '/v1/consents/a/status', status: 200, headers: {}, body })).toEqual(['response header X-Request-ID is required']);

@@ -59,7 +59,7 @@ export async function xs2a(baseUrl: string, method: string, pathOrHref: string, 
     parsed = undefined;
   }
   if (!call.broken) {
-    expect({ call: `${method} ${url.pathname} → ${response.status}`, errors: validateXs2aResponse({ method, path: url.pathname, status: response.status, headers: response.headers, body: text }) }).toEqual({
+    expect({ call: `${method} ${url.pathname} → ${response.status}`, errors: validateXs2aResponse({ method, path: url.pathname, status: response.status, headers: response.headers, body: text }, { checkMessageCodes: true }) }).toEqual({
       call: `${method} ${url.pathname} → ${response.status}`,
       errors: [],
     });

@@ -29,8 +29,9 @@
  * `exclusiveMinimum`/`exclusiveMaximum` are translated to JSON Schema before ajv compiles it.
  *
  * Not checked: security (the document declares none for AIS besides optional OAuth), signatures and
- * certificates (eIDAS is out of scope for the sandbox), and the free-text tppMessages codes (the
- * 1.3.11 document types them as plain strings; the sandbox tests assert the codes themselves).
+ * certificates (eIDAS is out of scope for the sandbox). The tppMessages codes, which the 1.3.11
+ * document types as plain strings, are checked against the guidelines' code set of their status only
+ * when asked: `validateXs2aResponse(response, { checkMessageCodes: true })`.
  */
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
@@ -351,8 +352,40 @@ export function validateXs2aRequest(request: Xs2aRequest): string[] {
   return errors;
 }
 
+/**
+ * The tppMessages codes per HTTP status for AIS. The 1.3.11 document types MessageCode400_AIS … as
+ * plain strings; these are the code sets the Implementation Guidelines' error table gives and earlier
+ * 1.3.x documents enumerated per status (MessageCode400_AIS … MessageCode429_AIS). Statuses without a
+ * set (415, 5xx) are not checked.
+ */
+export const XS2A_AIS_MESSAGE_CODES: Readonly<Record<number, readonly string[]>> = {
+  400: ['FORMAT_ERROR', 'PARAMETER_NOT_CONSISTENT', 'PARAMETER_NOT_SUPPORTED', 'SERVICE_INVALID', 'RESOURCE_UNKNOWN', 'RESOURCE_EXPIRED', 'RESOURCE_BLOCKED', 'TIMESTAMP_INVALID', 'PERIOD_INVALID', 'SCA_METHOD_UNKNOWN', 'SCA_INVALID', 'CONSENT_UNKNOWN', 'SESSIONS_NOT_SUPPORTED'],
+  401: ['CERTIFICATE_INVALID', 'ROLE_INVALID', 'CERTIFICATE_EXPIRED', 'CERTIFICATE_BLOCKED', 'CERTIFICATE_REVOKE', 'CERTIFICATE_MISSING', 'SIGNATURE_INVALID', 'SIGNATURE_MISSING', 'CORPORATE_ID_INVALID', 'PSU_CREDENTIALS_INVALID', 'CONSENT_INVALID', 'CONSENT_EXPIRED', 'TOKEN_UNKNOWN', 'TOKEN_INVALID', 'TOKEN_EXPIRED'],
+  403: ['CONSENT_UNKNOWN', 'SERVICE_BLOCKED', 'RESOURCE_UNKNOWN', 'RESOURCE_EXPIRED'],
+  404: ['RESOURCE_UNKNOWN'],
+  405: ['SERVICE_INVALID'],
+  406: ['REQUESTED_FORMATS_INVALID'],
+  409: ['STATUS_INVALID'],
+  429: ['ACCESS_EXCEEDED'],
+};
+
+export interface Xs2aResponseOptions {
+  /** Also require every tppMessages[].code of an error answer to be one of XS2A_AIS_MESSAGE_CODES for its status. */
+  checkMessageCodes?: boolean;
+}
+
+function messageCodeErrors(status: number, body: unknown): string[] {
+  const allowed = XS2A_AIS_MESSAGE_CODES[status];
+  const messages = (body as { tppMessages?: unknown } | null)?.tppMessages;
+  if (!allowed || !Array.isArray(messages)) return [];
+  return messages.flatMap((message: unknown, i) => {
+    const code = (message as { code?: unknown } | null)?.code;
+    return typeof code === 'string' && !allowed.includes(code) ? [`response body/tppMessages/${i}/code ${code} is not a code for status ${status} (${allowed.join(', ')})`] : [];
+  });
+}
+
 /** Checks a response an ASPSP sends (or a client accepts) for the operation the request addressed. */
-export function validateXs2aResponse(response: Xs2aResponse): string[] {
+export function validateXs2aResponse(response: Xs2aResponse, options: Xs2aResponseOptions = {}): string[] {
   const errors: string[] = [];
   const { pathname } = pathOf(response.path);
   const matched = matchOperation(response.method, pathname, errors);
@@ -403,6 +436,7 @@ export function validateXs2aResponse(response: Xs2aResponse): string[] {
   if (!parsed.ok) return errors;
   const validate = validatorAt(`${responsePointer}/content/${pointerEscape(mediaType)}/schema`);
   if (!validate(parsed.value)) errors.push(...describeErrors('response body', validate.errors));
+  if (options.checkMessageCodes) errors.push(...messageCodeErrors(response.status, parsed.value));
   return errors;
 }
 
