@@ -95,7 +95,6 @@ interface Call {
   path: string;
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
-  requestId: string;
   /** The PSU is present (PSU-IP-Address sent): the call is not counted against frequencyPerDay. */
   psuPresent: boolean;
   body: Buffer;
@@ -648,7 +647,7 @@ export async function startSandboxBank(options: SandboxBankOptions = {}): Promis
     try {
       const body = await readBody(request);
       const psuIp = request.headers['psu-ip-address'];
-      const call: Call = { method, path, query: url.searchParams, headers: request.headers, requestId: requestId ?? '', psuPresent: typeof psuIp === 'string' && psuIp.length > 0, body };
+      const call: Call = { method, path, query: url.searchParams, headers: request.headers, psuPresent: typeof psuIp === 'string' && psuIp.length > 0, body };
       if (path.startsWith('/sca/')) {
         const consentId = decodeSegment(path.slice('/sca/'.length));
         send(response, method === 'POST' ? scaDecision(call, consentId) : method === 'GET' ? scaPage(consentId) : { status: 405, html: renderScaNotice('Not allowed', 'Use the form.') }, null);
@@ -665,6 +664,7 @@ export async function startSandboxBank(options: SandboxBankOptions = {}): Promis
         return;
       }
       if (fault?.kind === 'server-error') {
+        // The specification defines no body or codes for 5xx; this one only helps a person reading logs.
         send(response, { status: fault.status, headers: fault.retryAfterSeconds !== null ? { 'Retry-After': String(fault.retryAfterSeconds) } : {}, json: errorBody([{ category: 'ERROR', code: 'INTERNAL_SERVER_ERROR', text: 'The bank had a problem (injected fault)' }]) }, requestId);
         return;
       }

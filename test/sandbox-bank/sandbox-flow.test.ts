@@ -324,6 +324,8 @@ describe('what a wrong call gets', () => {
     const combined = await createConsent(consentBody({ combinedServiceIndicator: true }));
     expect(combined.status).toBe(400);
     expect(combined.body.tppMessages[0].code).toBe('PARAMETER_NOT_SUPPORTED');
+    const notJsonType = await xs2a(bank.url, 'POST', '/v1/consents', { headers: { 'PSU-IP-Address': PSU_IP, 'TPP-Redirect-URI': OK_URI, 'Content-Type': 'text/plain' }, body: JSON.stringify(consentBody()), checkRequest: false });
+    expect(notJsonType.status).toBe(415);
     const notJson = await xs2a(bank.url, 'POST', '/v1/consents', { headers: { 'PSU-IP-Address': PSU_IP, 'TPP-Redirect-URI': OK_URI }, body: '{"access":', checkRequest: false });
     expect(notJson.status).toBe(400);
   });
