@@ -541,16 +541,24 @@ async function consentOfLink(db: Db, token: LinkTokenPayload): Promise<ConsentRo
 
 export async function listBankAuthorisations(db: Db, tenantId: string, consentId: string, context: { now: Date; timeZone: string }): Promise<BankAuthorisationView[]> {
   await getConsent(db, tenantId, consentId);
-  const rows = await db
+  return authorisationViews(db, tenantId, { consentId }, context);
+}
+
+/** The debtor's bank authorisations for a GDPR export (a few per consent: one read). */
+export async function exportDebtorBankAuthorisations(db: Db, tenantId: string, debtorId: string, context: { now: Date; timeZone: string }): Promise<BankAuthorisationView[]> {
+  return authorisationViews(db, tenantId, { debtorId }, context);
+}
+
+async function authorisationViews(db: Db, tenantId: string, filter: { consentId?: string; debtorId?: string }, context: { now: Date; timeZone: string }): Promise<BankAuthorisationView[]> {
+  let query = db
     .selectFrom('bank_authorisations as a')
     .innerJoin('bank_connections as k', (join) => join.onRef('k.tenant_id', '=', 'a.tenant_id').onRef('k.id', '=', 'a.connection_id'))
     .selectAll('a')
     .select('k.display_name')
-    .where('a.tenant_id', '=', tenantId)
-    .where('a.consent_id', '=', consentId)
-    .orderBy('a.created_at', 'desc')
-    .orderBy('a.id')
-    .execute();
+    .where('a.tenant_id', '=', tenantId);
+  if (filter.consentId) query = query.where('a.consent_id', '=', filter.consentId);
+  if (filter.debtorId) query = query.where('a.debtor_id', '=', filter.debtorId);
+  const rows = await query.orderBy('a.created_at', 'desc').orderBy('a.id').execute();
   const today = zonedDay(context.now, context.timeZone).date;
   return rows.map((row) => ({
     id: row.id,

@@ -56,7 +56,7 @@ const ConnectionSchema = Type.Object(
 );
 
 const NullableDateTime = Type.Union([DateTimeSchema, Type.Null()]);
-const AuthorisationSchema = Type.Object({
+export const BankAuthorisationSchema = Type.Object({
   id: UuidSchema,
   consentId: UuidSchema,
   connectionId: UuidSchema,
@@ -213,7 +213,7 @@ export async function bankConnectionRoutes(app: AppInstance, deps: AppDeps, serv
         tags: ['bank-connections'],
         summary: 'The banks the debtor connected under this consent: status, last pull, last error',
         params: ConsentParams,
-        response: { 200: Type.Object({ items: Type.Array(AuthorisationSchema) }), ...problemResponses(...AUTHENTICATED_PROBLEMS, 404) },
+        response: { 200: Type.Object({ items: Type.Array(BankAuthorisationSchema) }), ...problemResponses(...AUTHENTICATED_PROBLEMS, 404) },
       },
     },
     async (request) => ({ items: await listBankAuthorisations(db, tenantOf(request), request.params.consentId, { now: new Date(), timeZone: deps.config.tenantTimeZone }) }),
