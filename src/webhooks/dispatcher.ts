@@ -63,12 +63,21 @@ interface Claimed {
   attempts: number;
   url: string;
   secret: string;
+  previous_secret: string | null;
+  previous_secret_until: Date | string | null;
   type: string;
   debtor_id: string | null;
   subject_type: string;
   subject_id: string;
   payload: Record<string, unknown>;
   occurred_at: Date | string;
+}
+
+/** The current secret, and the one before the last rotation while its overlap lasts. */
+function signingSecrets(delivery: Pick<Claimed, 'secret' | 'previous_secret' | 'previous_secret_until'>, at: Date): string[] {
+  const { secret, previous_secret: previous, previous_secret_until: until } = delivery;
+  if (previous === null || until === null || new Date(until).getTime() <= at.getTime()) return [secret];
+  return [secret, previous];
 }
 
 export class WebhookDispatcher {
@@ -159,7 +168,7 @@ export class WebhookDispatcher {
         where (d.tenant_id, d.id) in (${sql.join(keys)})
           and e.tenant_id = d.tenant_id and e.id = d.event_id
           and p.tenant_id = d.tenant_id and p.id = d.endpoint_id
-        returning d.tenant_id, d.id, d.event_id, d.attempts, p.url, p.secret, e.type, e.debtor_id, e.subject_type, e.subject_id, e.payload, e.occurred_at`.execute(trx);
+        returning d.tenant_id, d.id, d.event_id, d.attempts, p.url, p.secret, p.previous_secret, p.previous_secret_until, e.type, e.debtor_id, e.subject_type, e.subject_id, e.payload, e.occurred_at`.execute(trx);
       return claimed.rows;
     });
   }
@@ -177,7 +186,7 @@ export class WebhookDispatcher {
     try {
       const response = await this.fetchFn(delivery.url, {
         method: 'POST',
-        headers: { ...webhookHeaders(delivery.secret, delivery.event_id, Math.floor(sentAt.getTime() / 1000), body), 'user-agent': 'draagkracht-webhooks' },
+        headers: { ...webhookHeaders(signingSecrets(delivery, sentAt), delivery.event_id, Math.floor(sentAt.getTime() / 1000), body), 'user-agent': 'draagkracht-webhooks' },
         body,
         // A redirect is a failure: following it would send the signed event to an address nobody registered.
         redirect: 'manual',

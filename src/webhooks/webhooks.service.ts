@@ -180,11 +180,55 @@ export async function updateEndpoint(db: Db, tenantId: string, endpointId: strin
 }
 
 /** A new secret, effective for every attempt from now on (pending retries included); the old one stops at once. */
-export async function rotateEndpointSecret(db: Db, tenantId: string, endpointId: string): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+/**
+ * A new secret signs from now on. The old one keeps signing beside it for `overlapHours` (0: not at
+ * all), so the receiver can deploy the new secret without refusing events in between. A second
+ * rotation within the overlap keeps only the secret it replaces: at most two signatures per attempt.
+ */
+export async function rotateEndpointSecret(db: Db, tenantId: string, endpointId: string, options: { overlapHours: number }): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
   await endpointRow(db, tenantId, endpointId);
   const secret = newWebhookSecret();
-  const row = await db.updateTable('webhook_endpoints').set({ secret, secret_rotated_at: sql<Date>`now()` }).where('tenant_id', '=', tenantId).where('id', '=', endpointId).returningAll().executeTakeFirstOrThrow();
+  const overlap = options.overlapHours > 0;
+  const row = await db
+    .updateTable('webhook_endpoints')
+    .set({
+      secret,
+      secret_rotated_at: sql<Date>`now()`,
+      previous_secret: overlap ? sql<string>`secret` : null,
+      previous_secret_until: overlap ? sql<Date>`now() + make_interval(hours => ${options.overlapHours})` : null,
+    })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', endpointId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
   return { endpoint: toEndpoint(row), secret };
+}
+
+export interface WebhookRetention {
+  /** Delivered deliveries, and events with nothing left to send, are kept this long. */
+  deliveredDays: number;
+  /** Dead deliveries wait for an operator (retry) this long before they go too. */
+  deadDays: number;
+}
+
+/**
+ * The retention purge of one tenant's webhook history: delivered deliveries older than the
+ * retention, dead ones older than the (longer) dead-letter retention, and events that no longer have
+ * a delivery and are older than the retention. A pending delivery and its event are never touched:
+ * the outbox promise (every committed event is sent) outranks retention.
+ */
+export async function purgeWebhookHistory(db: Db, tenantId: string, now: Date, retention: WebhookRetention): Promise<{ deliveries: number; events: number }> {
+  const deliveredBefore = new Date(now.getTime() - retention.deliveredDays * 86_400_000);
+  const deadBefore = new Date(now.getTime() - retention.deadDays * 86_400_000);
+  const delivered = await db.deleteFrom('webhook_deliveries').where('tenant_id', '=', tenantId).where('status', '=', 'delivered').where('delivered_at', '<', deliveredBefore).executeTakeFirst();
+  const dead = await db.deleteFrom('webhook_deliveries').where('tenant_id', '=', tenantId).where('status', '=', 'dead').where('created_at', '<', deadBefore).executeTakeFirst();
+  const events = await db
+    .deleteFrom('webhook_events as e')
+    .where('e.tenant_id', '=', tenantId)
+    .where('e.occurred_at', '<', deliveredBefore)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('webhook_deliveries as d').select('d.id').whereRef('d.tenant_id', '=', 'e.tenant_id').whereRef('d.event_id', '=', 'e.id'))))
+    .executeTakeFirst();
+  return { deliveries: Number(delivered.numDeletedRows) + Number(dead.numDeletedRows), events: Number(events.numDeletedRows) };
 }
 
 /** Cursors are the last item's event seq: stable under inserts (new events get higher seqs). */
