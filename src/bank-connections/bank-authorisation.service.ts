@@ -363,7 +363,21 @@ async function takePullSlot(db: Db, deps: BankFlowDeps, authorisation: BankAutho
     const seconds = Math.ceil((new Date(authorisation.next_pull_after).getTime() - now.getTime()) / 1000);
     throw new AppError('rate_limited', `the bank asked us to wait; the next pull may start in ${seconds} s`, { retryAfterSeconds: seconds });
   }
-  const day = zonedDay(now, deps.timeZone).date;
+  const zoned = zonedDay(now, deps.timeZone);
+  const day = zoned.date;
+  // Our own count too: every ingestion (upload or pull) takes one of the consent's daily slots
+  // (takeUploadSlot). A pull that would be refused there must not spend an access at the bank first.
+  const ingested = await db
+    .selectFrom('bank_uploads')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenant_id', '=', authorisation.tenant_id)
+    .where('consent_id', '=', consent.id)
+    .where('created_at', '>=', zoned.start)
+    .where('created_at', '<', zoned.end)
+    .executeTakeFirstOrThrow();
+  if (Number(ingested.n) >= consent.frequency_per_day) {
+    throw new AppError('rate_limited', `the consent allows ${consent.frequency_per_day} readings a day (uploads and pulls) and today's (${day}) are used; try again tomorrow`, { retryAfterSeconds: secondsUntilNextDay(now, deps.timeZone) });
+  }
   const taken = await db
     .updateTable('bank_authorisations')
     .set({ pull_day: day, pulls_on_day: sql<number>`case when pull_day = ${day}::date then pulls_on_day + 1 else 1 end`, updated_at: now })
