@@ -20,6 +20,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../platform/database/schema.js';
 import { webhookHeaders } from './signature.js';
+import { guardedFetch } from './guarded-transport.js';
 import { metrics } from '../platform/metrics.js';
 
 export interface DispatcherOptions {
@@ -31,7 +32,10 @@ export interface DispatcherOptions {
   pollMs: number;
   /** Injectable for tests: the clock that decides what is due and stamps attempts. */
   now?: () => Date;
+  /** The transport; by default guardedFetch, which connects to public internet addresses only. */
   fetch?: typeof fetch;
+  /** Let the default transport reach loopback for endpoints on localhost (WEBHOOK_ALLOW_HTTP_LOCALHOST). */
+  allowHttpLocalhost?: boolean;
   /** In [0, 1): spreads retries so a receiver coming back is not hit by every delivery at once. */
   random?: () => number;
   log?: { warn: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
@@ -90,7 +94,7 @@ export class WebhookDispatcher {
 
   constructor(private readonly options: DispatcherOptions) {
     this.now = options.now ?? (() => new Date());
-    this.fetchFn = options.fetch ?? fetch;
+    this.fetchFn = options.fetch ?? guardedFetch({ allowLoopback: options.allowHttpLocalhost ?? false });
     this.random = options.random ?? Math.random;
   }
 

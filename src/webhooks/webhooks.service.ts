@@ -2,6 +2,8 @@
  * Endpoints, the delivery log and the outbox as the API shows them. Admins manage endpoints (the
  * secret is shown on create and on rotation only); admins and analysts read deliveries and events.
  */
+import { isIP } from 'node:net';
+import { isNonPublicAddress } from './guarded-transport.js';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../platform/database/connection.js';
@@ -76,22 +78,15 @@ function toDelivery(row: WebhookDeliveryRow & { event_type: string }): WebhookDe
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
- * An IP literal in a range that is not the public internet (RFC 1918, loopback, link-local with the
- * cloud metadata address, CGNAT, unique-local IPv6): the service must not be made to POST into its
- * own network. Host names that resolve to such addresses are not caught here (see docs/webhooks.md).
+ * An IP literal outside the public internet (RFC 1918, loopback, link-local with the cloud metadata
+ * address, CGNAT, unique-local IPv6, documentation and reserved ranges): refused when the endpoint is
+ * registered. Host names are checked on the address actually connected to, at send time
+ * (guarded-transport.ts).
  */
 function isPrivateAddressLiteral(hostname: string): boolean {
   if (hostname === 'localhost') return true;
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(hostname);
-  if (v4) {
-    const [a, b] = [Number(v4[1]), Number(v4[2])];
-    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
-  }
-  if (hostname.startsWith('[')) {
-    const v6 = hostname.slice(1, -1).toLowerCase();
-    return v6 === '::' || v6 === '::1' || v6.startsWith('fc') || v6.startsWith('fd') || v6.startsWith('fe80') || v6.startsWith('::ffff:');
-  }
-  return false;
+  const literal = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+  return isIP(literal) !== 0 && isNonPublicAddress(literal);
 }
 
 /** https only, so payloads and signatures never cross a network in clear; plain http on this machine when allowed (development, tests). */

@@ -32,7 +32,7 @@ describe('webhooks', () => {
 
   const as = (tenant: TestTenant, role: 'creditor' | 'analyst' | 'admin') => bearer(tenant.keys[role]);
   const dispatcher = (options: { schedule?: number[]; fetch?: typeof fetch } = {}) =>
-    new WebhookDispatcher({ db: t.database.db, retryScheduleSeconds: options.schedule ?? SCHEDULE, timeoutMs: 2_000, batchSize: 50, pollMs: 10, now: () => clock, random: () => 0.5, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    new WebhookDispatcher({ db: t.database.db, retryScheduleSeconds: options.schedule ?? SCHEDULE, timeoutMs: 2_000, batchSize: 50, pollMs: 10, now: () => clock, random: () => 0.5, allowHttpLocalhost: true, ...(options.fetch ? { fetch: options.fetch } : {}) });
   /** The fake clock starts just after the database's own now(), which stamped the deliveries written so far. */
   const startClock = () => {
     clock = new Date(Date.now() + 1000);
