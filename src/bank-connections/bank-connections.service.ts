@@ -13,6 +13,7 @@ import { checkEndpointUrl } from '../webhooks/webhooks.service.js';
 import type { AccountInformationProvider, ProviderKind } from './provider.js';
 import type { SecretSeal } from './secret-seal.js';
 import { Xs2aClient, type Xs2aExchange } from './xs2a-client.js';
+import { createGoCardlessProvider } from './gocardless/gocardless-provider.js';
 import type { BankConnectionRow, BankConnectionSecrets, BankConnectionSettings } from './bank-connections.table.js';
 
 /** How far back a first pull reads when the connection does not say: a year, for income patterns across seasons. */
@@ -188,6 +189,15 @@ export const PROVIDER_FACTORIES: Partial<Record<ProviderKind, ProviderFactory>> 
       ...(options.onExchange ? { onExchange: options.onExchange } : {}),
     });
   },
+  // The aggregator: the institution (bank) is the connection's setting, asked for in each requisition.
+  gocardless: (connection, secrets) =>
+    createGoCardlessProvider({
+      baseUrl: connection.base_url,
+      secretId: secrets.secretId ?? '',
+      secretKey: secrets.secretKey ?? '',
+      ...(connection.settings.country ? { country: connection.settings.country } : {}),
+      ...(connection.settings.requestTimeoutMs ? { timeoutMs: connection.settings.requestTimeoutMs } : {}),
+    }),
 };
 
 /**
