@@ -80,6 +80,8 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 export class Xs2aClient implements AccountInformationProvider {
   readonly kind = 'xs2a' as const;
   private readonly root: URL;
+  /** The base URL's path without a trailing slash ('' at the host's root). */
+  private readonly basePath: string;
   private readonly agent: http.Agent;
   private readonly requestTimeoutMs: number;
   private readonly reportTimeoutMs: number;
@@ -90,7 +92,7 @@ export class Xs2aClient implements AccountInformationProvider {
   constructor(private readonly options: Xs2aClientOptions) {
     const root = new URL(options.baseUrl);
     if (root.protocol !== 'https:' && root.protocol !== 'http:') throw new Error('an XS2A base URL is http(s)');
-    root.pathname = root.pathname.replace(/\/+$/, '');
+    this.basePath = root.pathname.replace(/\/+$/, '');
     root.search = '';
     root.hash = '';
     this.root = root;
@@ -240,8 +242,8 @@ export class Xs2aClient implements AccountInformationProvider {
   // -----------------------------------------------------------------------------------------------
 
   private api(path: string): URL {
-    const url = new URL(this.root.toString());
-    url.pathname = `${this.root.pathname}${path}`;
+    const url = new URL(this.root.origin);
+    url.pathname = `${this.basePath}${path}`;
     return url;
   }
 
@@ -259,7 +261,7 @@ export class Xs2aClient implements AccountInformationProvider {
       throw malformed('_links.next is not a URL');
     }
     if (candidate.origin !== first.origin) throw malformed('_links.next points to another host');
-    if (candidate.pathname !== first.pathname && `${this.root.pathname}${candidate.pathname}` === first.pathname) candidate.pathname = first.pathname;
+    if (candidate.pathname !== first.pathname && `${this.basePath}${candidate.pathname}` === first.pathname) candidate.pathname = first.pathname;
     if (candidate.pathname !== first.pathname) throw malformed('_links.next points to another resource');
     candidate.hash = '';
     if (seen.has(candidate.toString())) throw malformed('_links.next repeats a page already read');
@@ -320,7 +322,7 @@ export class Xs2aClient implements AccountInformationProvider {
   }
 
   private pathBelowRoot(url: URL): string {
-    return url.pathname.startsWith(`${this.root.pathname}/`) ? url.pathname.slice(this.root.pathname.length) : url.pathname;
+    return this.basePath && url.pathname.startsWith(`${this.basePath}/`) ? url.pathname.slice(this.basePath.length) : url.pathname;
   }
 
   private send(method: string, url: URL, headers: Record<string, string>, payload: Buffer | undefined, signal: AbortSignal | undefined): Promise<RawResponse> {
@@ -462,8 +464,10 @@ export function errorOfResponse(response: { status: number; headers: http.Incomi
   let code: ProviderErrorCode;
   if (status === 429) {
     const retry = retryAfterSeconds(response.headers['retry-after']);
-    if (has('ACCESS_EXCEEDED')) return new ProviderError('access_exceeded', 'the consent’s accesses for today are used up at the bank', { ...details, ...(retry !== null ? { retryAfterSeconds: retry } : {}) });
-    return new ProviderError('rate_limited', 'the bank asks us to slow down', { ...details, ...(retry !== null ? { retryAfterSeconds: retry } : {}) });
+    // The specification has one 429 code (ACCESS_EXCEEDED) for both cases: a throttle says when to come
+    // back (Retry-After); the frequencyPerDay limit does not (it lasts until the bank's day ends).
+    if (retry !== null) return new ProviderError('rate_limited', 'the bank asks us to slow down', { ...details, retryAfterSeconds: retry });
+    return new ProviderError(has('ACCESS_EXCEEDED') ? 'access_exceeded' : 'rate_limited', has('ACCESS_EXCEEDED') ? 'the consent’s accesses for today are used up at the bank' : 'the bank asks us to slow down', details);
   }
   if (status >= 500 || status === 408) return new ProviderError('unavailable', `the bank answered ${status}`, details);
   if (has('CONSENT_EXPIRED')) code = 'consent_expired';

@@ -164,6 +164,7 @@ describe('errors', () => {
     [404, tpp('RESOURCE_UNKNOWN'), {}, 'rejected_request'],
     [429, tpp('ACCESS_EXCEEDED'), {}, 'access_exceeded'],
     [429, {}, { 'retry-after': '7' }, 'rate_limited'],
+    [429, tpp('ACCESS_EXCEEDED'), { 'retry-after': '7' }, 'rate_limited'],
     [500, {}, {}, 'unavailable'],
     [503, {}, {}, 'unavailable'],
   ] as const)('%i %j maps to %s', async (status, body, headers, code) => {
