@@ -168,7 +168,9 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   await metricsRoutes(app, deps);
   await tenantRoutes(app, deps);
   await debtorRoutes(app, deps);
-  await consentRoutes(app, deps);
+  const seal = new SecretSeal(config.bankConnectionSecretKey, deps.linkTokenSecret);
+  const bankFlow: BankFlowDeps = { providers: new ProviderRegistry(seal, options.bankProviders ?? {}), publicBaseUrl: config.publicBaseUrl, timeZone: config.tenantTimeZone };
+  await consentRoutes(app, deps, { bankFlow });
   const bankFileParser = new BankFileParser(config);
   await bankDataRoutes(app, deps, bankFileParser);
   await dataPointRoutes(app, deps);
@@ -183,8 +185,6 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   await repaymentPlanRoutes(app, deps);
   await writeOffRoutes(app, deps, riskModels);
   await debtHelpReferralRoutes(app, deps);
-  const seal = new SecretSeal(config.bankConnectionSecretKey, deps.linkTokenSecret);
-  const bankFlow: BankFlowDeps = { providers: new ProviderRegistry(seal, options.bankProviders ?? {}), publicBaseUrl: config.publicBaseUrl, timeZone: config.tenantTimeZone };
   await debtorPageRoutes(app, deps, { parser: bankFileParser, bankFlow });
   await jobRoutes(app, deps, { riskModels, monitoring, bankFlow, ...(options.jobs?.clock ? { clock: options.jobs.clock } : {}) });
   await webhookRoutes(app, deps);

@@ -207,6 +207,15 @@ describe('connecting a bank over loopback (sandbox bank)', () => {
     expect(await countRows(t, 'bank_transactions', debtorId)).toBe(0);
   });
 
+  it('the creditor ending the consent ends it at the bank too', async () => {
+    const { consentId, debtorId } = await connect();
+    const bankConsentId = await providerConsentId(consentId);
+    const res = await t.app.inject({ method: 'DELETE', url: `/v1/consents/${consentId}`, headers: creditor() });
+    expect(res.json().status).toBe('terminatedByTpp');
+    expect(bank.consents.get(bankConsentId)?.status).toBe('terminatedByTpp');
+    expect(await countRows(t, 'bank_transactions', debtorId)).toBe(0);
+  });
+
   it('the debtor withdrawing on our page ends the consent at the bank too', async () => {
     const { consentId, browser, linkToken } = await connect();
     const bankConsentId = await providerConsentId(consentId);
@@ -299,9 +308,12 @@ describe('connecting a bank over loopback (sandbox bank)', () => {
     const due = await connect({ frequencyPerDay: 4 });
     const ended = await connect();
     const endedBankId = await providerConsentId(ended.consentId);
-    // The creditor ends it through the API, which does not call the bank itself: the job does.
+    // The creditor ends it while the bank is down: the end at the bank waits for the job.
+    bank.faults.inject({ kind: 'server-error', status: 503, path: '/v1/consents/', method: 'DELETE' });
     const terminated = await t.app.inject({ method: 'DELETE', url: `/v1/consents/${ended.consentId}`, headers: creditor() });
     expect(terminated.statusCode, terminated.body).toBe(200);
+    expect(bank.consents.get(endedBankId)?.status).toBe('valid');
+    expect((await authorisations(ended.consentId))[0]).toMatchObject({ status: 'active', lastErrorCode: 'unavailable' });
     let clock = new Date();
     const [job] = serviceJobs(
       { db: t.database.db, today, clock: () => clock, monitor: undefined as never, scorer: undefined as never, registry: undefined as never, log: { info: () => undefined, warn: () => undefined, error: () => undefined } as never, bankFlow: flowOf(t, exchanges) },
