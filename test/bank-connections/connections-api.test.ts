@@ -5,6 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretSeal } from '../../src/bank-connections/secret-seal.js';
+import { ProviderRegistry, bankConnectionRow } from '../../src/bank-connections/bank-connections.service.js';
+import { ensureDemoBankConnection } from '../../src/bank-connections/demo-connection.js';
 import { bearer, createTestApp, type TestApp } from '../support/test-app.js';
 
 const PRIVATE_KEY = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC-very-secret-key\n-----END PRIVATE KEY-----';
@@ -86,6 +88,22 @@ describe('bank connections API', () => {
     expect(res.statusCode, res.body).toBe(201);
   });
 
+  it('builds the provider of each kind: the XS2A client, or the GoCardless adapter with the opened secrets', async () => {
+    const registry = new ProviderRegistry(new SecretSeal(null, t.config.linkTokenSecret!));
+    const gc = (await create({ displayName: 'GC', kind: 'gocardless', baseUrl: 'https://bankaccountdata.gocardless.com', settings: { institutionId: 'ING_INGBNL2A' }, secrets: { secretId: 'id', secretKey: 'key' } })).json();
+    const xs2a = (await create({ displayName: 'XS', kind: 'xs2a', baseUrl: 'https://bank.example' })).json();
+    expect(registry.providerFor(await bankConnectionRow(t.database.db, 'tenant-a', gc.id)).kind).toBe('gocardless');
+    expect(registry.providerFor(await bankConnectionRow(t.database.db, 'tenant-a', xs2a.id)).kind).toBe('xs2a');
+  });
+
+  it('the demo connection is created once and follows the sandbox’s address', async () => {
+    const first = await ensureDemoBankConnection(t.database.db, 'tenant-b', 'http://127.0.0.1:4010/');
+    const again = await ensureDemoBankConnection(t.database.db, 'tenant-b', 'http://127.0.0.1:4020');
+    expect(again).toBe(first);
+    const listed = (await t.app.inject({ url: '/v1/bank-connections', headers: bearer(t.tenantB.keys.admin) })).json().items;
+    expect(listed).toMatchObject([{ id: first, baseUrl: 'http://127.0.0.1:4020', kind: 'xs2a', enabled: true }]);
+  });
+
   it('is for admins, and for the own tenant only', async () => {
     expect((await create({ displayName: 'X', kind: 'xs2a', baseUrl: 'https://bank.example' }, bearer(t.tenantA.keys.creditor))).statusCode).toBe(403);
     const created = (await create({ displayName: 'Mine', kind: 'xs2a', baseUrl: 'https://bank.example' })).json();
@@ -93,7 +111,7 @@ describe('bank connections API', () => {
     expect((await t.app.inject({ url: `/v1/bank-connections/${created.id}`, headers: other })).statusCode).toBe(404);
     expect((await t.app.inject({ method: 'PATCH', url: `/v1/bank-connections/${created.id}`, headers: other, payload: { enabled: false } })).statusCode).toBe(404);
     expect((await t.app.inject({ method: 'DELETE', url: `/v1/bank-connections/${created.id}`, headers: other })).statusCode).toBe(404);
-    expect((await t.app.inject({ url: '/v1/bank-connections', headers: other })).json().items).toEqual([]);
+    expect((await t.app.inject({ url: '/v1/bank-connections', headers: other })).body).not.toContain(created.id);
     expect((await t.app.inject({ method: 'DELETE', url: `/v1/bank-connections/${created.id}`, headers: admin() })).statusCode).toBe(204);
     expect((await t.app.inject({ url: `/v1/bank-connections/${created.id}`, headers: admin() })).statusCode).toBe(404);
   });
