@@ -227,26 +227,23 @@ export async function completeBankAuthorisation(
       }
     }
     if (bankStatus === 'valid') {
-      const activated = await inTransaction(db, async (trx) => {
+      const activation = await inTransaction(db, async (trx): Promise<'activated' | 'already' | 'consent_ended'> => {
+        // The consent row's lock orders two returns of the same browser (a double click, a reload):
+        // the second sees the authorisation active and neither grants twice nor pulls twice.
         const consent = await trx.selectFrom('consents').selectAll().where('tenant_id', '=', token.tenantId).where('id', '=', token.consentId).forUpdate().executeTakeFirstOrThrow();
+        const current = await trx.selectFrom('bank_authorisations').select('status').where('tenant_id', '=', authorisation.tenant_id).where('id', '=', authorisation.id).executeTakeFirstOrThrow();
+        if (current.status !== 'redirected') return 'already';
         if (consent.status === 'received') await grantConsent(trx, token, { textVersion: CURRENT_CONSENT_TEXT_VERSION, method: 'bank_sca' }, { now: input.now, today: input.today });
-        else if (consent.status !== 'valid') return false;
-        const updated = await trx
-          .updateTable('bank_authorisations')
-          .set({ status: 'active', updated_at: input.now, last_error_code: null })
-          .where('tenant_id', '=', authorisation.tenant_id)
-          .where('id', '=', authorisation.id)
-          .where('status', '=', 'redirected')
-          .executeTakeFirst();
+        else if (consent.status !== 'valid') return 'consent_ended';
+        await trx.updateTable('bank_authorisations').set({ status: 'active', updated_at: input.now, last_error_code: null }).where('tenant_id', '=', authorisation.tenant_id).where('id', '=', authorisation.id).execute();
         await recordAudit(trx, { tenantId: token.tenantId, actor: 'debtor_link', action: 'bank_authorisation.approved', subjectType: 'consent', subjectId: consent.id, details: { authorisationId: authorisation.id, connectionId: connection.id, method: 'bank_sca' } });
-        return Number(updated.numUpdatedRows) > 0;
+        return 'activated';
       });
-      if (!activated) {
+      if (activation === 'already') return { outcome: 'granted', pull: null };
+      if (activation === 'consent_ended') {
         // Our consent ended while the debtor was at the bank: the bank's consent must not outlive it.
         await endAuthorisation(db, provider, authorisation, input.now);
-        const consent = await getConsent(db, token.tenantId, token.consentId);
-        if (consent.status !== 'valid') throw new AppError('invalid_state', `the consent is ${consent.status}; the bank connection was ended again`);
-        return { outcome: 'granted', pull: null };
+        throw new AppError('invalid_state', 'the consent ended while the debtor was at the bank; the bank’s consent was ended too');
       }
       const pull = await pullWith(db, deps, provider, { tenantId: token.tenantId, authorisationId: authorisation.id, trigger: 'debtor', now: input.now, today: input.today, ...(input.psuIpAddress ? { psuIpAddress: input.psuIpAddress } : {}) });
       return { outcome: 'granted', pull };

@@ -63,7 +63,7 @@ describe('connecting a bank over loopback (sandbox bank)', () => {
   const nextPsu = () => bank.world.psuIdOf(psuCounter++);
 
   /** Debtor with a requested consent, through the page to the bank and (approve or deny) back. */
-  async function connect(options: { decision?: 'approve' | 'deny'; frequencyPerDay?: number; psuId?: string; granted?: boolean } = {}) {
+  async function connect(options: { decision?: 'approve' | 'deny'; frequencyPerDay?: number; psuId?: string; granted?: boolean; beforeApproval?: (consentId: string) => Promise<void>; returns?: number } = {}) {
     const debtorId = await createDebtor(t, t.tenantA, `bank-${Math.random().toString(36).slice(2)}`);
     const { consentId, linkToken } = await requestConsent(t, t.tenantA, debtorId, { frequencyPerDay: options.frequencyPerDay ?? 20 });
     if (options.granted) await grant(t, linkToken);
@@ -79,6 +79,7 @@ describe('connecting a bank over loopback (sandbox bank)', () => {
     expect(sca.status).toBe(200);
     const scaForm = /<form method="post" action="([^"]+)"/.exec(await sca.text())!;
     const psuId = options.psuId ?? nextPsu();
+    await options.beforeApproval?.(consentId);
     const decided = await fetch(new URL(scaForm[1]!.replace(/&amp;/g, '&'), scaUrl), {
       method: 'POST',
       redirect: 'manual',
@@ -88,8 +89,9 @@ describe('connecting a bank over loopback (sandbox bank)', () => {
     expect(decided.status).toBe(303);
     const back = decided.headers.get('location')!;
     expect(back).toContain(`/consent/${linkToken}/bank/return${options.decision === 'deny' ? '-nok' : ''}?state=`);
-    const returned = await browser.get(pathOf(back));
-    return { debtorId, consentId, linkToken, psuId, browser, returned };
+    // A double click or a reload can bring the browser back twice at once.
+    const [returned, ...others] = await Promise.all(Array.from({ length: options.returns ?? 1 }, () => browser.get(pathOf(back))));
+    return { debtorId, consentId, linkToken, psuId, browser, returned: returned!, others };
   }
 
   it('request → pick the bank → approve at the bank → back: consent valid, accounts and transactions stored', async () => {
@@ -114,6 +116,31 @@ describe('connecting a bank over loopback (sandbox bank)', () => {
     const running = await browser.get(`/consent/${linkToken}`);
     expect(formsOf(running.body).some((f) => f.action.endsWith('/bank'))).toBe(true);
     expect(formsOf(running.body).some((f) => f.action.endsWith('/statements'))).toBe(true);
+  });
+
+  it('two returns at once grant once and pull once', async () => {
+    const { consentId, returned, others } = await connect({ returns: 2 });
+    expect([returned.statusCode, others[0]!.statusCode].sort()).toEqual([200, 303]);
+    const history = (await t.app.inject({ url: `/v1/consents/${consentId}/pulls`, headers: creditor() })).json().items;
+    expect(history).toHaveLength(1);
+    const granted = await t.database.db.selectFrom('audit_log').select('action').where('subject_id', '=', consentId).where('action', '=', 'consent.granted').execute();
+    expect(granted).toHaveLength(1);
+  });
+
+  it('a consent ended while the debtor is at the bank: the approval is refused and the bank’s consent ended', async () => {
+    let bankConsentId = '';
+    const { consentId, returned } = await connect({
+      beforeApproval: async (id) => {
+        bankConsentId = (await t.database.db.selectFrom('bank_authorisations').select('provider_consent_id').where('consent_id', '=', id).executeTakeFirstOrThrow()).provider_consent_id!;
+        // The creditor ends it; the bank cannot be told right then (it would refuse the approval otherwise).
+        bank.faults.inject({ kind: 'server-error', status: 503, path: '/v1/consents/', method: 'DELETE' });
+        expect((await t.app.inject({ method: 'DELETE', url: `/v1/consents/${id}`, headers: creditor() })).statusCode).toBe(200);
+      },
+    });
+    expect(returned.statusCode).toBe(409);
+    expect(await consentOf(consentId)).toBe('terminatedByTpp');
+    expect(bank.consents.get(bankConsentId)?.status).toBe('terminatedByTpp');
+    expect((await authorisations(consentId))[0]!.status).toBe('ended');
   });
 
   it('a second pull adds nothing: every entry is a duplicate', async () => {
