@@ -317,7 +317,11 @@ async function pullWith(db: Db, deps: BankFlowDeps, provider: AccountInformation
       reports.push(await provider.accountReport(ref, account, { dateFrom, withBalances: consent.access_balances, withTransactions: consent.access_transactions }, context));
     }
   } catch (error) {
-    if (!(error instanceof ProviderError)) throw error;
+    if (!(error instanceof ProviderError)) {
+      // A fault of ours, not the bank's: the history must not show the pull running forever.
+      await finishPull(db, { authorisation, pullId, outcome: 'internal_error', now: input.now, consentStatus: consent.status, errorCode: 'internal_error' }).catch(() => undefined);
+      throw error;
+    }
     return failPull(db, deps, provider, { authorisation, consent, pullId, error, now: input.now });
   }
   if (reports.length === 0) return finishPull(db, { authorisation, pullId, outcome: 'no_accounts', now: input.now, consentStatus: consent.status });
@@ -347,6 +351,7 @@ async function pullWith(db: Db, deps: BankFlowDeps, provider: AccountInformation
       const retryAfter = typeof error.extra.retryAfterSeconds === 'number' ? error.extra.retryAfterSeconds : null;
       return finishPull(db, { authorisation, pullId, outcome, now: input.now, consentStatus: (await getConsent(db, input.tenantId, consent.id)).status, errorCode: outcome, ...(retryAfter !== null ? { nextPullAfter: new Date(input.now.getTime() + retryAfter * 1000) } : {}) });
     }
+    await finishPull(db, { authorisation, pullId, outcome: 'internal_error', now: input.now, consentStatus: consent.status, errorCode: 'internal_error' }).catch(() => undefined);
     throw error;
   }
 }
