@@ -512,19 +512,24 @@ async function endAuthorisation(db: Db, provider: AccountInformationProvider, au
   return true;
 }
 
+/** A debtor sent to the bank who has not come back after this long is not coming back through that link. */
+export const ABANDONED_AFTER_MS = 24 * 3_600_000;
+
 /**
  * Revokes at the bank every authorisation whose consent of ours has ended (withdrawn by the debtor,
- * ended by the creditor, expired) and marks it ended. Called right after a consent ends and by the
+ * ended by the creditor, expired), and every one the debtor abandoned at the bank (sent there more
+ * than a day ago, never back), and marks it ended. Called right after a consent ends and by the
  * refresh job, which retries what a bank could not take the first time. Returns how many ended.
  */
 export async function revokeEndedAuthorisations(db: Db, deps: BankFlowDeps, tenantId: string, options: { consentId?: string; now: Date }): Promise<number> {
+  const abandonedBefore = new Date(options.now.getTime() - ABANDONED_AFTER_MS);
   let query = db
     .selectFrom('bank_authorisations as a')
     .innerJoin('consents as c', (join) => join.onRef('c.tenant_id', '=', 'a.tenant_id').onRef('c.id', '=', 'a.consent_id'))
     .selectAll('a')
     .where('a.tenant_id', '=', tenantId)
     .where('a.status', 'in', ['active', 'redirected'])
-    .where('c.status', 'not in', ['valid', 'received']);
+    .where((eb) => eb.or([eb('c.status', 'not in', ['valid', 'received']), eb.and([eb('a.status', '=', 'redirected'), eb('a.created_at', '<', abandonedBefore)])]));
   if (options.consentId) query = query.where('a.consent_id', '=', options.consentId);
   const due = await query.execute();
   let ended = 0;

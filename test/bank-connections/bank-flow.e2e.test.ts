@@ -354,8 +354,19 @@ describe('connecting a bank over loopback (sandbox bank)', () => {
       }
       return totals;
     };
+    // A debtor sent to the bank two days ago who never came back: the bank's consent is ended.
+    const abandonedDebtor = await createDebtor(t, t.tenantA, 'abandoned-at-bank');
+    const abandoned = await requestConsent(t, t.tenantA, abandonedDebtor);
+    const abandonedPage = new PageBrowser(t);
+    const toBank = await abandonedPage.submit(formEndingWith((await abandonedPage.get(`/consent/${abandoned.linkToken}`)).body, '/bank'), { connectionId });
+    expect(toBank.statusCode).toBe(303);
+    const abandonedBankId = (await t.database.db.selectFrom('bank_authorisations').select('provider_consent_id').where('consent_id', '=', abandoned.consentId).executeTakeFirstOrThrow()).provider_consent_id!;
+    await t.database.db.updateTable('bank_authorisations').set({ created_at: new Date(Date.now() - 2 * 86_400_000) }).where('consent_id', '=', abandoned.consentId).execute();
     // Just pulled by the debtor: not due before 24 h / 4 = 6 h have passed.
     let totals = await run();
+    expect(bank.consents.get(abandonedBankId)?.status).toBe('terminatedByTpp');
+    expect((await authorisations(abandoned.consentId))[0]!.status).toBe('ended');
+    expect(await consentOf(abandoned.consentId)).toBe('received');
     expect(bank.consents.get(endedBankId)?.status).toBe('terminatedByTpp');
     expect(totals.revoked).toBeGreaterThanOrEqual(1);
     const dueAuth = (await authorisations(due.consentId))[0]!;
