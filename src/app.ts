@@ -170,6 +170,8 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   await debtorRoutes(app, deps);
   const seal = new SecretSeal(config.bankConnectionSecretKey, deps.linkTokenSecret);
   const bankFlow: BankFlowDeps = { providers: new ProviderRegistry(seal, options.bankProviders ?? {}), publicBaseUrl: config.publicBaseUrl, timeZone: config.tenantTimeZone };
+  // Kept bank clients hold kept-alive (TLS) connections: freed with the app.
+  app.addHook('onClose', async () => bankFlow.providers.close());
   await consentRoutes(app, deps, { bankFlow });
   const bankFileParser = new BankFileParser(config);
   await bankDataRoutes(app, deps, bankFileParser);

@@ -167,8 +167,6 @@ export async function startBankAuthorisation(
     if (!(error instanceof ProviderError)) throw error;
     await db.insertInto('bank_authorisations').values({ ...base, provider_consent_id: null, status: 'failed', last_error_code: error.code, last_error_at: input.now }).execute();
     return { ok: false, authorisationId: id, errorCode: error.code };
-  } finally {
-    closeProvider(provider);
   }
 }
 
@@ -213,53 +211,49 @@ export async function completeBankAuthorisation(
   const provider = deps.providers.providerFor(connection);
   const ref = { providerConsentId: authorisation.provider_consent_id! };
   const context = input.psuIpAddress ? { psuIpAddress: input.psuIpAddress } : {};
+  let bankStatus: string;
   try {
-    let bankStatus: string;
-    try {
-      bankStatus = await provider.consentStatus(ref, context);
-    } catch (error) {
-      if (!(error instanceof ProviderError)) throw error;
-      // A denial at the bank sometimes leaves a consent the bank no longer knows: the Nok return says enough.
-      if (input.nok && (error.code === 'consent_invalid' || error.code === 'consent_expired' || error.code === 'consent_revoked')) bankStatus = 'rejected';
-      else {
-        await noteError(db, authorisation, error.code, input.now);
-        return { outcome: 'failed', errorCode: error.code };
-      }
+    bankStatus = await provider.consentStatus(ref, context);
+  } catch (error) {
+    if (!(error instanceof ProviderError)) throw error;
+    // A denial at the bank sometimes leaves a consent the bank no longer knows: the Nok return says enough.
+    if (input.nok && (error.code === 'consent_invalid' || error.code === 'consent_expired' || error.code === 'consent_revoked')) bankStatus = 'rejected';
+    else {
+      await noteError(db, authorisation, error.code, input.now);
+      return { outcome: 'failed', errorCode: error.code };
     }
-    if (bankStatus === 'valid') {
-      const activation = await inTransaction(db, async (trx): Promise<'activated' | 'already' | 'consent_ended'> => {
-        // The consent row's lock orders two returns of the same browser (a double click, a reload):
-        // the second sees the authorisation active and neither grants twice nor pulls twice.
-        const consent = await trx.selectFrom('consents').selectAll().where('tenant_id', '=', token.tenantId).where('id', '=', token.consentId).forUpdate().executeTakeFirstOrThrow();
-        const current = await trx.selectFrom('bank_authorisations').select('status').where('tenant_id', '=', authorisation.tenant_id).where('id', '=', authorisation.id).executeTakeFirstOrThrow();
-        if (current.status !== 'redirected') return 'already';
-        if (consent.status === 'received') await grantConsent(trx, token, { textVersion: CURRENT_CONSENT_TEXT_VERSION, method: 'bank_sca' }, { now: input.now, today: input.today });
-        else if (consent.status !== 'valid') return 'consent_ended';
-        await trx.updateTable('bank_authorisations').set({ status: 'active', updated_at: input.now, last_error_code: null }).where('tenant_id', '=', authorisation.tenant_id).where('id', '=', authorisation.id).execute();
-        await recordAudit(trx, { tenantId: token.tenantId, actor: 'debtor_link', action: 'bank_authorisation.approved', subjectType: 'consent', subjectId: consent.id, details: { authorisationId: authorisation.id, connectionId: connection.id, method: 'bank_sca' } });
-        return 'activated';
-      });
-      if (activation === 'already') return { outcome: 'granted', pull: null };
-      if (activation === 'consent_ended') {
-        // Our consent ended while the debtor was at the bank: the bank's consent must not outlive it.
-        await endAuthorisation(db, provider, authorisation, input.now);
-        throw new AppError('invalid_state', 'the consent ended while the debtor was at the bank; the bank’s consent was ended too');
-      }
-      const pull = await pullWith(db, deps, provider, { tenantId: token.tenantId, authorisationId: authorisation.id, trigger: 'debtor', now: input.now, today: input.today, ...(input.psuIpAddress ? { psuIpAddress: input.psuIpAddress } : {}) });
-      return { outcome: 'granted', pull };
-    }
-    if (input.nok || ENDED_AT_BANK.has(bankStatus)) {
-      await db.updateTable('bank_authorisations').set({ status: 'rejected', updated_at: input.now, ended_at: input.now }).where('tenant_id', '=', authorisation.tenant_id).where('id', '=', authorisation.id).execute();
-      const consent = await getConsent(db, token.tenantId, token.consentId);
-      if (consent.status === 'received') await inTransaction(db, (trx) => rejectConsent(trx, token, { now: input.now }));
-      // Tidy up a consent the bank still holds as received: it must never become usable later.
-      if (!ENDED_AT_BANK.has(bankStatus)) await provider.revoke(ref, context).catch(() => undefined);
-      return { outcome: 'rejected' };
-    }
-    return { outcome: 'not_finished' };
-  } finally {
-    closeProvider(provider);
   }
+  if (bankStatus === 'valid') {
+    const activation = await inTransaction(db, async (trx): Promise<'activated' | 'already' | 'consent_ended'> => {
+      // The consent row's lock orders two returns of the same browser (a double click, a reload):
+      // the second sees the authorisation active and neither grants twice nor pulls twice.
+      const consent = await trx.selectFrom('consents').selectAll().where('tenant_id', '=', token.tenantId).where('id', '=', token.consentId).forUpdate().executeTakeFirstOrThrow();
+      const current = await trx.selectFrom('bank_authorisations').select('status').where('tenant_id', '=', authorisation.tenant_id).where('id', '=', authorisation.id).executeTakeFirstOrThrow();
+      if (current.status !== 'redirected') return 'already';
+      if (consent.status === 'received') await grantConsent(trx, token, { textVersion: CURRENT_CONSENT_TEXT_VERSION, method: 'bank_sca' }, { now: input.now, today: input.today });
+      else if (consent.status !== 'valid') return 'consent_ended';
+      await trx.updateTable('bank_authorisations').set({ status: 'active', updated_at: input.now, last_error_code: null }).where('tenant_id', '=', authorisation.tenant_id).where('id', '=', authorisation.id).execute();
+      await recordAudit(trx, { tenantId: token.tenantId, actor: 'debtor_link', action: 'bank_authorisation.approved', subjectType: 'consent', subjectId: consent.id, details: { authorisationId: authorisation.id, connectionId: connection.id, method: 'bank_sca' } });
+      return 'activated';
+    });
+    if (activation === 'already') return { outcome: 'granted', pull: null };
+    if (activation === 'consent_ended') {
+      // Our consent ended while the debtor was at the bank: the bank's consent must not outlive it.
+      await endAuthorisation(db, provider, authorisation, input.now);
+      throw new AppError('invalid_state', 'the consent ended while the debtor was at the bank; the bank’s consent was ended too');
+    }
+    const pull = await pullWith(db, deps, provider, { tenantId: token.tenantId, authorisationId: authorisation.id, trigger: 'debtor', now: input.now, today: input.today, ...(input.psuIpAddress ? { psuIpAddress: input.psuIpAddress } : {}) });
+    return { outcome: 'granted', pull };
+  }
+  if (input.nok || ENDED_AT_BANK.has(bankStatus)) {
+    await db.updateTable('bank_authorisations').set({ status: 'rejected', updated_at: input.now, ended_at: input.now }).where('tenant_id', '=', authorisation.tenant_id).where('id', '=', authorisation.id).execute();
+    const consent = await getConsent(db, token.tenantId, token.consentId);
+    if (consent.status === 'received') await inTransaction(db, (trx) => rejectConsent(trx, token, { now: input.now }));
+    // Tidy up a consent the bank still holds as received: it must never become usable later.
+    if (!ENDED_AT_BANK.has(bankStatus)) await provider.revoke(ref, context).catch(() => undefined);
+    return { outcome: 'rejected' };
+  }
+  return { outcome: 'not_finished' };
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -285,12 +279,7 @@ export async function pullAuthorisation(db: Db, deps: BankFlowDeps, input: PullI
   const authorisation = await authorisationRow(db, input.tenantId, input.authorisationId);
   const connection = await bankConnectionRow(db, input.tenantId, authorisation.connection_id);
   if (!connection.enabled) throw new AppError('invalid_state', 'the bank connection is disabled');
-  const provider = deps.providers.providerFor(connection);
-  try {
-    return await pullWith(db, deps, provider, input);
-  } finally {
-    closeProvider(provider);
-  }
+  return pullWith(db, deps, deps.providers.providerFor(connection), input);
 }
 
 async function pullWith(db: Db, deps: BankFlowDeps, provider: AccountInformationProvider, input: PullInput): Promise<PullResult> {
@@ -535,12 +524,7 @@ export async function revokeEndedAuthorisations(db: Db, deps: BankFlowDeps, tena
   let ended = 0;
   for (const authorisation of due) {
     const connection = await bankConnectionRow(db, tenantId, authorisation.connection_id);
-    const provider = deps.providers.providerFor(connection);
-    try {
-      if (await endAuthorisation(db, provider, authorisation, options.now)) ended += 1;
-    } finally {
-      closeProvider(provider);
-    }
+    if (await endAuthorisation(db, deps.providers.providerFor(connection), authorisation, options.now)) ended += 1;
   }
   return ended;
 }
@@ -641,8 +625,4 @@ export async function dueAuthorisationIds(db: Db, tenantId: string, context: { n
     .orderBy('a.id')
     .execute();
   return rows.map((r) => r.id);
-}
-
-function closeProvider(provider: AccountInformationProvider & { close?: () => void }): void {
-  provider.close?.();
 }

@@ -200,21 +200,40 @@ export const PROVIDER_FACTORIES: Partial<Record<ProviderKind, ProviderFactory>> 
     }),
 };
 
+type ClosableProvider = AccountInformationProvider & { close?: () => void };
+
 /**
- * Builds the provider of a connection, its secrets opened for this use only. Clients are built per
- * use: a connection's settings or secrets may change at any time, and an XS2A client is cheap.
+ * The provider of each connection, kept per connection and rebuilt when the connection changed
+ * (updated_at), so an aggregator's access token and a bank's kept-alive TLS connections serve many
+ * pulls instead of one each (GoCardless limits how often new tokens may be asked). Secrets are opened
+ * only to build a provider.
  */
 export class ProviderRegistry {
+  private readonly built = new Map<string, { version: string; provider: ClosableProvider }>();
+
   constructor(
     private readonly seal: SecretSeal,
     private readonly options: ProviderBuildOptions = {},
     private readonly factories: Partial<Record<ProviderKind, ProviderFactory>> = PROVIDER_FACTORIES,
   ) {}
 
-  providerFor(connection: BankConnectionRow): AccountInformationProvider & { close?: () => void } {
+  providerFor(connection: BankConnectionRow): ClosableProvider {
+    const key = `${connection.tenant_id}\u0000${connection.id}`;
+    const version = new Date(connection.updated_at).toISOString();
+    const kept = this.built.get(key);
+    if (kept && kept.version === version) return kept.provider;
     const factory = this.factories[connection.kind];
     if (!factory) throw new AppError('invalid_state', `connections of kind ${connection.kind} are not available in this version`);
     const secrets = connection.secrets_sealed ? (this.seal.open(connection.secrets_sealed, { tenantId: connection.tenant_id, connectionId: connection.id }) as BankConnectionSecrets) : {};
-    return factory(connection, secrets, this.options);
+    const provider: ClosableProvider = factory(connection, secrets, this.options);
+    kept?.provider.close?.();
+    this.built.set(key, { version, provider });
+    return provider;
+  }
+
+  /** Frees every kept provider (the app closes). */
+  close(): void {
+    for (const { provider } of this.built.values()) provider.close?.();
+    this.built.clear();
   }
 }
