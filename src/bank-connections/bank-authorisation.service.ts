@@ -242,6 +242,18 @@ export async function completeBankAuthorisation(
       await endAuthorisation(db, provider, authorisation, input.now);
       throw new AppError('invalid_state', 'the consent ended while the debtor was at the bank; the bank’s consent was ended too');
     }
+    // Connecting the same bank again under this consent renews it: the older bank consent is ended, so
+    // one bank is never pulled twice (and counted twice against frequencyPerDay) for one consent.
+    const older = await db
+      .selectFrom('bank_authorisations')
+      .selectAll()
+      .where('tenant_id', '=', authorisation.tenant_id)
+      .where('consent_id', '=', authorisation.consent_id)
+      .where('connection_id', '=', authorisation.connection_id)
+      .where('status', '=', 'active')
+      .where('id', '<>', authorisation.id)
+      .execute();
+    for (const replaced of older) await endAuthorisation(db, provider, replaced, input.now);
     const pull = await pullWith(db, deps, provider, { tenantId: token.tenantId, authorisationId: authorisation.id, trigger: 'debtor', now: input.now, today: input.today, ...(input.psuIpAddress ? { psuIpAddress: input.psuIpAddress } : {}) });
     return { outcome: 'granted', pull };
   }

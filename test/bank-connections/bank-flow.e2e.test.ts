@@ -112,10 +112,19 @@ describe('connecting a bank over loopback (sandbox bank)', () => {
     const again = await browser.get(pathOf(`http://x/consent/${linkToken}/bank/return?state=${(await t.database.db.selectFrom('bank_authorisations').select('state').where('consent_id', '=', consentId).executeTakeFirstOrThrow()).state}`));
     expect(again.statusCode).toBe(303);
     expect(await countRows(t, 'bank_transactions', debtorId)).toBe(stored);
-    // The running consent's page offers the bank again (a second bank) beside the upload.
+    // The running consent's page offers the bank again (a second bank, or renewing) beside the upload.
     const running = await browser.get(`/consent/${linkToken}`);
     expect(formsOf(running.body).some((f) => f.action.endsWith('/bank'))).toBe(true);
     expect(formsOf(running.body).some((f) => f.action.endsWith('/statements'))).toBe(true);
+    // Connecting the same bank again renews it: the older bank consent ends, one stays active.
+    const firstBankConsent = await providerConsentId(consentId);
+    const renew = await browser.submit(formEndingWith(running.body, '/bank'), { connectionId });
+    const sca = String(renew.headers.location);
+    const decided = await fetch(sca, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ psuId: 'household-0001', psuIdText: '', decision: 'approve' }).toString() });
+    expect((await browser.get(pathOf(decided.headers.get('location')!))).statusCode).toBe(200);
+    expect(bank.consents.get(firstBankConsent)?.status).toBe('terminatedByTpp');
+    expect((await authorisations(consentId)).map((a) => a.status)).toEqual(['active', 'ended']);
+    expect(await countRows(t, 'bank_transactions', debtorId)).toBe(stored);
   });
 
   it('two returns at once grant once and pull once', async () => {
