@@ -38,6 +38,10 @@ import { debtHelpReferralRoutes } from './debt-help/referrals.routes.js';
 import { BankFileParser } from './bank-data/parse-pool.js';
 import { debtorPageRoutes } from './debtor-page/debtor-page.routes.js';
 import { webhookRoutes } from './webhooks/webhooks.routes.js';
+import { bankConnectionRoutes } from './bank-connections/bank-connections.routes.js';
+import { ProviderRegistry, type ProviderBuildOptions } from './bank-connections/bank-connections.service.js';
+import type { BankFlowDeps } from './bank-connections/bank-authorisation.service.js';
+import { SecretSeal } from './bank-connections/secret-seal.js';
 import { SERVICE_VERSION } from './version.js';
 
 export interface BuildAppOptions {
@@ -47,6 +51,8 @@ export interface BuildAppOptions {
   today?: () => string;
   /** The job runner's clock (tests move leases and slots themselves); the runner is started by serve. */
   jobs?: { clock?: () => Date };
+  /** What every bank provider client gets (tests record the XS2A exchanges for the contract check). */
+  bankProviders?: ProviderBuildOptions;
 }
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -68,6 +74,7 @@ const ROUTE_TAGS = [
   { name: 'debt-help', description: 'Referrals to municipal debt help (vroegsignalering)' },
   { name: 'jobs', description: 'Scheduled work (consent expiry, retention, monitoring, rescoring, plan follow-up): each run once across instances, with this tenant’s parts' },
   { name: 'webhooks', description: 'Signed event notifications to the creditor’s systems: endpoints, the delivery log and the outbox' },
+  { name: 'bank-connections', description: 'Connecting debtors’ banks (Berlin Group XS2A or an aggregator): the tenant’s connections, each consent’s bank authorisations, pulls and their history' },
   { name: 'debtor-page', description: 'The debtor’s own page (HTML, plain language, works without JavaScript), reached through the signed link: consent, bank statement, plan choice' },
 ];
 
@@ -161,7 +168,11 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   await metricsRoutes(app, deps);
   await tenantRoutes(app, deps);
   await debtorRoutes(app, deps);
-  await consentRoutes(app, deps);
+  const seal = new SecretSeal(config.bankConnectionSecretKey, deps.linkTokenSecret);
+  const bankFlow: BankFlowDeps = { providers: new ProviderRegistry(seal, options.bankProviders ?? {}), publicBaseUrl: config.publicBaseUrl, timeZone: config.tenantTimeZone };
+  // Kept bank clients hold kept-alive (TLS) connections: freed with the app.
+  app.addHook('onClose', async () => bankFlow.providers.close());
+  await consentRoutes(app, deps, { bankFlow });
   const bankFileParser = new BankFileParser(config);
   await bankDataRoutes(app, deps, bankFileParser);
   await dataPointRoutes(app, deps);
@@ -176,9 +187,10 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
   await repaymentPlanRoutes(app, deps);
   await writeOffRoutes(app, deps, riskModels);
   await debtHelpReferralRoutes(app, deps);
-  await debtorPageRoutes(app, deps, { parser: bankFileParser });
-  await jobRoutes(app, deps, { riskModels, monitoring, ...(options.jobs?.clock ? { clock: options.jobs.clock } : {}) });
+  await debtorPageRoutes(app, deps, { parser: bankFileParser, bankFlow });
+  await jobRoutes(app, deps, { riskModels, monitoring, bankFlow, ...(options.jobs?.clock ? { clock: options.jobs.clock } : {}) });
   await webhookRoutes(app, deps);
+  await bankConnectionRoutes(app, deps, { flow: bankFlow, connections: { seal, allowHttpLocalhost: config.bankConnectionAllowHttpLocalhost } });
   return app;
 }
 

@@ -19,6 +19,7 @@ import {
   viewConsentByToken,
 } from './consent.service.js';
 import { verifyLinkToken, type LinkTokenPayload } from './link-token.js';
+import { revokeEndedAuthorisations, type BankFlowDeps } from '../bank-connections/bank-authorisation.service.js';
 
 export const ConsentSchema = Type.Object(
   {
@@ -50,9 +51,13 @@ export const ConsentSchema = Type.Object(
 const ConsentRef = Type.Ref('Consent');
 const TokenParams = Type.Object({ token: Type.String({ minLength: 10, maxLength: 1000, description: 'The signed link token sent to the debtor' }) });
 
-export async function consentRoutes(app: AppInstance, deps: AppDeps): Promise<void> {
+export async function consentRoutes(app: AppInstance, deps: AppDeps, services: { bankFlow: BankFlowDeps }): Promise<void> {
   const { db } = deps.database;
   const now = () => new Date();
+  /** A consent that ended here ends at the debtor's bank too; best effort, the bank-refresh job retries. */
+  const endAtBanks = async (tenantId: string, consentId: string) => {
+    await revokeEndedAuthorisations(db, services.bankFlow, tenantId, { consentId, now: now() }).catch((error: unknown) => app.log.warn({ err: error }, 'revoking at the bank failed; the bank-refresh job retries'));
+  };
 
   const tokenOf = (token: string): LinkTokenPayload => {
     const payload = verifyLinkToken(token, deps.linkTokenSecret);
@@ -143,7 +148,9 @@ export async function consentRoutes(app: AppInstance, deps: AppDeps): Promise<vo
     },
     async (request) => {
       const tenantId = tenantOf(request);
-      return db.transaction().execute((trx) => terminateConsent(trx, tenantId, request.params.consentId, { now: now(), actor: `api_key:${request.auth!.keyId}` }));
+      const ended = await db.transaction().execute((trx) => terminateConsent(trx, tenantId, request.params.consentId, { now: now(), actor: `api_key:${request.auth!.keyId}` }));
+      await endAtBanks(tenantId, ended.id);
+      return ended;
     },
   );
 
@@ -218,7 +225,9 @@ export async function consentRoutes(app: AppInstance, deps: AppDeps): Promise<vo
     },
     async (request) => {
       const token = tokenOf(request.params.token);
-      return db.transaction().execute((trx) => revokeConsentByDebtor(trx, token, { now: now() }));
+      const ended = await db.transaction().execute((trx) => revokeConsentByDebtor(trx, token, { now: now() }));
+      await endAtBanks(token.tenantId, ended.id);
+      return ended;
     },
   );
 }

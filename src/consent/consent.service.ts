@@ -187,6 +187,19 @@ export async function terminateConsent(db: Db, tenantId: string, consentId: stri
   return endConsent(db, row, 'terminatedByTpp', context.actor, context.now);
 }
 
+/**
+ * The debtor's bank reports that its side of the consent ended (the debtor revoked it at the bank, or
+ * it expired there): ours ends the same way and its bank data is erased, in one transaction.
+ */
+export async function endConsentReportedByBank(db: Db, tenantId: string, consentId: string, status: 'revokedByPsu' | 'expired', context: { now: Date; actor: string }): Promise<Consent> {
+  return inTransaction(db, async (trx) => {
+    const row = await trx.selectFrom('consents').selectAll().where('tenant_id', '=', tenantId).where('id', '=', consentId).forUpdate().executeTakeFirst();
+    if (!row) throw notFound(`consent ${consentId}`);
+    if (row.status !== 'valid' && row.status !== 'received') return toConsent(row);
+    return endConsent(trx, row, status, context.actor, context.now);
+  });
+}
+
 /** Expires every consent whose last day has passed, erasing its data; run by a job and lazily on use. */
 export async function expireConsents(db: Db, today: IsoDate, now = new Date(), tenantId?: string): Promise<number> {
   let query = db.selectFrom('consents').selectAll().where('status', 'in', ['valid', 'received']).where('valid_until', '<', today);

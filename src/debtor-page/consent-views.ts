@@ -30,7 +30,42 @@ function dateOfTimestamp(timestamp: string): IsoDate {
   return timestamp.slice(0, 10);
 }
 
-export function consentRequestView(input: { consent: Consent; creditorName: string; lang: Lang; grant: FormTarget; decline: FormTarget }): Html {
+/** The tenant's banks the debtor can connect to, and the form that sends the debtor to the chosen one. */
+export interface BankChoice {
+  connections: { id: string; displayName: string }[];
+  target: FormTarget;
+}
+
+/**
+ * "Connect your bank": pick the bank, one button, off to the bank's own page (a 303 from our POST).
+ * With a requested consent the approval at the bank is the grant, so the words say so.
+ */
+export function bankConnectSection(input: { bank: BankChoice; lang: Lang; mode: 'grant' | 'connect' }): Html {
+  const t = TEXT[input.lang];
+  const { bank } = input;
+  return html`<section aria-labelledby="bank-title">
+<h2 id="bank-title">${input.mode === 'grant' ? t.bankGrantTitle : t.bankTitle}</h2>
+<p>${input.mode === 'grant' ? t.bankGrantIntro : t.bankIntro}</p>
+<form method="post" action="${bank.target.action}">
+<input type="hidden" name="csrf" value="${bank.target.csrf}">
+<label for="bank-connection">${t.bankLabel}</label>
+<select id="bank-connection" name="connectionId" required>
+${bank.connections.map((c) => html`<option value="${c.id}">${c.displayName}</option>`)}
+</select>
+<div class="choices"><button type="submit" class="button-choice">${t.bankButton}</button></div>
+</form>
+</section>`;
+}
+
+/** After the return from the bank: what was read (or that it will be read later). */
+export function bankConnectedView(input: { lang: Lang; accounts: number; accepted: number; readProblem: boolean; continueHref: string }): Html {
+  const t = TEXT[input.lang];
+  return html`<h1>${t.bankDoneTitle}</h1>
+<div class="panel panel-done" role="status"><p>${input.readProblem ? t.bankReadProblem : input.accounts > 0 ? t.bankDoneBody(input.accounts, input.accepted) : t.bankDoneLater}</p></div>
+<p><a href="${input.continueHref}">${t.bankContinue}</a></p>`;
+}
+
+export function consentRequestView(input: { consent: Consent; creditorName: string; lang: Lang; grant: FormTarget; decline: FormTarget; bank?: BankChoice }): Html {
   const { consent, creditorName, lang } = input;
   const t = TEXT[lang];
   return html`<h1>${t.consentTitle(creditorName)}</h1>
@@ -47,7 +82,8 @@ export function consentRequestView(input: { consent: Consent; creditorName: stri
 <div class="choices">
 ${postButton(input.grant, t.grant, 'choice', { agreed: 'yes' })}
 ${postButton(input.decline, t.decline, 'choice')}
-</div>`;
+</div>
+${input.bank && input.bank.connections.length > 0 ? bankConnectSection({ bank: input.bank, lang, mode: 'grant' }) : ''}`;
 }
 
 export function periodText(first: IsoDate, last: IsoDate, lang: Lang): string {
@@ -70,6 +106,8 @@ export interface ActiveConsentInput {
   demoAccount: FormTarget;
   planOptions: FormTarget;
   withdraw: FormTarget;
+  /** The tenant's bank connections, when it has any enabled. */
+  bank?: BankChoice;
   claimsToOffer: number;
   runningPlanHrefs: string[];
   /** A message about the last attempt (a file that could not be read). */
@@ -106,6 +144,7 @@ ${BANK_INSTRUCTIONS.map((b) => html`<h3>${b.bank}</h3><ol>${b.steps[lang].map((s
 </details>
 ${input.demo ? html`<div class="notice"><h3>${t.demoTitle}</h3><p>${t.demoBody}</p>${postButton(input.demoAccount, t.demoButton, 'quiet')}</div>` : ''}
 </section>
+${input.bank && input.bank.connections.length > 0 ? bankConnectSection({ bank: input.bank, lang, mode: 'connect' }) : ''}
 ${hasData || input.runningPlanHrefs.length > 0 ? planStep(input) : ''}
 <section aria-labelledby="stop-title">
 <h2 id="stop-title">${t.stopTitle}</h2>

@@ -40,7 +40,9 @@ import {
   type PlanOfferView,
   type PlanView,
 } from '../repayment-plans/repayment-plans.service.js';
-import { activeConsentView, consentRequestView, declinedView, draftSummaryView, endedView, messageView, type FormTarget } from './consent-views.js';
+import { activeConsentView, bankConnectedView, consentRequestView, declinedView, draftSummaryView, endedView, messageView, type BankChoice, type FormTarget } from './consent-views.js';
+import { completeBankAuthorisation, revokeEndedAuthorisations, startBankAuthorisation, type BankFlowDeps } from '../bank-connections/bank-authorisation.service.js';
+import { listBankConnections } from '../bank-connections/bank-connections.service.js';
 import { bankRowsUnderConsent, debtHelpComesFirst, demoStatement, planSituation, storedBankData } from './debtor-page.service.js';
 import { FormBodyError, parseFormBody, type FormFile } from './form-body.js';
 import { FORM_COOKIE, formCookieHeader, formToken, isSameOrigin, isValidFormToken, newFormCookieValue, readCookie } from './form-guard.js';
@@ -64,6 +66,11 @@ const CsrfField = { csrf: Type.Optional(Type.String({ maxLength: 100, descriptio
 const formBody = <T extends TSchema>(schema: T) => Type.Unsafe<Static<T>>({ content: { 'application/x-www-form-urlencoded': { schema } } });
 const ButtonForm = formBody(Type.Object(CsrfField, { additionalProperties: false }));
 const GrantForm = formBody(Type.Object({ ...CsrfField, agreed: Type.Literal('yes', { description: 'The debtor pressed the button that grants' }) }, { additionalProperties: false }));
+const BankForm = formBody(Type.Object({ ...CsrfField, connectionId: Type.String({ format: 'uuid', description: 'The bank connection the debtor picked' }) }, { additionalProperties: false }));
+const BankReturnQuery = Type.Object({
+  state: Type.String({ minLength: 1, maxLength: 200, description: 'The nonce given to the bank with the redirect address' }),
+  lang: LangQuery.properties.lang,
+});
 const ChooseForm = formBody(Type.Object({ ...CsrfField, optionId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }));
 const UploadForm = Type.Unsafe<{ csrf?: string }>({
   description: 'The statement file from the page’s upload form',
@@ -92,6 +99,8 @@ const FORM_LIMIT_BYTES = 16 * 1024;
 
 export interface DebtorPageServices {
   parser: BankFileParser;
+  /** Connecting the debtor's bank (redirect to the bank, the return, the first pull). */
+  bankFlow: BankFlowDeps;
 }
 
 export async function debtorPageRoutes(app: AppInstance, deps: AppDeps, services: DebtorPageServices): Promise<void> {
@@ -133,7 +142,8 @@ export async function debtorPageRoutes(app: AppInstance, deps: AppDeps, services
       return form.fields;
     });
     page.addHook('onSend', async (_request, reply, payload) => {
-      reply.header('content-security-policy', DEBTOR_PAGE_CSP);
+      // A screen with a bank form widens form-action itself (bankFormCsp); every other screen gets the strict one.
+      if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', DEBTOR_PAGE_CSP);
       // No address (with its link token) ever goes to another site; same-origin keeps the Origin header on the page's own form posts.
       reply.header('referrer-policy', 'same-origin');
       reply.header('x-frame-options', 'DENY');
@@ -208,6 +218,19 @@ export async function debtorPageRoutes(app: AppInstance, deps: AppDeps, services
     // ---------------------------------------------------------------------------------------------
     // Consent
 
+    /**
+     * The tenant's enabled bank connections as a choice on the page. The form posts here and is answered
+     * with a 303 to the bank's own page; browsers apply form-action to that redirect too, so this page's
+     * policy allows https destinations (and the plain-http connections allowed for development).
+     */
+    const bankChoice = async (reply: FastifyReply, tenantId: string, cookie: string, tokenText: string, lang: Lang): Promise<BankChoice | undefined> => {
+      const connections = await listBankConnections(db, tenantId, { enabledOnly: true });
+      if (connections.length === 0) return undefined;
+      const plainOrigins = [...new Set(connections.map((c) => new URL(c.baseUrl)).filter((u) => u.protocol === 'http:').map((u) => u.origin))];
+      reply.header('content-security-policy', DEBTOR_PAGE_CSP.replace("form-action 'self'", ["form-action 'self' https:", ...plainOrigins].join(' ')));
+      return { connections: connections.map((c) => ({ id: c.id, displayName: c.displayName })), target: target(cookie, tokenText, `${consentPath(tokenText)}/bank`, lang) };
+    };
+
     const renderConsent = async (request: FastifyRequest, reply: FastifyReply, tokenText: string, lang: Lang, problem?: string) => {
       const token = consentToken(tokenText);
       const { consent, creditorName } = await viewConsentByToken(db, token);
@@ -216,7 +239,12 @@ export async function debtorPageRoutes(app: AppInstance, deps: AppDeps, services
       const path = consentPath(tokenText);
       const url = withLang(path, lang);
       if (consent.status === 'received') {
-        return sendHtml(reply, frameFor(lang, t.consentTitle(creditorName), url, { creditorName }), consentRequestView({ consent, creditorName, lang, grant: target(cookie, tokenText, `${path}/grant`, lang), decline: target(cookie, tokenText, `${path}/decline`, lang) }));
+        const bank = await bankChoice(reply, token.tenantId, cookie, tokenText, lang);
+        return sendHtml(
+          reply,
+          frameFor(lang, t.consentTitle(creditorName), url, { creditorName }),
+          consentRequestView({ consent, creditorName, lang, grant: target(cookie, tokenText, `${path}/grant`, lang), decline: target(cookie, tokenText, `${path}/decline`, lang), ...(bank ? { bank } : {}) }),
+        );
       }
       if (consent.status === 'rejected') return sendHtml(reply, frameFor(lang, t.declinedTitle, url, { creditorName }), declinedView(lang));
       if (consent.status !== 'valid') {
@@ -224,10 +252,11 @@ export async function debtorPageRoutes(app: AppInstance, deps: AppDeps, services
         return sendHtml(reply, frameFor(lang, t.endedTitle, url, { creditorName }), endedView({ consent, lang, rowsLeft }));
       }
       const today = deps.today();
-      const [stored, situation, helpFirst] = await Promise.all([
+      const [stored, situation, helpFirst, bank] = await Promise.all([
         storedBankData(db, token.tenantId, token.consentId),
         planSituation(db, token.tenantId, token.debtorId, today, deps.linkTokenSecret),
         debtHelpComesFirst(db, engine, token.tenantId, token.debtorId, today),
+        bankChoice(reply, token.tenantId, cookie, tokenText, lang),
       ]);
       return sendHtml(
         reply,
@@ -242,6 +271,7 @@ export async function debtorPageRoutes(app: AppInstance, deps: AppDeps, services
           demoAccount: target(cookie, tokenText, `${path}/demo-statement`, lang),
           planOptions: target(cookie, tokenText, `${path}/plan-offer`, lang),
           withdraw: target(cookie, tokenText, `${path}/withdraw`, lang),
+          ...(bank ? { bank } : {}),
           claimsToOffer: situation.claimIdsToOffer.length,
           runningPlanHrefs: situation.runningPlanOfferTokens.map((planTokenText) => withLang(planPath(planTokenText), lang)),
           ...(problem ? { problem } : {}),
@@ -276,9 +306,79 @@ export async function debtorPageRoutes(app: AppInstance, deps: AppDeps, services
       db.transaction().execute((trx) => grantConsent(trx, token, { textVersion: CURRENT_CONSENT_TEXT_VERSION, method: 'debtor_page' }, { now: new Date(), today: deps.today() })),
     );
     consentDecision('/consent/:token/decline', 'The debtor declines the consent', ButtonForm, (token) => db.transaction().execute((trx) => rejectConsent(trx, token, { now: new Date() })));
-    consentDecision('/consent/:token/withdraw', 'The debtor withdraws the consent; their bank data is erased at once', ButtonForm, (token) =>
-      db.transaction().execute((trx) => revokeConsentByDebtor(trx, token, { now: new Date() })),
+    consentDecision('/consent/:token/withdraw', 'The debtor withdraws the consent; their bank data is erased at once, and the consent at their bank is ended', ButtonForm, async (token) => {
+      await db.transaction().execute((trx) => revokeConsentByDebtor(trx, token, { now: new Date() }));
+      // Best effort: a bank that cannot be reached now is retried by the bank-refresh job.
+      await revokeEndedAuthorisations(db, services.bankFlow, token.tenantId, { consentId: token.consentId, now: new Date() }).catch((error: unknown) => page.log.warn({ err: error }, 'revoking at the bank after a withdrawal failed; the bank-refresh job retries'));
+    });
+
+    // ---------------------------------------------------------------------------------------------
+    // Connecting the bank: to the bank, and back
+
+    page.post(
+      '/consent/:token/bank',
+      {
+        config: { auth: 'link-token' },
+        schema: {
+          tags: ['debtor-page'],
+          summary: 'The debtor picks their bank: the consent is created at the bank and the browser is sent to the bank to approve it',
+          description: 'With a requested consent, approval at the bank is the grant (method bank_sca). The bank sends the browser back to /bank/return or /bank/return-nok.',
+          params: TokenParams,
+          querystring: LangQuery,
+          body: BankForm,
+          response: { 200: PAGE, 303: SEE_OTHER, ...PAGE_PROBLEMS },
+        },
+      },
+      async (request, reply) => {
+        const tokenText = request.params.token;
+        const token = await consentLink(tokenText);
+        checkForm(request, tokenText);
+        const lang = langOf(request);
+        const started = await startBankAuthorisation(db, services.bankFlow, { linkToken: tokenText, token, connectionId: request.body.connectionId, psuIpAddress: request.ip, now: new Date(), today: deps.today(), lang });
+        if (started.ok) return seeOther(reply, started.scaRedirectUrl);
+        const t = TEXT[lang];
+        return sendHtml(reply, frameFor(lang, t.bankUnavailableTitle, request.url), messageView({ title: t.bankUnavailableTitle, body: t.bankUnavailableBody, lang, backHref: withLang(consentPath(tokenText), lang) }));
+      },
     );
+
+    const bankReturn = (path: string, nok: boolean, summary: string) =>
+      page.get(
+        path,
+        {
+          config: { auth: 'link-token' },
+          schema: { tags: ['debtor-page'], summary, params: TokenParams, querystring: BankReturnQuery, response: { 200: PAGE, 303: SEE_OTHER, ...PAGE_PROBLEMS } },
+        },
+        async (request, reply) => {
+          const { token: tokenText } = request.params as { token: string };
+          const { state } = request.query as { state: string };
+          const token = await consentLink(tokenText);
+          const lang = langOf(request);
+          const t = TEXT[lang];
+          const back = withLang(consentPath(tokenText), lang);
+          const result = await completeBankAuthorisation(db, services.bankFlow, { token, state, nok, psuIpAddress: request.ip, now: new Date(), today: deps.today() });
+          const message = (title: string, body: string) => sendHtml(reply, frameFor(lang, title, request.url), messageView({ title, body, lang, backHref: back }));
+          switch (result.outcome) {
+            case 'granted': {
+              if (!result.pull) return seeOther(reply, back);
+              if (result.pull.consentStatus !== 'valid') return seeOther(reply, back);
+              const ok = result.pull.outcome === 'ok' || result.pull.outcome === 'no_accounts';
+              return sendHtml(reply, frameFor(lang, t.bankDoneTitle, request.url), bankConnectedView({ lang, accounts: result.pull.accounts, accepted: result.pull.accepted, readProblem: !ok, continueHref: back }));
+            }
+            case 'rejected': {
+              const { consent } = await viewConsentByToken(db, token);
+              // A request denied at the bank is a declined consent: the page itself says so.
+              if (consent.status !== 'valid') return seeOther(reply, back);
+              return message(t.bankDeniedTitle, t.bankDeniedBody);
+            }
+            case 'not_finished':
+              return message(t.cannotTitle, t.bankNotFinished);
+            case 'failed':
+              return message(t.bankUnavailableTitle, t.bankUnavailableBody);
+          }
+        },
+      );
+    bankReturn('/consent/:token/bank/return', false, 'The bank sends the debtor back after approval: the consent’s status at the bank is checked and the first pull runs');
+    bankReturn('/consent/:token/bank/return-nok', true, 'The bank sends the debtor back after a denial or failure');
 
     // ---------------------------------------------------------------------------------------------
     // Bank data: upload, summary, use or discard

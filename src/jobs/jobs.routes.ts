@@ -3,6 +3,7 @@ import { AUTHENTICATED_PROBLEMS, DateTimeSchema, problemResponses, StringEnum, U
 import { tenantOf, type AppDeps, type AppInstance } from '../platform/http/types.js';
 import type { MonitoringServices } from '../model-monitoring/monitoring.routes.js';
 import type { RiskModelServices } from '../risk-models/risk-models.routes.js';
+import type { BankFlowDeps } from '../bank-connections/bank-authorisation.service.js';
 import { JobRunner } from './job-runner.js';
 import { getTenantJobRun, listTenantJobRuns } from './job-runs.queries.js';
 import { JOB_STATUSES } from './jobs.table.js';
@@ -40,6 +41,8 @@ const JobRunSchema = Type.Object({
 export interface JobRouteOptions {
   riskModels: RiskModelServices;
   monitoring: MonitoringServices;
+  /** The bank flow the refresh job pulls with. */
+  bankFlow: BankFlowDeps;
   /** Tests pin the runner's clock to move leases and slots themselves. */
   clock?: () => Date;
 }
@@ -57,7 +60,7 @@ export async function jobRoutes(app: AppInstance, deps: AppDeps, options: JobRou
   const clock = options.clock ?? (() => new Date());
   const runner = new JobRunner(db, { leaseMs: config.jobLeaseSeconds * 1000, pollMs: config.jobPollMs, maxAttempts: config.jobMaxAttempts, clock, log: app.log });
   const jobs = serviceJobs(
-    { db, today: deps.today, clock, monitor: options.monitoring.monitor, scorer: options.riskModels.scorer, registry: options.riskModels.registry, log: app.log },
+    { db, today: deps.today, clock, monitor: options.monitoring.monitor, scorer: options.riskModels.scorer, registry: options.riskModels.registry, bankFlow: options.bankFlow, log: app.log },
     {
       timezone: config.tenantTimeZone,
       consentExpiryCron: config.consentExpiryCron,
@@ -65,6 +68,7 @@ export async function jobRoutes(app: AppInstance, deps: AppDeps, options: JobRou
       monitoringCron: config.monitoringEnabled ? config.monitoringCron : null,
       rescoringCron: config.rescoringCron,
       planFollowUpCron: config.planFollowUpCron,
+      bankRefreshCron: config.bankRefreshCron,
       batchSize: config.jobBatchSize,
       jobRunRetentionDays: config.jobRunRetentionDays,
       webhookRetention: { deliveredDays: config.webhookRetentionDays, deadDays: config.webhookDeadRetentionDays },

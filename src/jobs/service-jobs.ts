@@ -14,10 +14,12 @@ import type { ModelRegistry } from '../risk-models/registry.js';
 import { consentedDebtorBatches, rescoreDebtors } from '../risk-models/rescoring.js';
 import type { RiskScorer } from '../risk-models/scoring.js';
 import { purgeFinishedJobRuns } from './job-runs.queries.js';
+import { dueAuthorisationIds, pullAuthorisation, revokeEndedAuthorisations, type BankFlowDeps } from '../bank-connections/bank-authorisation.service.js';
+import { AppError } from '../platform/errors.js';
 import { purgeWebhookHistory, type WebhookRetention } from '../webhooks/webhooks.service.js';
 import { SERVICE_TENANT, type JobDefinition, type JobLogger, type JobTotals, type PlannedPart } from './job-runner.js';
 
-export const JOB_NAMES = ['consent-expiry', 'retention', 'model-monitoring', 'rescoring', 'plan-follow-up'] as const;
+export const JOB_NAMES = ['consent-expiry', 'retention', 'model-monitoring', 'rescoring', 'plan-follow-up', 'bank-refresh'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export interface ServiceJobSettings {
@@ -28,6 +30,7 @@ export interface ServiceJobSettings {
   monitoringCron: string | null;
   rescoringCron: string;
   planFollowUpCron: string;
+  bankRefreshCron: string;
   /** Debtors (rescoring) or plans (follow-up) per part. */
   batchSize: number;
   /** Finished job runs older than this many days are deleted by the retention job. */
@@ -44,6 +47,7 @@ export interface ServiceJobDeps {
   monitor: ModelMonitor;
   scorer: RiskScorer;
   registry: ModelRegistry;
+  bankFlow: BankFlowDeps;
   log: JobLogger;
 }
 
@@ -126,6 +130,46 @@ export function serviceJobs(deps: ServiceJobDeps, settings: ServiceJobSettings):
           totals.paid += change.newlyPaid.length;
           if (change.completed) totals.completed++;
           if (change.breached) totals.breached++;
+        }
+        return totals;
+      },
+    },
+    {
+      // Unattended pulls of connected banks, each authorisation when due (spread over the day within
+      // frequencyPerDay, after any Retry-After), and the bank-side revocation of consents that ended
+      // here since (retried every run until the bank takes it). One part per tenant for the
+      // revocations, batches of authorisations for the pulls.
+      name: 'bank-refresh',
+      cron: settings.bankRefreshCron,
+      timezone: settings.timezone,
+      plan: async () => {
+        const now = deps.clock();
+        const parts: PlannedPart[] = [];
+        for (const tenantId of await tenantIds(db)) {
+          parts.push({ tenantId, key: 'revoke-ended' });
+          const ids = await dueAuthorisationIds(db, tenantId, { now, today: deps.today(), timeZone: settings.timezone });
+          const batches: string[][] = [];
+          for (let i = 0; i < ids.length; i += settings.batchSize) batches.push(ids.slice(i, i + settings.batchSize));
+          parts.push(...batchParts(tenantId, batches));
+        }
+        return parts;
+      },
+      runPart: async (part) => {
+        if (part.key === 'revoke-ended') return { revoked: await revokeEndedAuthorisations(db, deps.bankFlow, part.tenantId, { now: deps.clock() }) };
+        const totals = { pulled: 0, ok: 0, failed: 0, skipped: 0, accepted: 0 };
+        for (const authorisationId of idsOf(part.input)) {
+          if (part.signal.aborted) throw part.signal.reason;
+          try {
+            const result = await pullAuthorisation(db, deps.bankFlow, { tenantId: part.tenantId, authorisationId, trigger: 'schedule', now: deps.clock(), today: deps.today(), signal: part.signal });
+            totals.pulled++;
+            if (result.outcome === 'ok' || result.outcome === 'no_accounts') totals.ok++;
+            else totals.failed++;
+            totals.accepted += result.accepted;
+          } catch (error) {
+            // Became not due since planning (pulled by the creditor meanwhile, consent ended): not a failure of the part.
+            if (error instanceof AppError && (error.code === 'rate_limited' || error.code === 'invalid_state' || error.code === 'not_found')) totals.skipped++;
+            else throw error;
+          }
         }
         return totals;
       },

@@ -157,6 +157,12 @@ export const ConfigSchema = Type.Object({
   sandboxBank: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   /** Port of the sandbox bank in demo mode; null: PORT + 10; 0: any free port. It listens on HOST. */
   sandboxBankPort: Type.Union([Type.Integer({ minimum: 0, maximum: 65535 }), Type.Null()], { default: null }),
+  /** Key that seals bank-connection secrets at rest (AES-256-GCM); derived from the link-token secret when unset. */
+  bankConnectionSecretKey: Type.Union([Type.String({ minLength: 32 }), Type.Null()], { default: null }),
+  /** Allow plain-http bank base URLs on localhost / 127.0.0.1 / [::1] (the sandbox bank, tests); otherwise only https. */
+  bankConnectionAllowHttpLocalhost: Type.Boolean({ default: false }),
+  /** The scheduled bank refresh (cron, TENANT_TIME_ZONE): pulls each valid bank authorisation that is due, within frequencyPerDay. */
+  bankRefreshCron: Type.String({ minLength: 1, default: '29 * * * *' }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
@@ -235,6 +241,9 @@ const ENV_NAMES: Record<keyof Config, string> = {
   earlyWarningBands: 'EARLY_WARNING_BANDS',
   sandboxBank: 'SANDBOX_BANK',
   sandboxBankPort: 'SANDBOX_BANK_PORT',
+  bankConnectionSecretKey: 'BANK_CONNECTION_SECRET_KEY',
+  bankConnectionAllowHttpLocalhost: 'BANK_CONNECTION_ALLOW_HTTP_LOCALHOST',
+  bankRefreshCron: 'BANK_REFRESH_CRON',
 };
 
 export const CONFIG_ENV_NAMES = ENV_NAMES;
@@ -264,7 +273,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   if (!isTimeZone(converted.tenantTimeZone)) throw new ConfigError([`${ENV_NAMES.tenantTimeZone}: not an IANA time zone (got ${JSON.stringify(converted.tenantTimeZone)})`]);
   // A schedule that cannot be read would otherwise fail only when the job starts, after the server is up.
-  const cronProblems = (['monitoringCron', 'consentExpiryCron', 'retentionCron', 'rescoringCron', 'planFollowUpCron'] as const)
+  const cronProblems = (['monitoringCron', 'consentExpiryCron', 'retentionCron', 'rescoringCron', 'planFollowUpCron', 'bankRefreshCron'] as const)
     .filter((key) => !cron.validate(converted[key]))
     .map((key) => `${ENV_NAMES[key]}: not a cron expression (got ${JSON.stringify(converted[key])})`);
   if (cronProblems.length > 0) throw new ConfigError(cronProblems);

@@ -76,6 +76,11 @@ export const REDACT_PATHS = [
   'request.headers.authorization',
   'request.headers.cookie',
   'err.request.headers.authorization',
+  // Bank-connection secrets (client secrets, private keys) as an admin sends them: never logged, even by a debug line.
+  'secrets',
+  'body.secrets',
+  'req.body.secrets',
+  'request.body.secrets',
 ];
 
 /** What Fastify's request log lines say about the request (replaces its default, which logs the raw URL and the client address). */

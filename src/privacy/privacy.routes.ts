@@ -14,6 +14,7 @@ import { PlanOfferRecordSchema, PlanRecordSchema } from '../repayment-plans/repa
 import { ReferralSchema } from '../debt-help/referrals.routes.js';
 import { UploadDraftRecordSchema } from '../bank-data/upload-drafts.schema.js';
 import { WebhookEventSchema } from '../webhooks/webhooks.routes.js';
+import { BankAuthorisationSchema } from '../bank-connections/bank-connections.routes.js';
 
 // additionalProperties: without it the serializer writes each stored event as {}.
 const DataPointItemSchema = Type.Unsafe<DataPointEvent>({ type: 'object', additionalProperties: true, description: 'A stored data point, as accepted' });
@@ -48,6 +49,7 @@ export async function privacyRoutes(app: AppInstance, deps: AppDeps): Promise<vo
             repaymentPlans: Type.Array(PlanRecordSchema),
             debtHelpReferrals: Type.Array(ReferralSchema),
             webhookEvents: Type.Array(WebhookEventSchema, { description: 'Events about the debtor in the webhook outbox (sent or to be sent to the creditor’s endpoints)' }),
+            bankAuthorisations: Type.Array(BankAuthorisationSchema, { description: 'Banks the debtor connected: status and pull times (the data read is under accounts, transactions, balances)' }),
           }),
           ...problemResponses(...AUTHENTICATED_PROBLEMS, 404),
         },
@@ -99,6 +101,7 @@ async function* exportDocument(exported: DebtorExportStream, reply: FastifyReply
     ['repaymentPlans', exported.repaymentPlans, PlanRecordSchema],
     ['debtHelpReferrals', exported.debtHelpReferrals, ReferralSchema],
     ['webhookEvents', exported.webhookEvents, WebhookEventSchema],
+    ['bankAuthorisations', exported.bankAuthorisations, BankAuthorisationSchema],
   ];
   for (const [name, batches, schema] of sections) {
     const serialize = serializer(schema);

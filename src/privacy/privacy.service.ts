@@ -17,6 +17,8 @@ import { exportDebtorReferrals, type Referral } from '../debt-help/referrals.ser
 import { exportDebtorUploadDrafts, type UploadDraftRecord } from '../bank-data/upload-drafts.service.js';
 import { forgetIdsInJobParts } from '../jobs/job-runs.queries.js';
 import { exportDebtorWebhookEvents, type WebhookEvent } from '../webhooks/webhooks.service.js';
+import { exportDebtorBankAuthorisations, type BankAuthorisationView } from '../bank-connections/bank-authorisation.service.js';
+import { DEFAULT_TENANT_TIME_ZONE } from '../platform/config.js';
 
 /** Rows per query while exporting: memory stays flat however much is held on the debtor. */
 export const EXPORT_BATCH_ROWS = 1000;
@@ -42,6 +44,7 @@ export interface DebtorExportStream {
   repaymentPlans: () => AsyncIterable<PlanRecord[]>;
   debtHelpReferrals: () => AsyncIterable<Referral[]>;
   webhookEvents: () => AsyncIterable<WebhookEvent[]>;
+  bankAuthorisations: () => AsyncIterable<BankAuthorisationView[]>;
 }
 
 /** Opens the export; throws not_found before anything is written when the debtor is unknown. */
@@ -115,6 +118,10 @@ export async function openDebtorExport(db: Db, tenantId: string, debtorId: strin
     async *webhookEvents() {
       yield await exportDebtorWebhookEvents(db, tenantId, debtorId);
     },
+    // The banks the debtor connected (status and pull times, no bank data): a few per consent, one read.
+    async *bankAuthorisations() {
+      yield await exportDebtorBankAuthorisations(db, tenantId, debtorId, { now, timeZone: DEFAULT_TENANT_TIME_ZONE });
+    },
   };
 }
 
@@ -130,7 +137,7 @@ export async function eraseDebtor(db: Db, tenantId: string, debtorId: string, ac
   // Before the plans go: job parts list plan ids as well as debtor ids.
   const planIds = (await db.selectFrom('repayment_plans').select('id').where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId).execute()).map((p) => p.id);
   counts.job_run_parts = await forgetIdsInJobParts(db, tenantId, [debtorId, ...planIds]);
-  for (const table of ['category_corrections', 'bank_transactions', 'bank_balances', 'bank_accounts', 'bank_uploads', 'bank_upload_drafts', 'consents', 'data_point_events', 'repayment_plan_payments', 'repayment_plan_instalments', 'repayment_plans', 'repayment_plan_offers', 'claims', 'debt_help_referrals', 'webhook_deliveries', 'webhook_events'] as const) {
+  for (const table of ['category_corrections', 'bank_transactions', 'bank_balances', 'bank_accounts', 'bank_uploads', 'bank_upload_drafts', 'bank_authorisations', 'consents', 'data_point_events', 'repayment_plan_payments', 'repayment_plan_instalments', 'repayment_plans', 'repayment_plan_offers', 'claims', 'debt_help_referrals', 'webhook_deliveries', 'webhook_events'] as const) {
     const result = await db.deleteFrom(table).where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId).executeTakeFirst();
     counts[table] = Number(result.numDeletedRows);
   }

@@ -20,6 +20,7 @@ const ARGUMENTS: Record<string, unknown[]> = {
   endedBody: ['vrijdag 4 december 2026'],
   periodWords: ['1 september 2026', '30 november 2026', '3 maanden'],
   storedBody: [1, 87, '1 september 2026 tot en met 30 november 2026 (3 maanden)'],
+  bankDoneBody: [2, 412],
   planTitle: ['Energie Leverancier BV'],
   planOwed: ['€ 1.380,00'],
   planOptionMonths: [6],

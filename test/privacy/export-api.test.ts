@@ -39,7 +39,7 @@ describe('GDPR export, streamed', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     const exported = JSON.parse(res.body) as Record<string, unknown[]> & { exportedAt: string; debtor: Record<string, unknown> };
-    expect(Object.keys(exported)).toEqual(['exportedAt', 'debtor', 'consents', 'accounts', 'transactions', 'balances', 'bankUploadDrafts', 'dataPoints', 'categoryCorrections', 'claims', 'planOffers', 'repaymentPlans', 'debtHelpReferrals', 'webhookEvents']);
+    expect(Object.keys(exported)).toEqual(['exportedAt', 'debtor', 'consents', 'accounts', 'transactions', 'balances', 'bankUploadDrafts', 'dataPoints', 'categoryCorrections', 'claims', 'planOffers', 'repaymentPlans', 'debtHelpReferrals', 'webhookEvents', 'bankAuthorisations']);
     expect(Number.isNaN(Date.parse(exported.exportedAt))).toBe(false);
     expect(exported.debtor).toEqual((await t.app.inject({ url: `/v1/debtors/${debtorId}`, headers: bearer(t.tenantA.keys.creditor) })).json());
     expect(exported.consents).toEqual((await t.app.inject({ url: `/v1/debtors/${debtorId}/consents`, headers: bearer(t.tenantA.keys.creditor) })).json().items);

@@ -40,6 +40,8 @@ const jobSeed = { runId: '' };
 const COST_TABLE_MARKER = 'tenant-a-cost-table';
 /** Tenant A's webhook endpoint, an event in its outbox and that event's delivery (set in beforeAll). */
 const webhookSeed = { endpointId: '', spareEndpointId: '', url: 'https://hooks.tenant-a.example/in', eventId: '', deliveryId: '' };
+/** Tenant A's bank connections: one to read and change, a spare one to delete (set in beforeAll). */
+const bankSeed = { connectionId: '', spareConnectionId: '', name: 'Tenant A Bank' };
 const categoryUrl = (r: SeededResources) => `/v1/debtors/${r.debtorId}/transactions/${correctionSeed.transactionId}/category`;
 
 const CASES: Record<string, RouteCase> = {
@@ -194,6 +196,17 @@ const CASES: Record<string, RouteCase> = {
   'GET /v1/webhook-endpoints/:endpointId/deliveries': { request: () => ({ url: `/v1/webhook-endpoints/${webhookSeed.endpointId}/deliveries` }), crossTenant: 'not-found' },
   'POST /v1/webhook-deliveries/:deliveryId/retry': { request: () => ({ method: 'POST', url: `/v1/webhook-deliveries/${webhookSeed.deliveryId}/retry` }), crossTenant: 'not-found' },
   'GET /v1/webhook-events': { request: () => ({ url: '/v1/webhook-events' }), crossTenant: { ownOnly: (r) => [webhookSeed.eventId, r.debtorId] } },
+  'POST /v1/bank-connections': { request: () => ({ method: 'POST', url: '/v1/bank-connections', payload: { displayName: 'Other bank', kind: 'xs2a', baseUrl: 'https://bank.example' } }), crossTenant: { ownOnly: () => [bankSeed.connectionId, bankSeed.name] } },
+  'GET /v1/bank-connections': { request: () => ({ url: '/v1/bank-connections' }), crossTenant: { ownOnly: () => [bankSeed.connectionId, bankSeed.name] } },
+  'GET /v1/bank-connections/:connectionId': { request: () => ({ url: `/v1/bank-connections/${bankSeed.connectionId}` }), crossTenant: 'not-found' },
+  'PATCH /v1/bank-connections/:connectionId': { request: () => ({ method: 'PATCH', url: `/v1/bank-connections/${bankSeed.connectionId}`, payload: { enabled: true } }), crossTenant: 'not-found' },
+  'DELETE /v1/bank-connections/:connectionId': { request: () => ({ method: 'DELETE', url: `/v1/bank-connections/${bankSeed.spareConnectionId}` }), crossTenant: 'not-found' },
+  'GET /v1/consents/:consentId/bank-authorisations': { request: (r) => ({ url: `/v1/consents/${r.consentId}/bank-authorisations` }), crossTenant: 'not-found' },
+  'POST /v1/consents/:consentId/pulls': { request: (r) => ({ method: 'POST', url: `/v1/consents/${r.consentId}/pulls` }), crossTenant: 'not-found' },
+  'GET /v1/consents/:consentId/pulls': { request: (r) => ({ url: `/v1/consents/${r.consentId}/pulls` }), crossTenant: 'not-found' },
+  'POST /consent/:token/bank': { request: (r) => pageForm(`/consent/${r.linkToken}/bank`, `connectionId=${bankSeed.connectionId}`), crossTenant: 'token' },
+  'GET /consent/:token/bank/return': { request: (r) => ({ url: `/consent/${r.linkToken}/bank/return?state=nothing-started` }), crossTenant: 'token' },
+  'GET /consent/:token/bank/return-nok': { request: (r) => ({ url: `/consent/${r.linkToken}/bank/return-nok?state=nothing-started` }), crossTenant: 'token' },
 };
 
 function pageForm(url: string, fields = ''): InjectOptions {
@@ -262,6 +275,18 @@ describe('access to every route', () => {
     await t.database.db.updateTable('webhook_deliveries').set({ status: 'dead', attempts: 7 }).where('tenant_id', '=', t.tenantA.id).where('id', '=', delivery.id).execute();
     const spare = await t.app.inject({ method: 'POST', url: '/v1/webhook-endpoints', headers: bearer(t.tenantA.keys.admin), payload: { url: 'https://hooks.tenant-a.example/spare', eventTypes: ['plan.accepted'] } });
     webhookSeed.spareEndpointId = spare.json().endpoint.id;
+    for (const key of ['connectionId', 'spareConnectionId'] as const) {
+      const connection = await t.app.inject({ method: 'POST', url: '/v1/bank-connections', headers: bearer(t.tenantA.keys.admin), payload: { displayName: bankSeed.name, kind: 'xs2a', baseUrl: 'https://bank.tenant-a.example' } });
+      if (connection.statusCode !== 201) throw new Error(`seed bank connection failed: ${connection.body}`);
+      bankSeed[key] = connection.json().id;
+    }
+    // An active bank authorisation under A's seeded consent, through a bank that refuses connections at
+    // once (port 9 on this machine): "pull now" reaches it and answers 200 with outcome unavailable.
+    await t.database.db.updateTable('bank_connections').set({ base_url: 'http://127.0.0.1:9' }).where('tenant_id', '=', t.tenantA.id).where('id', '=', bankSeed.connectionId).execute();
+    await t.database.db
+      .insertInto('bank_authorisations')
+      .values({ tenant_id: t.tenantA.id, id: crypto.randomUUID(), consent_id: seeded.consentId, debtor_id: seeded.debtorId, connection_id: bankSeed.connectionId, provider_consent_id: 'seed-consent', state: 'seed-state', status: 'active', history_from: addDays(new Date().toISOString().slice(0, 10), -90) })
+      .execute();
     const run = await t.app.inject({ method: 'POST', url: '/v1/models/training-runs', headers: bearer(t.tenantA.keys.analyst), payload: {} });
     modelSeed.runId = run.json().run.runId;
     const followUp = await t.app.jobRunner.tick('plan-follow-up', new Date());

@@ -2,7 +2,7 @@
  * An app on a fresh database with two tenants and a key of every role for each, so every test can
  * check both what a tenant may do and what the other tenant must never see.
  */
-import { buildApp } from '../../src/app.js';
+import { buildApp, type BuildAppOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/platform/config.js';
 import type { DatabaseHandle } from '../../src/platform/database/connection.js';
 import type { AppInstance } from '../../src/platform/http/types.js';
@@ -42,10 +42,10 @@ export async function createTenantWithKeys(database: DatabaseHandle, tenantId: s
   return { id: tenantId, keys, keyIds };
 }
 
-export async function createTestApp(options: { config?: Partial<Config>; today?: () => string } = {}): Promise<TestApp> {
+export async function createTestApp(options: { config?: Partial<Config>; today?: () => string; build?: Pick<BuildAppOptions, 'bankProviders' | 'jobs'> } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const config = testConfig(options.config);
-  const app = await buildApp(config, { database, logger: false, ...(options.today ? { today: options.today } : {}) });
+  const app = await buildApp(config, { database, logger: false, ...(options.today ? { today: options.today } : {}), ...(options.build ?? {}) });
   await app.ready();
   const tenantA = await createTenantWithKeys(database, 'tenant-a');
   const tenantB = await createTenantWithKeys(database, 'tenant-b');

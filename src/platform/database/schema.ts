@@ -21,12 +21,13 @@ import type { RepaymentPlanTables } from '../../repayment-plans/repayment-plans.
 import type { DebtHelpReferralTables } from '../../debt-help/referrals.table.js';
 import type { JobTables } from '../../jobs/jobs.table.js';
 import type { WebhookTables } from '../../webhooks/webhooks.table.js';
+import type { BankConnectionTables } from '../../bank-connections/bank-connections.table.js';
 
 export interface ServiceSettingTable {
   key: string;
   value: string;
 }
 
-export interface Database extends TenantTables, AuditTables, DebtorTables, ConsentTables, BankDataTables, DataPointTables, TenantPolicyTables, CorrectionTables, RiskModelTables, ModelMonitoringTables, ClaimTables, RepaymentPlanTables, DebtHelpReferralTables, JobTables, WebhookTables {
+export interface Database extends TenantTables, AuditTables, DebtorTables, ConsentTables, BankDataTables, DataPointTables, TenantPolicyTables, CorrectionTables, RiskModelTables, ModelMonitoringTables, ClaimTables, RepaymentPlanTables, DebtHelpReferralTables, JobTables, WebhookTables, BankConnectionTables {
   service_settings: ServiceSettingTable;
 }
