@@ -17,6 +17,7 @@ import * as debtHelpReferrals from './2026-12-05-005-debt-help-referrals.js';
 import * as bankUploadDrafts from './2026-12-06-001-bank-upload-drafts.js';
 import * as jobRuns from './2026-12-06-002-job-runs.js';
 import * as webhooks from './2026-12-06-003-webhooks.js';
+import * as riskScoreRepeat from './2026-12-07-002-risk-score-repeat.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23-001-foundation': foundation,
@@ -33,4 +34,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06-001-bank-upload-drafts': bankUploadDrafts,
   '2026-12-06-002-job-runs': jobRuns,
   '2026-12-06-003-webhooks': webhooks,
+  '2026-12-07-002-risk-score-repeat': riskScoreRepeat,
 };

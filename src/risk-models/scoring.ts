@@ -13,7 +13,7 @@ import type { AffordabilityEngine } from '../affordability/affordability.service
 import type { Database } from '../platform/database/schema.js';
 import type { IsoDate } from '../platform/dates.js';
 import { AppError, notFound } from '../platform/errors.js';
-import type { FeatureSetId } from '../risk-features/catalogue.js';
+import { FEATURE_CATALOGUE_VERSION, type FeatureSetId } from '../risk-features/catalogue.js';
 import { featureRow } from '../risk-features/compute-features.js';
 import { featureSnapshot, readSnapshots } from './feature-snapshots.js';
 import { MODEL_ID_FOR_FEATURE_SET, type LoadedChampion, type ModelRegistry } from './registry.js';
@@ -65,6 +65,16 @@ interface ConsentState {
 
 /** Scores kept per (tenant, model version, snapshot): enough for every debtor a busy instance scores repeatedly. */
 const SCORE_CACHE_ENTRIES = 10_000;
+/** Answers kept per (tenant, debtor, as-of, today) for the one-statement repeat; as many as above. */
+const REPEAT_CACHE_ENTRIES = 10_000;
+/** The models whose champions a score depends on: the fingerprint covers both (consent picks one). */
+const SCORING_MODEL_IDS = [MODEL_ID_FOR_FEATURE_SET['bank-and-data-points'], MODEL_ID_FOR_FEATURE_SET['data-points-only']];
+
+/** A debtor's score as this instance last answered it, and the fingerprint it was computed under. */
+interface RepeatableScore {
+  fingerprint: string;
+  score: DebtorScore;
+}
 
 export class RiskScorer {
   /**
@@ -73,6 +83,13 @@ export class RiskScorer {
    * of a warm score's own time, and grows with the model). Oldest entries leave first.
    */
   private readonly computed = new Map<string, RiskScore>();
+
+  /**
+   * The last answer per (tenant, debtor, as-of, today), for scoreRepeatable. Never trusted on its
+   * own: the database confirms the fingerprint in the statement that stores the repeat, so a change
+   * made through any instance is seen by the next request on every instance.
+   */
+  private readonly repeatable = new Map<string, RepeatableScore>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -177,6 +194,42 @@ export class RiskScorer {
     // Counted once stored: a score that failed to be recorded was not delivered either.
     for (const score of scores) metrics.scoresComputed.inc({ feature_set: score.featureSet });
     return scores;
+  }
+
+  /**
+   * One debtor's score for an API key (the single-debtor routes). A repeated score of an unchanged
+   * debtor costs one database statement (risk_score_repeat, migration 2026-12-07-002): this instance's
+   * last answer for the same (tenant, debtor, as-of, today) is stored again under a new id, with the
+   * key that asked, only if in that same statement the key is not revoked, the debtor's fingerprint
+   * (data stamps of both feature sets, the early_warning_monitoring consents, both champions) is the
+   * one the answer was computed under, and the latest stored band is its band, so the repeat raises
+   * no band event. Anything else scores the full way (score()), which raises the events and is then
+   * remembered under the fingerprint read before it: if data changes in between, the remembered
+   * fingerprint is the older one and the next request recomputes, never the other way round.
+   * Throws invalid_api_key (401) when the key was revoked: the route may take the key from the auth
+   * hook's memory (keyRecheckedByHandler) because this check runs on every request.
+   */
+  async scoreRepeatable(tenantId: string, debtorId: string, options: { asOf: IsoDate; today: IsoDate; keyId: string }): Promise<DebtorScore> {
+    const cacheKey = JSON.stringify([tenantId, debtorId, options.asOf, options.today]);
+    const previous = this.repeatable.get(cacheKey);
+    const score: DebtorScore | null = previous ? { ...previous.score, scoreId: randomUUID(), scoredAt: new Date().toISOString() } : null;
+    const { rows } = await sql<{ key_valid: boolean; fingerprint: string | null; stored: boolean }>`
+      select * from risk_score_repeat(${tenantId}, ${debtorId}, ${options.keyId}, ${FEATURE_CATALOGUE_VERSION}, ${sql.val(SCORING_MODEL_IDS)}::text[], ${previous?.fingerprint ?? null},
+        ${score?.scoreId ?? null}, ${options.asOf}, ${score?.model.modelId ?? null}, ${score?.model.version ?? null}, ${score?.featureSet ?? null},
+        ${score?.probability ?? null}, ${score?.band.name ?? null}, ${score ? JSON.stringify(score.reasons) : null}::jsonb, ${score?.featureSnapshotId ?? null}, ${score?.scoredAt ?? null})`.execute(this.db);
+    const answer = rows[0]!;
+    if (!answer.key_valid) throw new AppError('invalid_api_key', 'the API key is unknown or revoked');
+    if (answer.stored && score) {
+      metrics.scoresComputed.inc({ feature_set: score.featureSet });
+      return score;
+    }
+    const [fresh] = await this.score(tenantId, [debtorId], { asOf: options.asOf, today: options.today, requestedBy: options.keyId });
+    if (answer.fingerprint !== null) {
+      this.repeatable.delete(cacheKey);
+      this.repeatable.set(cacheKey, { fingerprint: answer.fingerprint, score: fresh! });
+      if (this.repeatable.size > REPEAT_CACHE_ENTRIES) this.repeatable.delete(this.repeatable.keys().next().value!);
+    }
+    return fresh!;
   }
 
   /**
