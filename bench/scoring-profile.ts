@@ -9,6 +9,7 @@
  * Prints, per statement kind, how many run per request and their mean time, and the request's mean
  * and p99 in process (no socket): the breakdown the load benchmark's figures are explained by.
  */
+import { sql } from 'kysely';
 import pg from 'pg';
 import { buildApp } from '../src/app.js';
 import { injectClient } from '../src/cli/inject-client.js';
@@ -17,6 +18,7 @@ import { loadConfig } from '../src/platform/config.js';
 import { openPostgres } from '../src/platform/database/connection.js';
 import { migrateToLatest } from '../src/platform/database/migrate.js';
 import { addDays } from '../src/platform/dates.js';
+import { FEATURE_CATALOGUE_VERSION } from '../src/risk-features/catalogue.js';
 import { simulateHouseholds } from '../src/simulation/simulate-households.js';
 import { loadWorld, worldStartEndingToday } from '../src/simulation/world-loader.js';
 import { createApiKey, ensureTenant } from '../src/tenants/api-key.service.js';
@@ -116,6 +118,23 @@ async function main(): Promise<void> {
       console.log(`${kind.padEnd(44)} ${(s.count / REQUESTS).toFixed(2).padEnd(12)} ${(s.ms / s.count).toFixed(3)}`);
     }
     console.log(`statements per request: ${(total / REQUESTS).toFixed(2)}`);
+    // The database's side of a repeat, each part run in a loop inside PostgreSQL (no round trips):
+    // what the one statement's CPU is spent on.
+    const { rows: ids } = await sql<{ debtor_id: string }>`select debtor_id from consents where tenant_id = 'bench' and purpose = 'early_warning_monitoring' limit 1`.execute(database.db);
+    const debtor = ids[0]!.debtor_id;
+    const loops = 2000;
+    const parts: [string, string][] = [
+      ['risk_feature_snapshot_lookup (data stamps)', `perform * from risk_feature_snapshot_lookup('bench', '${debtor}', '${today}', '${FEATURE_CATALOGUE_VERSION}')`],
+      ['risk_score_fingerprint (stamps, consents, champions)', `perform risk_score_fingerprint('bench', '${debtor}', '${FEATURE_CATALOGUE_VERSION}', array['early-warning', 'early-warning-data-points'])`],
+      ['latest band (risk_scores)', `perform r.band from risk_scores r where r.tenant_id = 'bench' and r.debtor_id = '${debtor}' order by r.created_at desc, r.id desc limit 1`],
+      ['api key not revoked', `perform 1 from api_keys k where k.tenant_id = 'bench' and k.revoked_at is null limit 1`],
+    ];
+    console.log(`\nin PostgreSQL, a bank-data debtor, ${loops} loops each:`);
+    for (const [label, statement] of parts) {
+      await sql.raw(`create or replace function pg_temp.bench_loop() returns double precision language plpgsql as $f$ declare started timestamptz := clock_timestamp(); begin for i in 1..${loops} loop ${statement}; end loop; return extract(epoch from clock_timestamp() - started) * 1000; end $f$`).execute(database.db);
+      const { rows } = await sql<{ ms: number }>`select pg_temp.bench_loop() as ms`.execute(database.db);
+      console.log(`${label.padEnd(56)} ${((rows[0]!.ms / loops) * 1000).toFixed(0)} µs`);
+    }
     await app.close();
     await database.close();
   } finally {

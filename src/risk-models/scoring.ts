@@ -13,10 +13,11 @@ import type { AffordabilityEngine } from '../affordability/affordability.service
 import type { Database } from '../platform/database/schema.js';
 import type { IsoDate } from '../platform/dates.js';
 import { AppError, notFound } from '../platform/errors.js';
-import { FEATURE_CATALOGUE_VERSION, type FeatureSetId } from '../risk-features/catalogue.js';
+import type { FeatureSetId } from '../risk-features/catalogue.js';
 import { featureRow } from '../risk-features/compute-features.js';
 import { featureSnapshot, readSnapshots } from './feature-snapshots.js';
 import { MODEL_ID_FOR_FEATURE_SET, type LoadedChampion, type ModelRegistry } from './registry.js';
+import { ScoreRepeatQueue } from './score-repeats.js';
 import type { RiskScore } from './risk-model.js';
 import type { RiskBandName } from './risk-model-bundle.js';
 import type { ModelVersionSource } from './risk-models.table.js';
@@ -90,13 +91,17 @@ export class RiskScorer {
    * made through any instance is seen by the next request on every instance.
    */
   private readonly repeatable = new Map<string, RepeatableScore>();
+  /** Repeats of concurrent requests share one statement (group commit). */
+  private readonly repeats: ScoreRepeatQueue;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly registry: ModelRegistry,
     private readonly engine: AffordabilityEngine,
     private readonly options: { earlyWarningBands: readonly string[] } = { earlyWarningBands: ['high', 'very_high'] },
-  ) {}
+  ) {
+    this.repeats = new ScoreRepeatQueue(db);
+  }
 
   /**
    * Scores each debtor (in the order given) as of a date, stores every score with who asked, and
@@ -198,7 +203,8 @@ export class RiskScorer {
 
   /**
    * One debtor's score for an API key (the single-debtor routes). A repeated score of an unchanged
-   * debtor costs one database statement (risk_score_repeat, migration 2026-12-07-002): this instance's
+   * debtor costs one row of a database statement shared with the requests that arrive with it
+   * (risk_score_repeat, migration 2026-12-07-002; see score-repeats.ts): this instance's
    * last answer for the same (tenant, debtor, as-of, today) is stored again under a new id, with the
    * key that asked, only if in that same statement the key is not revoked, the debtor's fingerprint
    * (data stamps of both feature sets, the early_warning_monitoring consents, both champions) is the
@@ -213,12 +219,24 @@ export class RiskScorer {
     const cacheKey = JSON.stringify([tenantId, debtorId, options.asOf, options.today]);
     const previous = this.repeatable.get(cacheKey);
     const score: DebtorScore | null = previous ? { ...previous.score, scoreId: randomUUID(), scoredAt: new Date().toISOString() } : null;
-    const { rows } = await sql<{ key_valid: boolean; fingerprint: string | null; stored: boolean }>`
-      select * from risk_score_repeat(${tenantId}, ${debtorId}, ${options.keyId}, ${FEATURE_CATALOGUE_VERSION}, ${sql.val(SCORING_MODEL_IDS)}::text[], ${previous?.fingerprint ?? null},
-        ${score?.scoreId ?? null}, ${options.asOf}, ${score?.model.modelId ?? null}, ${score?.model.version ?? null}, ${score?.featureSet ?? null},
-        ${score?.probability ?? null}, ${score?.band.name ?? null}, ${score ? JSON.stringify(score.reasons) : null}::jsonb, ${score?.featureSnapshotId ?? null}, ${score?.scoredAt ?? null})`.execute(this.db);
-    const answer = rows[0]!;
-    if (!answer.key_valid) throw new AppError('invalid_api_key', 'the API key is unknown or revoked');
+    const answer = await this.repeats.repeat({
+      tenantId,
+      debtorId,
+      keyId: options.keyId,
+      modelIds: SCORING_MODEL_IDS,
+      fingerprint: previous?.fingerprint ?? null,
+      scoreId: score?.scoreId ?? null,
+      asOf: options.asOf,
+      modelId: score?.model.modelId ?? null,
+      modelVersion: score?.model.version ?? null,
+      featureSet: score?.featureSet ?? null,
+      probability: score?.probability ?? null,
+      band: score?.band.name ?? null,
+      reasons: score?.reasons ?? null,
+      featureSnapshotId: score?.featureSnapshotId ?? null,
+      scoredAt: score?.scoredAt ?? null,
+    });
+    if (!answer.keyValid) throw new AppError('invalid_api_key', 'the API key is unknown or revoked');
     if (answer.stored && score) {
       metrics.scoresComputed.inc({ feature_set: score.featureSet });
       return score;
