@@ -123,17 +123,33 @@ async function main(): Promise<void> {
     const { rows: ids } = await sql<{ debtor_id: string }>`select debtor_id from consents where tenant_id = 'bench' and purpose = 'early_warning_monitoring' limit 1`.execute(database.db);
     const debtor = ids[0]!.debtor_id;
     const loops = 2000;
+    const { rows: keys } = await sql<{ id: string }>`select id from api_keys where tenant_id = 'bench' limit 1`.execute(database.db);
+    const models = `array['early-warning', 'early-warning-data-points']`;
+    const fingerprint = `risk_score_fingerprint('bench', '${debtor}', '${FEATURE_CATALOGUE_VERSION}', ${models})`;
+    const latest = `(select s from risk_scores s where s.tenant_id = 'bench' and s.debtor_id = '${debtor}' order by s.created_at desc, s.id desc limit 1)`;
     const parts: [string, string][] = [
       ['risk_feature_snapshot_lookup (data stamps)', `perform * from risk_feature_snapshot_lookup('bench', '${debtor}', '${today}', '${FEATURE_CATALOGUE_VERSION}')`],
       ['risk_score_fingerprint (stamps, consents, champions)', `perform risk_score_fingerprint('bench', '${debtor}', '${FEATURE_CATALOGUE_VERSION}', array['early-warning', 'early-warning-data-points'])`],
       ['latest band (risk_scores)', `perform r.band from risk_scores r where r.tenant_id = 'bench' and r.debtor_id = '${debtor}' order by r.created_at desc, r.id desc limit 1`],
       ['api key not revoked', `perform 1 from api_keys k where k.tenant_id = 'bench' and k.revoked_at is null limit 1`],
+      // The whole repeat, stored each time: the fingerprint, the checks and the insert.
+      [
+        'risk_score_repeat (checks and insert)',
+        `perform risk_score_repeat('bench', '${debtor}', '${keys[0]!.id}', '${FEATURE_CATALOGUE_VERSION}', ${models}, fp, gen_random_uuid(), (l).as_of, (l).model_id, (l).model_version, (l).feature_set, (l).probability, (l).band, (l).reasons, (l).feature_snapshot_id, clock_timestamp())`,
+      ],
     ];
     console.log(`\nin PostgreSQL, a bank-data debtor, ${loops} loops each:`);
     for (const [label, statement] of parts) {
-      await sql.raw(`create or replace function pg_temp.bench_loop() returns double precision language plpgsql as $f$ declare started timestamptz := clock_timestamp(); begin for i in 1..${loops} loop ${statement}; end loop; return extract(epoch from clock_timestamp() - started) * 1000; end $f$`).execute(database.db);
+      await sql.raw(`create or replace function pg_temp.bench_loop() returns double precision language plpgsql as $f$ declare fp text := ${fingerprint}; l risk_scores := ${latest}; started timestamptz := clock_timestamp(); begin for i in 1..${loops} loop ${statement}; end loop; return extract(epoch from clock_timestamp() - started) * 1000; end $f$`).execute(database.db);
       const { rows } = await sql<{ ms: number }>`select pg_temp.bench_loop() as ms`.execute(database.db);
       console.log(`${label.padEnd(56)} ${((rows[0]!.ms / loops) * 1000).toFixed(0)} µs`);
+    }
+    if (process.env.BENCH_EXPLAIN) {
+      await sql.raw(`load 'auto_explain'`).execute(database.db).catch(() => undefined);
+      for (const q of [`explain (analyze, buffers) select r.band from risk_scores r where r.tenant_id = 'bench' and r.debtor_id = '${debtor}' order by r.created_at desc, r.id desc limit 1`]) {
+        const { rows } = await sql.raw<Record<string, string>>(q).execute(database.db);
+        console.log(rows.map((r) => Object.values(r)[0]).join('\n'));
+      }
     }
     await app.close();
     await database.close();

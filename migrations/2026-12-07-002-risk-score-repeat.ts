@@ -3,6 +3,13 @@ import { sql, type Kysely } from 'kysely';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
+  // A debtor's latest score (the band a new score is compared with) as one index probe however many
+  // scores the debtor has: the old index stopped at created_at, so the tie-break on id made PostgreSQL
+  // sort every score of the debtor once its statistics were stale (measured: 1.7 ms for 2,000 scores).
+  // The new index serves everything the old one did (same leading columns), so the old one goes.
+  await sql`create index risk_scores_latest_ix on risk_scores (tenant_id, debtor_id, created_at desc, id desc)`.execute(db);
+  await sql`drop index risk_scores_debtor_ix`.execute(db);
+
   // A repeated score of an unchanged debtor in one round trip (see src/risk-models/scoring.ts, "repeat").
   //
   // risk_score_fingerprint: a digest of everything a debtor's score depends on besides the as-of date
@@ -80,6 +87,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`create index risk_scores_debtor_ix on risk_scores (tenant_id, debtor_id, created_at)`.execute(db);
+  await sql`drop index risk_scores_latest_ix`.execute(db);
   await sql`drop function risk_score_repeat(text, uuid, uuid, text, text[], text, uuid, date, text, integer, text, double precision, text, jsonb, uuid, timestamptz)`.execute(db);
   await sql`drop function risk_score_fingerprint(text, uuid, text, text[])`.execute(db);
 }
