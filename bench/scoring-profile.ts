@@ -120,6 +120,7 @@ async function main(): Promise<void> {
     console.log(`statements per request: ${(total / REQUESTS).toFixed(2)}`);
     // The database's side of a repeat, each part run in a loop inside PostgreSQL (no round trips):
     // what the one statement's CPU is spent on.
+    if (process.env.BENCH_VACUUM) await sql`vacuum analyze`.execute(database.db);
     const { rows: ids } = await sql<{ debtor_id: string }>`select debtor_id from consents where tenant_id = 'bench' and purpose = 'early_warning_monitoring' limit 1`.execute(database.db);
     const debtor = ids[0]!.debtor_id;
     const loops = 2000;
@@ -146,7 +147,16 @@ async function main(): Promise<void> {
     }
     if (process.env.BENCH_EXPLAIN) {
       await sql.raw(`load 'auto_explain'`).execute(database.db).catch(() => undefined);
-      for (const q of [`explain (analyze, buffers) select r.band from risk_scores r where r.tenant_id = 'bench' and r.debtor_id = '${debtor}' order by r.created_at desc, r.id desc limit 1`]) {
+      const statements = [
+        `select r.band from risk_scores r where r.tenant_id = 'bench' and r.debtor_id = '${debtor}' order by r.created_at desc, r.id desc limit 1`,
+        `select count(*) || ':' || coalesce(max(e.id), 0) from data_point_events e where e.tenant_id = 'bench' and e.debtor_id = '${debtor}'`,
+        `select coalesce(string_agg(p.kind || '@' || p.version, ',' order by p.kind), '') from tenant_policies p where p.tenant_id = 'bench'`,
+        `select count(*) || ':' || coalesce(max(t.id), 0) from bank_transactions t where t.tenant_id = 'bench' and t.debtor_id = '${debtor}'`,
+        `select count(*) || ':' || coalesce(max(b.id), 0) from bank_balances b where b.tenant_id = 'bench' and b.debtor_id = '${debtor}'`,
+        `select count(*) || ':' || coalesce(max(c.created_at)::text, '') from category_corrections c where c.tenant_id = 'bench' and c.debtor_id = '${debtor}'`,
+        `select count(*) || ':' || coalesce(max(r.learned_at)::text, '') from learned_categorisation_rules r where r.tenant_id = 'bench'`,
+      ];
+      for (const q of statements.map((q) => `explain (analyze, buffers) ${q}`)) {
         const { rows } = await sql.raw<Record<string, string>>(q).execute(database.db);
         console.log(rows.map((r) => Object.values(r)[0]).join('\n'));
       }
