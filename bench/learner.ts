@@ -17,7 +17,7 @@
  *   Goal: GBDT train time ≤ 1.5 × HistGradientBoosting at an AUC no more than 0.005 below it.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -208,9 +208,19 @@ async function runOurs(set: BenchSet): Promise<Result[]> {
   return results;
 }
 
+/**
+ * scikit-learn and xgboost come from Debian's packages (python3-sklearn, python3-xgboost), which belong
+ * to the system Python; a python3 earlier on PATH (pyenv, a virtualenv) usually lacks them. PYTHON picks
+ * another interpreter.
+ */
+function referencePython(): string {
+  if (process.env.PYTHON) return process.env.PYTHON;
+  return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+}
+
 function runReference(directory: string, names: string[]): { results: Result[]; problems: string[] } {
   const problems: string[] = [];
-  const child = spawnSync('python3', [REFERENCE_SCRIPT, directory, ...names], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { OMP_WAIT_POLICY: 'PASSIVE', ...process.env, OMP_NUM_THREADS: String(THREADS) } });
+  const child = spawnSync(referencePython(), [REFERENCE_SCRIPT, directory, ...names], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { OMP_WAIT_POLICY: 'PASSIVE', ...process.env, OMP_NUM_THREADS: String(THREADS) } });
   if (child.error) return { results: [], problems: [`python3 could not be started (${child.error.message}): printing ours alone`] };
   if (child.status !== 0) problems.push(`python3 ${REFERENCE_SCRIPT} exited with ${child.status}: ${child.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   const results: Result[] = [];

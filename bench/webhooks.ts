@@ -95,7 +95,7 @@ async function main(): Promise<void> {
         });
       }
     };
-    const dispatcher = () => new WebhookDispatcher({ db, retryScheduleSeconds: [30, 120, 600], timeoutMs: 10_000, batchSize: 50, pollMs: 100, now: () => new Date(Date.now() + 1000) });
+    const dispatcher = () => new WebhookDispatcher({ db, retryScheduleSeconds: [30, 120, 600], timeoutMs: 10_000, batchSize: 50, pollMs: 100, now: () => new Date(Date.now() + 1000), allowHttpLocalhost: true });
     for (const instances of [1, 2]) {
       await fill();
       if (process.env.BENCH_ANALYZE === '1') await sql`analyze webhook_deliveries`.execute(db);

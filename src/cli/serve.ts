@@ -23,6 +23,7 @@ export async function serveCommand(config: Config): Promise<number> {
         db: database.db,
         retryScheduleSeconds: parseRetrySchedule(config.webhookRetrySchedule),
         timeoutMs: config.webhookTimeoutMs,
+        allowHttpLocalhost: config.webhookAllowHttpLocalhost,
         batchSize: config.webhookBatchSize,
         pollMs: config.webhookPollMs,
         log: app.log,

@@ -67,6 +67,7 @@ export async function jobRoutes(app: AppInstance, deps: AppDeps, options: JobRou
       planFollowUpCron: config.planFollowUpCron,
       batchSize: config.jobBatchSize,
       jobRunRetentionDays: config.jobRunRetentionDays,
+      webhookRetention: { deliveredDays: config.webhookRetentionDays, deadDays: config.webhookDeadRetentionDays },
     },
   );
   for (const job of jobs) runner.register(job);

@@ -14,6 +14,7 @@ import type { ModelRegistry } from '../risk-models/registry.js';
 import { consentedDebtorBatches, rescoreDebtors } from '../risk-models/rescoring.js';
 import type { RiskScorer } from '../risk-models/scoring.js';
 import { purgeFinishedJobRuns } from './job-runs.queries.js';
+import { purgeWebhookHistory, type WebhookRetention } from '../webhooks/webhooks.service.js';
 import { SERVICE_TENANT, type JobDefinition, type JobLogger, type JobTotals, type PlannedPart } from './job-runner.js';
 
 export const JOB_NAMES = ['consent-expiry', 'retention', 'model-monitoring', 'rescoring', 'plan-follow-up'] as const;
@@ -31,6 +32,8 @@ export interface ServiceJobSettings {
   batchSize: number;
   /** Finished job runs older than this many days are deleted by the retention job. */
   jobRunRetentionDays: number;
+  /** Webhook history kept (delivered rows and spent events; dead deliveries longer). */
+  webhookRetention: WebhookRetention;
 }
 
 export interface ServiceJobDeps {
@@ -79,14 +82,16 @@ export function serviceJobs(deps: ServiceJobDeps, settings: ServiceJobSettings):
       startSlot: (now) => new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000),
     },
     {
-      // Whatever has an expiry: staged bank-file drafts (personal data) per tenant, and old job runs.
+      // Whatever has an expiry: staged bank-file drafts (personal data) and sent webhook history per tenant, and old job runs.
       name: 'retention',
       cron: settings.retentionCron,
       timezone: settings.timezone,
       plan: async () => [...(await perTenant(db)), { tenantId: SERVICE_TENANT, key: 'job-runs' }],
       runPart: async (part): Promise<JobTotals> => {
         if (part.tenantId === SERVICE_TENANT) return { jobRuns: await purgeFinishedJobRuns(db, new Date(deps.clock().getTime() - settings.jobRunRetentionDays * DAY_MS)) };
-        return { uploadDrafts: await purgeExpiredUploadDrafts(db, deps.clock(), part.tenantId) };
+        const uploadDrafts = await purgeExpiredUploadDrafts(db, deps.clock(), part.tenantId);
+        const webhooks = await purgeWebhookHistory(db, part.tenantId, deps.clock(), settings.webhookRetention);
+        return { uploadDrafts, webhookDeliveries: webhooks.deliveries, webhookEvents: webhooks.events };
       },
     },
     {

@@ -143,6 +143,12 @@ export const ConfigSchema = Type.Object({
   webhookRetrySchedule: Type.String({ pattern: '^\\s*\\d+\\s*(,\\s*\\d+\\s*)*$', default: '30,120,600,3600,21600,86400' }),
   /** Deliveries one dispatcher takes per round (sent side by side; never two of one debtor to one endpoint). */
   webhookBatchSize: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
+  /** After a secret rotation the old secret keeps signing beside the new one this many hours (0: stops at once). */
+  webhookSecretOverlapHours: Type.Integer({ minimum: 0, maximum: 720, default: 24 }),
+  /** Delivered webhook deliveries, and events with nothing left to send, are purged by the retention job after this many days. */
+  webhookRetentionDays: Type.Integer({ minimum: 1, default: 30 }),
+  /** Dead deliveries (every retry failed) wait this many days for an operator's retry before the retention job purges them. */
+  webhookDeadRetentionDays: Type.Integer({ minimum: 1, default: 90 }),
   /** Allow plain-http endpoint URLs on localhost / 127.0.0.1 / [::1] (development and tests); otherwise only https. */
   webhookAllowHttpLocalhost: Type.Boolean({ default: false }),
   /** Risk bands that count as an early warning: a score entering one of them from outside emits risk.early_warning_raised. */
@@ -219,6 +225,9 @@ const ENV_NAMES: Record<keyof Config, string> = {
   webhookRetrySchedule: 'WEBHOOK_RETRY_SCHEDULE',
   webhookBatchSize: 'WEBHOOK_BATCH_SIZE',
   webhookAllowHttpLocalhost: 'WEBHOOK_ALLOW_HTTP_LOCALHOST',
+  webhookSecretOverlapHours: 'WEBHOOK_SECRET_OVERLAP_HOURS',
+  webhookRetentionDays: 'WEBHOOK_RETENTION_DAYS',
+  webhookDeadRetentionDays: 'WEBHOOK_DEAD_RETENTION_DAYS',
   earlyWarningBands: 'EARLY_WARNING_BANDS',
 };
 

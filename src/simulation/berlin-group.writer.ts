@@ -20,7 +20,8 @@ function amount(cents: number): BerlinGroupAmount {
   return { amount: formatCents(cents), currency: 'EUR' };
 }
 
-function transaction(t: SimulatedBankTransaction): Record<string, unknown> {
+/** One transaction as the Berlin Group `transactions` object (shared with the sandbox bank, src/sandbox-bank). */
+export function berlinGroupTransaction(t: SimulatedBankTransaction): Record<string, unknown> {
   const entry: Record<string, unknown> = { transactionId: t.transactionId };
   if (t.endToEndId) entry.endToEndId = t.endToEndId;
   if (t.mandateId) entry.mandateId = t.mandateId;
@@ -43,15 +44,30 @@ function transaction(t: SimulatedBankTransaction): Record<string, unknown> {
   return entry;
 }
 
+/** The booked balances the report carries: opening and closing booked over the statement period. */
+export function berlinGroupBalances(account: SimulatedAccount): Record<string, unknown>[] {
+  return [
+    { balanceType: 'openingBooked', balanceAmount: amount(account.openingBalanceCents), referenceDate: account.statementFrom },
+    { balanceType: 'closingBooked', balanceAmount: amount(account.closingBookedBalanceCents), referenceDate: account.statementTo },
+  ];
+}
+
+/**
+ * The booked and pending entries in the report's order. The sandbox bank pages exactly these, so a
+ * pull joined page by page equals an upload of the written file entry for entry.
+ */
+export function berlinGroupEntries(account: SimulatedAccount): { booked: Record<string, unknown>[]; pending: Record<string, unknown>[] } {
+  return {
+    booked: account.transactions.filter((t) => t.status === 'booked').map(berlinGroupTransaction),
+    pending: account.transactions.filter((t) => t.status === 'pending').map(berlinGroupTransaction),
+  };
+}
+
 export function writeBerlinGroupTransactions(account: SimulatedAccount): string {
-  const booked = account.transactions.filter((t) => t.status === 'booked').map(transaction);
-  const pending = account.transactions.filter((t) => t.status === 'pending').map(transaction);
+  const { booked, pending } = berlinGroupEntries(account);
   const report = {
     account: { iban: account.iban, currency: 'EUR' },
-    balances: [
-      { balanceType: 'openingBooked', balanceAmount: amount(account.openingBalanceCents), referenceDate: account.statementFrom },
-      { balanceType: 'closingBooked', balanceAmount: amount(account.closingBookedBalanceCents), referenceDate: account.statementTo },
-    ],
+    balances: berlinGroupBalances(account),
     transactions: {
       booked,
       pending,

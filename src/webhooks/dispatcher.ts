@@ -20,6 +20,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../platform/database/schema.js';
 import { webhookHeaders } from './signature.js';
+import { guardedFetch } from './guarded-transport.js';
 import { metrics } from '../platform/metrics.js';
 
 export interface DispatcherOptions {
@@ -31,7 +32,10 @@ export interface DispatcherOptions {
   pollMs: number;
   /** Injectable for tests: the clock that decides what is due and stamps attempts. */
   now?: () => Date;
+  /** The transport; by default guardedFetch, which connects to public internet addresses only. */
   fetch?: typeof fetch;
+  /** Let the default transport reach loopback for endpoints on localhost (WEBHOOK_ALLOW_HTTP_LOCALHOST). */
+  allowHttpLocalhost?: boolean;
   /** In [0, 1): spreads retries so a receiver coming back is not hit by every delivery at once. */
   random?: () => number;
   log?: { warn: (obj: object, msg: string) => void; error: (obj: object, msg: string) => void };
@@ -63,12 +67,21 @@ interface Claimed {
   attempts: number;
   url: string;
   secret: string;
+  previous_secret: string | null;
+  previous_secret_until: Date | string | null;
   type: string;
   debtor_id: string | null;
   subject_type: string;
   subject_id: string;
   payload: Record<string, unknown>;
   occurred_at: Date | string;
+}
+
+/** The current secret, and the one before the last rotation while its overlap lasts. */
+function signingSecrets(delivery: Pick<Claimed, 'secret' | 'previous_secret' | 'previous_secret_until'>, at: Date): string[] {
+  const { secret, previous_secret: previous, previous_secret_until: until } = delivery;
+  if (previous === null || until === null || new Date(until).getTime() <= at.getTime()) return [secret];
+  return [secret, previous];
 }
 
 export class WebhookDispatcher {
@@ -81,7 +94,7 @@ export class WebhookDispatcher {
 
   constructor(private readonly options: DispatcherOptions) {
     this.now = options.now ?? (() => new Date());
-    this.fetchFn = options.fetch ?? fetch;
+    this.fetchFn = options.fetch ?? guardedFetch({ allowLoopback: options.allowHttpLocalhost ?? false });
     this.random = options.random ?? Math.random;
   }
 
@@ -159,7 +172,7 @@ export class WebhookDispatcher {
         where (d.tenant_id, d.id) in (${sql.join(keys)})
           and e.tenant_id = d.tenant_id and e.id = d.event_id
           and p.tenant_id = d.tenant_id and p.id = d.endpoint_id
-        returning d.tenant_id, d.id, d.event_id, d.attempts, p.url, p.secret, e.type, e.debtor_id, e.subject_type, e.subject_id, e.payload, e.occurred_at`.execute(trx);
+        returning d.tenant_id, d.id, d.event_id, d.attempts, p.url, p.secret, p.previous_secret, p.previous_secret_until, e.type, e.debtor_id, e.subject_type, e.subject_id, e.payload, e.occurred_at`.execute(trx);
       return claimed.rows;
     });
   }
@@ -177,7 +190,7 @@ export class WebhookDispatcher {
     try {
       const response = await this.fetchFn(delivery.url, {
         method: 'POST',
-        headers: { ...webhookHeaders(delivery.secret, delivery.event_id, Math.floor(sentAt.getTime() / 1000), body), 'user-agent': 'draagkracht-webhooks' },
+        headers: { ...webhookHeaders(signingSecrets(delivery, sentAt), delivery.event_id, Math.floor(sentAt.getTime() / 1000), body), 'user-agent': 'draagkracht-webhooks' },
         body,
         // A redirect is a failure: following it would send the signed event to an address nobody registered.
         redirect: 'manual',

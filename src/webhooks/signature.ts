@@ -19,11 +19,16 @@ export function signPayload(secret: string, id: string, timestampSeconds: number
   return `v1,${createHmac('sha256', key).update(`${id}.${timestampSeconds}.${body}`).digest('base64')}`;
 }
 
-export function webhookHeaders(secret: string, id: string, timestampSeconds: number, body: string): Record<string, string> {
+/**
+ * Headers for one attempt. Several secrets give several signatures, space-separated, as the spec
+ * allows for rotation: a receiver that still holds the old secret and one that already has the new one
+ * both find a signature they can verify.
+ */
+export function webhookHeaders(secrets: readonly string[], id: string, timestampSeconds: number, body: string): Record<string, string> {
   return {
     'content-type': 'application/json',
     'webhook-id': id,
     'webhook-timestamp': String(timestampSeconds),
-    'webhook-signature': signPayload(secret, id, timestampSeconds, body),
+    'webhook-signature': secrets.map((secret) => signPayload(secret, id, timestampSeconds, body)).join(' '),
   };
 }

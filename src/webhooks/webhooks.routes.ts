@@ -169,6 +169,7 @@ export async function webhookRoutes(app: AppInstance, deps: AppDeps): Promise<vo
       schema: {
         tags: ['webhooks'],
         summary: 'Replace the endpoint’s secret; the new one is in this answer only and signs every attempt from now on',
+        description: 'The old secret keeps signing beside the new one for WEBHOOK_SECRET_OVERLAP_HOURS (default 24): each attempt then carries two signatures in webhook-signature, so the receiver can switch without refusing events. The overlap ends early at the next rotation.',
         params: EndpointParams,
         response: { 200: EndpointWithSecretSchema, ...problemResponses(...AUTHENTICATED_PROBLEMS, 404) },
       },
@@ -176,7 +177,7 @@ export async function webhookRoutes(app: AppInstance, deps: AppDeps): Promise<vo
     async (request) => {
       const tenantId = tenantOf(request);
       return db.transaction().execute(async (trx) => {
-        const result = await rotateEndpointSecret(trx, tenantId, request.params.endpointId);
+        const result = await rotateEndpointSecret(trx, tenantId, request.params.endpointId, { overlapHours: deps.config.webhookSecretOverlapHours });
         await recordAudit(trx, { tenantId, actor: actor(request), action: 'webhook_endpoint.secret_rotated', subjectType: 'webhook_endpoint', subjectId: result.endpoint.id, details: {} });
         return result;
       });

@@ -2,6 +2,8 @@
  * Endpoints, the delivery log and the outbox as the API shows them. Admins manage endpoints (the
  * secret is shown on create and on rotation only); admins and analysts read deliveries and events.
  */
+import { isIP } from 'node:net';
+import { isNonPublicAddress } from './guarded-transport.js';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../platform/database/connection.js';
@@ -76,22 +78,15 @@ function toDelivery(row: WebhookDeliveryRow & { event_type: string }): WebhookDe
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
- * An IP literal in a range that is not the public internet (RFC 1918, loopback, link-local with the
- * cloud metadata address, CGNAT, unique-local IPv6): the service must not be made to POST into its
- * own network. Host names that resolve to such addresses are not caught here (see docs/webhooks.md).
+ * An IP literal outside the public internet (RFC 1918, loopback, link-local with the cloud metadata
+ * address, CGNAT, unique-local IPv6, documentation and reserved ranges): refused when the endpoint is
+ * registered. Host names are checked on the address actually connected to, at send time
+ * (guarded-transport.ts).
  */
 function isPrivateAddressLiteral(hostname: string): boolean {
   if (hostname === 'localhost') return true;
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(hostname);
-  if (v4) {
-    const [a, b] = [Number(v4[1]), Number(v4[2])];
-    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
-  }
-  if (hostname.startsWith('[')) {
-    const v6 = hostname.slice(1, -1).toLowerCase();
-    return v6 === '::' || v6 === '::1' || v6.startsWith('fc') || v6.startsWith('fd') || v6.startsWith('fe80') || v6.startsWith('::ffff:');
-  }
-  return false;
+  const literal = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+  return isIP(literal) !== 0 && isNonPublicAddress(literal);
 }
 
 /** https only, so payloads and signatures never cross a network in clear; plain http on this machine when allowed (development, tests). */
@@ -180,11 +175,55 @@ export async function updateEndpoint(db: Db, tenantId: string, endpointId: strin
 }
 
 /** A new secret, effective for every attempt from now on (pending retries included); the old one stops at once. */
-export async function rotateEndpointSecret(db: Db, tenantId: string, endpointId: string): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+/**
+ * A new secret signs from now on. The old one keeps signing beside it for `overlapHours` (0: not at
+ * all), so the receiver can deploy the new secret without refusing events in between. A second
+ * rotation within the overlap keeps only the secret it replaces: at most two signatures per attempt.
+ */
+export async function rotateEndpointSecret(db: Db, tenantId: string, endpointId: string, options: { overlapHours: number }): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
   await endpointRow(db, tenantId, endpointId);
   const secret = newWebhookSecret();
-  const row = await db.updateTable('webhook_endpoints').set({ secret, secret_rotated_at: sql<Date>`now()` }).where('tenant_id', '=', tenantId).where('id', '=', endpointId).returningAll().executeTakeFirstOrThrow();
+  const overlap = options.overlapHours > 0;
+  const row = await db
+    .updateTable('webhook_endpoints')
+    .set({
+      secret,
+      secret_rotated_at: sql<Date>`now()`,
+      previous_secret: overlap ? sql<string>`secret` : null,
+      previous_secret_until: overlap ? sql<Date>`now() + make_interval(hours => ${options.overlapHours})` : null,
+    })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', endpointId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
   return { endpoint: toEndpoint(row), secret };
+}
+
+export interface WebhookRetention {
+  /** Delivered deliveries, and events with nothing left to send, are kept this long. */
+  deliveredDays: number;
+  /** Dead deliveries wait for an operator (retry) this long before they go too. */
+  deadDays: number;
+}
+
+/**
+ * The retention purge of one tenant's webhook history: delivered deliveries older than the
+ * retention, dead ones older than the (longer) dead-letter retention, and events that no longer have
+ * a delivery and are older than the retention. A pending delivery and its event are never touched:
+ * the outbox promise (every committed event is sent) outranks retention.
+ */
+export async function purgeWebhookHistory(db: Db, tenantId: string, now: Date, retention: WebhookRetention): Promise<{ deliveries: number; events: number }> {
+  const deliveredBefore = new Date(now.getTime() - retention.deliveredDays * 86_400_000);
+  const deadBefore = new Date(now.getTime() - retention.deadDays * 86_400_000);
+  const delivered = await db.deleteFrom('webhook_deliveries').where('tenant_id', '=', tenantId).where('status', '=', 'delivered').where('delivered_at', '<', deliveredBefore).executeTakeFirst();
+  const dead = await db.deleteFrom('webhook_deliveries').where('tenant_id', '=', tenantId).where('status', '=', 'dead').where('created_at', '<', deadBefore).executeTakeFirst();
+  const events = await db
+    .deleteFrom('webhook_events as e')
+    .where('e.tenant_id', '=', tenantId)
+    .where('e.occurred_at', '<', deliveredBefore)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('webhook_deliveries as d').select('d.id').whereRef('d.tenant_id', '=', 'e.tenant_id').whereRef('d.event_id', '=', 'e.id'))))
+    .executeTakeFirst();
+  return { deliveries: Number(delivered.numDeletedRows) + Number(dead.numDeletedRows), events: Number(events.numDeletedRows) };
 }
 
 /** Cursors are the last item's event seq: stable under inserts (new events get higher seqs). */

@@ -15,6 +15,9 @@ export interface WebhookEndpointTable {
   enabled: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: Timestamp;
   secret_rotated_at: NullableTimestamp;
+  /** The secret before the last rotation, still signing beside the new one until previous_secret_until. */
+  previous_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  previous_secret_until: NullableTimestamp;
 }
 
 export interface WebhookEventTable {

@@ -140,7 +140,7 @@ describe('scheduled jobs on two app instances', () => {
     const b = await jobsOf(t.tenantB, '?job=retention');
     expect(b.items).toMatchObject([{ id: runId, totals: { uploadDrafts: 0 }, parts: [{ key: 'all', totals: { uploadDrafts: 0 } }] }]);
     const all = await t.database.db.selectFrom('job_runs').select('totals').where('id', '=', runId).executeTakeFirstOrThrow();
-    expect(all.totals).toEqual({ uploadDrafts: 1, jobRuns: 1 });
+    expect(all.totals).toEqual({ uploadDrafts: 1, jobRuns: 1, webhookDeliveries: 0, webhookEvents: 0 });
   });
 
   it('expires consents after their last day through the runner, once, and erases their bank data', async () => {

@@ -11,7 +11,7 @@ import { addDays, addMonths } from '../../src/platform/dates.js';
 import { CURRENT_CONSENT_TEXT_VERSION, expireConsents, terminateConsent } from '../../src/consent/consent.service.js';
 import { WebhookDispatcher } from '../../src/webhooks/dispatcher.js';
 import { recordEvent } from '../../src/webhooks/events.js';
-import { checkEndpointUrl } from '../../src/webhooks/webhooks.service.js';
+import { checkEndpointUrl, purgeWebhookHistory } from '../../src/webhooks/webhooks.service.js';
 import { signPayload } from '../../src/webhooks/signature.js';
 import { ModelRegistry } from '../../src/risk-models/registry.js';
 import { syntheticBundle } from '../risk-models/registry-support.js';
@@ -32,7 +32,7 @@ describe('webhooks', () => {
 
   const as = (tenant: TestTenant, role: 'creditor' | 'analyst' | 'admin') => bearer(tenant.keys[role]);
   const dispatcher = (options: { schedule?: number[]; fetch?: typeof fetch } = {}) =>
-    new WebhookDispatcher({ db: t.database.db, retryScheduleSeconds: options.schedule ?? SCHEDULE, timeoutMs: 2_000, batchSize: 50, pollMs: 10, now: () => clock, random: () => 0.5, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    new WebhookDispatcher({ db: t.database.db, retryScheduleSeconds: options.schedule ?? SCHEDULE, timeoutMs: 2_000, batchSize: 50, pollMs: 10, now: () => clock, random: () => 0.5, allowHttpLocalhost: true, ...(options.fetch ? { fetch: options.fetch } : {}) });
   /** The fake clock starts just after the database's own now(), which stamped the deliveries written so far. */
   const startClock = () => {
     clock = new Date(Date.now() + 1000);
@@ -415,6 +415,79 @@ describe('webhooks', () => {
     expect(await events(`&debtorId=${debtorId}`)).toEqual([]);
     const left = await t.database.db.selectFrom('webhook_deliveries').select('id').where('tenant_id', '=', t.tenantA.id).where('debtor_id', '=', debtorId).execute();
     expect(left).toEqual([]);
+    await deleteEndpoint(endpoint.id);
+  });
+
+  it('signs with the old and the new secret for the overlap after a rotation, then with the new one alone', async () => {
+    const { endpoint, secret: oldSecret } = await createEndpoint(['plan.instalment_missed']);
+    const rotated = await t.app.inject({ method: 'POST', url: `/v1/webhook-endpoints/${endpoint.id}/rotate-secret`, headers: as(t.tenantA, 'admin') });
+    expect(rotated.statusCode, rotated.body).toBe(200);
+    const newSecret = rotated.json().secret as string;
+    expect(newSecret).not.toBe(oldSecret);
+    expect(rotated.body).not.toContain(oldSecret.slice(6));
+    const debtorId = randomUUID();
+    await record(t.tenantA.id, debtorId, 1);
+    startClock();
+    receiver.received.length = 0;
+    await dispatcher().drain();
+    const during = receiver.received[0]!;
+    const nowSeconds = () => Math.floor(clock.getTime() / 1000);
+    expect(String(during.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    // A receiver that has not switched yet, and one that has, both verify the event.
+    expect(await verifyStandardWebhook(oldSecret, during.headers, during.body, nowSeconds())).toBe(true);
+    expect(await verifyStandardWebhook(newSecret, during.headers, during.body, nowSeconds())).toBe(true);
+    // After the overlap (24 hours by default) the old secret no longer signs.
+    await record(t.tenantA.id, debtorId, 2);
+    startClock();
+    advance(24 * 3600 + 60);
+    receiver.received.length = 0;
+    await dispatcher().drain();
+    const after = receiver.received[0]!;
+    expect(String(after.headers['webhook-signature']).split(' ')).toHaveLength(1);
+    expect(await verifyStandardWebhook(oldSecret, after.headers, after.body, nowSeconds())).toBe(false);
+    expect(await verifyStandardWebhook(newSecret, after.headers, after.body, nowSeconds())).toBe(true);
+    // The secrets stay write-only: the endpoint as listed carries neither.
+    const listed = await t.app.inject({ url: '/v1/webhook-endpoints', headers: as(t.tenantA, 'admin') });
+    expect(listed.body).not.toContain(newSecret.slice(6));
+    expect(listed.body).not.toContain(oldSecret.slice(6));
+    await deleteEndpoint(endpoint.id);
+  });
+
+  it('purges sent history after the retention, dead deliveries after theirs, and never what is still to be sent', async () => {
+    const { endpoint } = await createEndpoint(['plan.instalment_missed']);
+    const delivered = await record(t.tenantA.id, randomUUID(), 1);
+    startClock();
+    await dispatcher().drain();
+    const deadEvent = await record(t.tenantA.id, randomUUID(), 2);
+    startClock();
+    receiver.status = 500;
+    const failing = dispatcher({ schedule: [1] });
+    await failing.drain();
+    advance(2);
+    await failing.drain();
+    receiver.status = 204;
+    // Not sent yet (no dispatcher ran since): pending however old it gets.
+    const pending = await record(t.tenantA.id, randomUUID(), 3);
+    const statusOf = async (eventId: string) =>
+      (await t.database.db.selectFrom('webhook_deliveries').select('status').where('tenant_id', '=', t.tenantA.id).where('event_id', '=', eventId).executeTakeFirst())?.status ?? 'gone';
+    const eventExists = async (eventId: string) => (await t.database.db.selectFrom('webhook_events').select('id').where('tenant_id', '=', t.tenantA.id).where('id', '=', eventId).executeTakeFirst()) !== undefined;
+    expect([await statusOf(delivered.id), await statusOf(deadEvent.id), await statusOf(pending.id)]).toEqual(['delivered', 'dead', 'pending']);
+    const purge = (daysLater: number) => purgeWebhookHistory(t.database.db, t.tenantA.id, new Date(Date.now() + daysLater * 86_400_000), { deliveredDays: 30, deadDays: 90 });
+
+    expect(await purge(29)).toEqual({ deliveries: 0, events: 0 });
+    const at31 = await purge(31);
+    expect(at31.deliveries).toBeGreaterThanOrEqual(1);
+    expect(await statusOf(delivered.id)).toBe('gone');
+    expect(await eventExists(delivered.id)).toBe(false);
+    expect([await statusOf(deadEvent.id), await statusOf(pending.id)]).toEqual(['dead', 'pending']);
+    expect(await eventExists(deadEvent.id)).toBe(true);
+
+    await purge(91);
+    expect(await statusOf(deadEvent.id)).toBe('gone');
+    expect(await eventExists(deadEvent.id)).toBe(false);
+    // What is still to be sent is kept, with its event, whatever its age; the other tenant is untouched.
+    expect(await statusOf(pending.id)).toBe('pending');
+    expect(await eventExists(pending.id)).toBe(true);
     await deleteEndpoint(endpoint.id);
   });
 });
