@@ -12,7 +12,11 @@
  *   every entry is a duplicate after the first; the full parse-and-dedupe path runs each time).
  *
  *   npm run bench:load   (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test;
- *                         BENCH_SECONDS per route, default 10; BENCH_CONNECTIONS, default 20)
+ *                         BENCH_SECONDS per route, default 10; BENCH_CONNECTIONS, default 20;
+ *                         BENCH_ROUTES, default all: a comma list of bare, scoring, affordability,
+ *                         ingest, affordability-uncached to run only those, e.g. bare,scoring;
+ *                         BENCH_SERVER_NODE_ARGS, node arguments for the server alone, e.g.
+ *                         "--cpu-prof --cpu-prof-dir=bench/out/profiles")
  *
  * The server runs from the build (dist/), started like `npm start` with DATABASE_URL, so autocannon
  * does not share its event loop; its rate limits are off (this measures capacity, not the limits).
@@ -38,6 +42,19 @@ import { createApiKey, ensureTenant } from '../src/tenants/api-key.service.js';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const DEBTORS = 20;
+const ROUTE_NAMES = ['bare', 'scoring', 'affordability', 'ingest', 'affordability-uncached'] as const;
+type RouteName = (typeof ROUTE_NAMES)[number];
+// A subset runs when one route is being worked on; ratios still come from the bare route in the same run.
+const SELECTED = new Set<RouteName>(
+  (process.env.BENCH_ROUTES ?? ROUTE_NAMES.join(','))
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r !== '')
+    .map((r) => {
+      if (!(ROUTE_NAMES as readonly string[]).includes(r)) throw new Error(`BENCH_ROUTES: unknown route "${r}" (known: ${ROUTE_NAMES.join(', ')})`);
+      return r as RouteName;
+    }),
+);
 const baseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const benchDb = `dk_bench_load_${process.pid}`;
 const today = new Date().toISOString().slice(0, 10);
@@ -56,7 +73,9 @@ async function rssMb(pid: number): Promise<number> {
 }
 
 async function startServer(url: string, port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.resolve('dist/src/cli/main.js'), 'serve'], {
+  // BENCH_SERVER_NODE_ARGS: node arguments for the server only (--cpu-prof is not allowed in NODE_OPTIONS).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const child = spawn(process.execPath, [...nodeArgs, path.resolve('dist/src/cli/main.js'), 'serve'], {
     env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', DEMO: 'false', LINK_TOKEN_SECRET: SECRET, MONITORING_ENABLED: 'false', TRAINING_RUNNER: 'false', JOBS_ENABLED: 'false', WEBHOOKS_ENABLED: 'false', RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_LINK_PER_MINUTE: '0', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -79,6 +98,7 @@ async function stopServer(child: ChildProcess): Promise<void> {
 }
 
 interface RouteResult {
+  name: RouteName;
   route: string;
   requestsPerSecond: number;
   p50: number;
@@ -86,16 +106,49 @@ interface RouteResult {
   errors: number;
   non2xx: number;
   rss: { start: number; peak: number; end: number };
+  /** CPU ms per request: the server process, and the database backends of its pool (a backend that closed mid-run is missed). */
+  cpuPerRequest: { serverMs: number; databaseMs: number };
 }
 
-async function drive(name: string, pid: number, options: { url: string; requests: autocannon.Request[]; headers?: Record<string, string> }): Promise<RouteResult> {
+/** Linux's clock ticks per second (getconf CLK_TCK), the unit of /proc/<pid>/stat's CPU times. */
+const CLOCK_TICKS = 100;
+
+/** CPU time (user + system) a process has used, in ms; 0 when it is gone. */
+async function cpuMs(pid: number): Promise<number> {
+  try {
+    // Fields after the command name (which may hold spaces, hence the last ')'): utime and stime are the 12th and 13th.
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** The PostgreSQL backends serving the benchmark's database (the server's pool). */
+async function databaseBackends(admin: pg.Client): Promise<number[]> {
+  return (await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [benchDb])).rows.map((r) => r.pid);
+}
+
+async function drive(name: RouteName, route: string, pid: number, options: { url: string; requests: autocannon.Request[]; headers?: Record<string, string>; admin: pg.Client }): Promise<RouteResult> {
   const samples: number[] = [await rssMb(pid)];
   const sampler = setInterval(() => void rssMb(pid).then((mb) => samples.push(mb)), 1000);
+  // CPU spent per request by the server and by its database backends: on a shared machine the rate
+  // follows whatever else runs, the CPU a request costs much less so.
+  const serverCpu = await cpuMs(pid);
+  const backendsBefore = await databaseBackends(options.admin);
+  const databaseCpu = new Map<number, number>();
+  for (const backend of backendsBefore) databaseCpu.set(backend, await cpuMs(backend));
   const result = await autocannon({ url: options.url, connections: CONNECTIONS, duration: SECONDS, requests: options.requests, ...(options.headers ? { headers: options.headers } : {}) });
   clearInterval(sampler);
   samples.push(await rssMb(pid));
+  const serverMs = (await cpuMs(pid)) - serverCpu;
+  let databaseMs = 0;
+  for (const backend of await databaseBackends(options.admin)) databaseMs += (await cpuMs(backend)) - (databaseCpu.get(backend) ?? 0);
+  const requests = Math.max(1, result.requests.total);
   return {
-    route: name,
+    cpuPerRequest: { serverMs: serverMs / requests, databaseMs: databaseMs / requests },
+    name,
+    route,
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -162,61 +215,73 @@ async function main(): Promise<void> {
     const server = await startServer(url, port);
     try {
       const base = `http://127.0.0.1:${port}`;
-      results.push(await drive('GET /healthz (bare)', server.pid!, { url: base, requests: roundRobin(['/healthz']) }));
+      if (SELECTED.has('bare')) results.push(await drive('bare', 'GET /healthz (bare)', server.pid!, { admin, url: base, requests: roundRobin(['/healthz']) }));
       // Warm the caches (feature snapshots, reports) once per debtor before measuring repeated requests.
       for (const p of [...debtorPaths('/score'), ...debtorPaths(`/affordability?asOf=${today}`)]) await (await fetch(base + p, { headers: auth })).arrayBuffer();
-      results.push(await drive('GET /v1/debtors/:id/score', server.pid!, { url: base, requests: roundRobin(debtorPaths('/score')), headers: auth }));
-      results.push(await drive('GET /v1/debtors/:id/affordability (unchanged debtors)', server.pid!, { url: base, requests: roundRobin(debtorPaths(`/affordability?asOf=${today}`)), headers: auth }));
+      if (SELECTED.has('scoring')) results.push(await drive('scoring', 'GET /v1/debtors/:id/score', server.pid!, { admin, url: base, requests: roundRobin(debtorPaths('/score')), headers: auth }));
+      if (SELECTED.has('affordability'))
+        results.push(await drive('affordability', 'GET /v1/debtors/:id/affordability (unchanged debtors)', server.pid!, { admin, url: base, requests: roundRobin(debtorPaths(`/affordability?asOf=${today}`)), headers: auth }));
       // Each request a different file of 20: the parse and dedupe path, the rows all duplicates after the first pass.
       let nextFile = 0;
-      results.push(
-        await drive('POST /v1/debtors/:id/bank-data (resend, 1 month)', server.pid!, {
-          url: base,
-          headers: { ...auth, 'content-type': 'application/json' },
-          requests: [
-            {
-              method: 'POST',
-              setupRequest: (request) => {
-                const file = ingest[nextFile++ % ingest.length]!;
-                return { ...request, path: file.path, body: file.body };
+      if (SELECTED.has('ingest'))
+        results.push(
+          await drive('ingest', 'POST /v1/debtors/:id/bank-data (resend, 1 month)', server.pid!, {
+            admin,
+            url: base,
+            headers: { ...auth, 'content-type': 'application/json' },
+            requests: [
+              {
+                method: 'POST',
+                setupRequest: (request) => {
+                  const file = ingest[nextFile++ % ingest.length]!;
+                  return { ...request, path: file.path, body: file.body };
+                },
               },
-            },
-          ],
-        }),
-      );
+            ],
+          }),
+        );
     } finally {
       await stopServer(server);
     }
-    const uncached = await startServer(url, port + 1, { AFFORDABILITY_CACHE_ENTRIES: '0' });
-    try {
-      results.push(await drive('GET /v1/debtors/:id/affordability (cache off)', uncached.pid!, { url: `http://127.0.0.1:${port + 1}`, requests: roundRobin(debtorPaths(`/affordability?asOf=${today}`)), headers: auth }));
-    } finally {
-      await stopServer(uncached);
+    if (SELECTED.has('affordability-uncached')) {
+      const uncached = await startServer(url, port + 1, { AFFORDABILITY_CACHE_ENTRIES: '0' });
+      try {
+        results.push(await drive('affordability-uncached', 'GET /v1/debtors/:id/affordability (cache off)', uncached.pid!, { admin, url: `http://127.0.0.1:${port + 1}`, requests: roundRobin(debtorPaths(`/affordability?asOf=${today}`)), headers: auth }));
+      } finally {
+        await stopServer(uncached);
+      }
     }
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${benchDb} WITH (FORCE)`);
     await admin.end();
   }
 
-  const bare = results[0]!;
+  const find = (name: RouteName) => results.find((r) => r.name === name);
+  const bare = find('bare');
   const pad = (s: string, n: number) => s.padEnd(n);
-  console.log(`\n${pad('route', 56)} ${pad('req/s', 8)} ${pad('× bare', 7)} ${pad('p50 ms', 7)} ${pad('p99 ms', 7)} ${pad('errors', 7)} ${pad('non-2xx', 8)} RSS MB start/peak/end`);
+  console.log(`\n${pad('route', 56)} ${pad('req/s', 8)} ${pad('× bare', 7)} ${pad('p50 ms', 7)} ${pad('p99 ms', 7)} ${pad('errors', 7)} ${pad('non-2xx', 8)} ${pad('RSS MB start/peak/end', 22)} CPU ms/request server + database`);
   for (const r of results) {
     console.log(
-      `${pad(r.route, 56)} ${pad(r.requestsPerSecond.toFixed(0), 8)} ${pad((r.requestsPerSecond / bare.requestsPerSecond).toFixed(2), 7)} ${pad(String(r.p50), 7)} ${pad(String(r.p99), 7)} ${pad(String(r.errors), 7)} ${pad(String(r.non2xx), 8)} ${r.rss.start.toFixed(0)}/${r.rss.peak.toFixed(0)}/${r.rss.end.toFixed(0)}`,
+      `${pad(r.route, 56)} ${pad(r.requestsPerSecond.toFixed(0), 8)} ${pad(bare ? (r.requestsPerSecond / bare.requestsPerSecond).toFixed(2) : '-', 7)} ${pad(String(r.p50), 7)} ${pad(String(r.p99), 7)} ${pad(String(r.errors), 7)} ${pad(String(r.non2xx), 8)} ${pad(`${r.rss.start.toFixed(0)}/${r.rss.peak.toFixed(0)}/${r.rss.end.toFixed(0)}`, 22)} ${r.cpuPerRequest.serverMs.toFixed(3)} + ${r.cpuPerRequest.databaseMs.toFixed(3)}`,
     );
   }
-  const scoring = results[1]!;
-  const cached = results[2]!;
-  const uncachedReport = results[4]!;
-  console.log(`\nscoring: p99 ${scoring.p99} ms (goal ≤ 10: ${scoring.p99 <= 10 ? 'met' : 'NOT met'}), ${((scoring.requestsPerSecond / bare.requestsPerSecond) * 100).toFixed(0)} % of the bare route's rate (goal ≥ 25 %: ${scoring.requestsPerSecond >= 0.25 * bare.requestsPerSecond ? 'met' : 'NOT met'})`);
-  console.log(`affordability, unchanged debtors: ${cached.requestsPerSecond.toFixed(0)} req/s (goal ≥ 1,000: ${cached.requestsPerSecond >= 1000 ? 'met' : 'NOT met'}), p99 ${cached.p99} ms (goal ≤ 50: ${cached.p99 <= 50 ? 'met' : 'NOT met'}); ${(cached.requestsPerSecond / uncachedReport.requestsPerSecond).toFixed(1)}× the cache-off rate`);
+  const scoring = find('scoring');
+  const cached = find('affordability');
+  const uncachedReport = find('affordability-uncached');
+  if (scoring) {
+    const share = bare ? `${((scoring.requestsPerSecond / bare.requestsPerSecond) * 100).toFixed(0)} % of the bare route's rate (goal ≥ 25 %: ${scoring.requestsPerSecond >= 0.25 * bare.requestsPerSecond ? 'met' : 'NOT met'})` : 'bare route not run, no ratio';
+    console.log(`\nscoring: p99 ${scoring.p99} ms (goal ≤ 10: ${scoring.p99 <= 10 ? 'met' : 'NOT met'}), ${share}`);
+  }
+  if (cached) {
+    const versus = uncachedReport ? `; ${(cached.requestsPerSecond / uncachedReport.requestsPerSecond).toFixed(1)}× the cache-off rate` : '';
+    console.log(`affordability, unchanged debtors: ${cached.requestsPerSecond.toFixed(0)} req/s (goal ≥ 1,000: ${cached.requestsPerSecond >= 1000 ? 'met' : 'NOT met'}), p99 ${cached.p99} ms (goal ≤ 50: ${cached.p99 <= 50 ? 'met' : 'NOT met'})${versus}`);
+  }
   if (results.some((r) => r.errors > 0 || r.non2xx > 0)) {
     console.log('SOME REQUESTS FAILED (errors or non-2xx above): the figures do not count');
     process.exitCode = 1;
   }
   await mkdir('bench/out', { recursive: true });
-  await writeFile('bench/out/load.json', JSON.stringify({ measuredAt: new Date().toISOString(), seconds: SECONDS, connections: CONNECTIONS, results }, null, 2));
+  await writeFile('bench/out/load.json', JSON.stringify({ measuredAt: new Date().toISOString(), seconds: SECONDS, connections: CONNECTIONS, routes: [...SELECTED], results }, null, 2));
 }
 
 await main();

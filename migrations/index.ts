@@ -18,6 +18,7 @@ import * as bankUploadDrafts from './2026-12-06-001-bank-upload-drafts.js';
 import * as jobRuns from './2026-12-06-002-job-runs.js';
 import * as webhooks from './2026-12-06-003-webhooks.js';
 import * as bankConnections from './2026-12-07-001-bank-connections.js';
+import * as riskScoreRepeat from './2026-12-07-002-risk-score-repeat.js';
 import * as webhookSecretOverlap from './2026-12-07-003-webhook-secret-overlap.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -36,5 +37,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-06-002-job-runs': jobRuns,
   '2026-12-06-003-webhooks': webhooks,
   '2026-12-07-001-bank-connections': bankConnections,
+  '2026-12-07-002-risk-score-repeat': riskScoreRepeat,
   '2026-12-07-003-webhook-secret-overlap': webhookSecretOverlap,
 };

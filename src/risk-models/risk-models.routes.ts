@@ -384,7 +384,8 @@ export async function riskModelRoutes(app: AppInstance, deps: AppDeps, options: 
   app.get(
     '/v1/debtors/:debtorId/score',
     {
-      config: { auth: SCORING },
+      // scoreRepeatable checks in its own statement that the key is not revoked.
+      config: { auth: { ...SCORING, keyRecheckedByHandler: true } },
       schema: {
         tags: ['risk-models'],
         summary: 'One debtor’s arrears risk within 90 days, with reasons',
@@ -394,8 +395,7 @@ export async function riskModelRoutes(app: AppInstance, deps: AppDeps, options: 
       },
     },
     async (request) => {
-      const [score] = await scorer.score(tenantOf(request), [request.params.debtorId], { asOf: asOfOf(request.query.asOf), today: deps.today(), requestedBy: request.auth!.keyId });
-      return score!;
+      return scorer.scoreRepeatable(tenantOf(request), request.params.debtorId, { asOf: asOfOf(request.query.asOf), today: deps.today(), keyId: request.auth!.keyId });
     },
   );
 

@@ -17,6 +17,7 @@ import type { FeatureSetId } from '../risk-features/catalogue.js';
 import { featureRow } from '../risk-features/compute-features.js';
 import { featureSnapshot, readSnapshots } from './feature-snapshots.js';
 import { MODEL_ID_FOR_FEATURE_SET, type LoadedChampion, type ModelRegistry } from './registry.js';
+import { ScoreRepeatQueue } from './score-repeats.js';
 import type { RiskScore } from './risk-model.js';
 import type { RiskBandName } from './risk-model-bundle.js';
 import type { ModelVersionSource } from './risk-models.table.js';
@@ -65,6 +66,16 @@ interface ConsentState {
 
 /** Scores kept per (tenant, model version, snapshot): enough for every debtor a busy instance scores repeatedly. */
 const SCORE_CACHE_ENTRIES = 10_000;
+/** Answers kept per (tenant, debtor, as-of, today) for the one-statement repeat; as many as above. */
+const REPEAT_CACHE_ENTRIES = 10_000;
+/** The models whose champions a score depends on: the fingerprint covers both (consent picks one). */
+const SCORING_MODEL_IDS = [MODEL_ID_FOR_FEATURE_SET['bank-and-data-points'], MODEL_ID_FOR_FEATURE_SET['data-points-only']];
+
+/** A debtor's score as this instance last answered it, and the fingerprint it was computed under. */
+interface RepeatableScore {
+  fingerprint: string;
+  score: DebtorScore;
+}
 
 export class RiskScorer {
   /**
@@ -74,12 +85,23 @@ export class RiskScorer {
    */
   private readonly computed = new Map<string, RiskScore>();
 
+  /**
+   * The last answer per (tenant, debtor, as-of, today), for scoreRepeatable. Never trusted on its
+   * own: the database confirms the fingerprint in the statement that stores the repeat, so a change
+   * made through any instance is seen by the next request on every instance.
+   */
+  private readonly repeatable = new Map<string, RepeatableScore>();
+  /** Repeats of concurrent requests share one statement (group commit). */
+  private readonly repeats: ScoreRepeatQueue;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly registry: ModelRegistry,
     private readonly engine: AffordabilityEngine,
     private readonly options: { earlyWarningBands: readonly string[] } = { earlyWarningBands: ['high', 'very_high'] },
-  ) {}
+  ) {
+    this.repeats = new ScoreRepeatQueue(db);
+  }
 
   /**
    * Scores each debtor (in the order given) as of a date, stores every score with who asked, and
@@ -177,6 +199,55 @@ export class RiskScorer {
     // Counted once stored: a score that failed to be recorded was not delivered either.
     for (const score of scores) metrics.scoresComputed.inc({ feature_set: score.featureSet });
     return scores;
+  }
+
+  /**
+   * One debtor's score for an API key (the single-debtor routes). A repeated score of an unchanged
+   * debtor costs one row of a database statement shared with the requests that arrive with it
+   * (risk_score_repeat, migration 2026-12-07-002; see score-repeats.ts): this instance's
+   * last answer for the same (tenant, debtor, as-of, today) is stored again under a new id, with the
+   * key that asked, only if in that same statement the key is not revoked, the debtor's fingerprint
+   * (data stamps of both feature sets, the early_warning_monitoring consents, both champions) is the
+   * one the answer was computed under, and the latest stored band is its band, so the repeat raises
+   * no band event. Anything else scores the full way (score()), which raises the events and is then
+   * remembered under the fingerprint read before it: if data changes in between, the remembered
+   * fingerprint is the older one and the next request recomputes, never the other way round.
+   * Throws invalid_api_key (401) when the key was revoked: the route may take the key from the auth
+   * hook's memory (keyRecheckedByHandler) because this check runs on every request.
+   */
+  async scoreRepeatable(tenantId: string, debtorId: string, options: { asOf: IsoDate; today: IsoDate; keyId: string }): Promise<DebtorScore> {
+    const cacheKey = JSON.stringify([tenantId, debtorId, options.asOf, options.today]);
+    const previous = this.repeatable.get(cacheKey);
+    const score: DebtorScore | null = previous ? { ...previous.score, scoreId: randomUUID(), scoredAt: new Date().toISOString() } : null;
+    const answer = await this.repeats.repeat({
+      tenantId,
+      debtorId,
+      keyId: options.keyId,
+      modelIds: SCORING_MODEL_IDS,
+      fingerprint: previous?.fingerprint ?? null,
+      scoreId: score?.scoreId ?? null,
+      asOf: options.asOf,
+      modelId: score?.model.modelId ?? null,
+      modelVersion: score?.model.version ?? null,
+      featureSet: score?.featureSet ?? null,
+      probability: score?.probability ?? null,
+      band: score?.band.name ?? null,
+      reasons: score?.reasons ?? null,
+      featureSnapshotId: score?.featureSnapshotId ?? null,
+      scoredAt: score?.scoredAt ?? null,
+    });
+    if (!answer.keyValid) throw new AppError('invalid_api_key', 'the API key is unknown or revoked');
+    if (answer.stored && score) {
+      metrics.scoresComputed.inc({ feature_set: score.featureSet });
+      return score;
+    }
+    const [fresh] = await this.score(tenantId, [debtorId], { asOf: options.asOf, today: options.today, requestedBy: options.keyId });
+    if (answer.fingerprint !== null) {
+      this.repeatable.delete(cacheKey);
+      this.repeatable.set(cacheKey, { fingerprint: answer.fingerprint, score: fresh! });
+      if (this.repeatable.size > REPEAT_CACHE_ENTRIES) this.repeatable.delete(this.repeatable.keys().next().value!);
+    }
+    return fresh!;
   }
 
   /**

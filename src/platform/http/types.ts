@@ -9,8 +9,13 @@ import type { DatabaseHandle } from '../database/connection.js';
  * - `public`: health probes and documentation;
  * - `{ roles }`: an API key of one of these roles (the tenant comes from the key);
  * - `link-token`: a debtor's signed link token in the path (no API key, one debtor only).
+ *
+ * `keyRecheckedByHandler`: the handler proves, in the same database statement that does its work,
+ * that the key is still not revoked (and fails with invalid_api_key otherwise). Only such a route may
+ * take the key from this instance's memory of keys it has seen, which saves the hot path one round
+ * trip while a key revoked on any instance stops working at once.
  */
-export type RouteAuth = 'public' | 'link-token' | { roles: readonly ApiKeyRole[] };
+export type RouteAuth = 'public' | 'link-token' | { roles: readonly ApiKeyRole[]; keyRecheckedByHandler?: boolean };
 
 export interface RouteCatalogueEntry {
   method: string;
