@@ -1,7 +1,8 @@
 import { buildApp } from '../app.js';
 import type { Config } from '../platform/config.js';
 import { openDatabase } from '../platform/database/open.js';
-import { loadDemoWorld, seedDemoIfEmpty } from '../demo/demo-seed.js';
+import { DEMO_TENANT_ID, loadDemoWorld, seedDemoIfEmpty } from '../demo/demo-seed.js';
+import { ensureDemoBankConnection } from '../bank-connections/demo-connection.js';
 import { injectClient } from './inject-client.js';
 import { parseRetrySchedule, WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { startDemoSandboxBank } from '../sandbox-bank/demo-sandbox-bank.js';
@@ -64,7 +65,13 @@ export async function serveCommand(config: Config): Promise<number> {
   // It failing to start (a port in use) leaves the API running: the demo works without it.
   try {
     sandboxBank = await startDemoSandboxBank(config, today);
-    if (sandboxBank) process.stdout.write(`Sandbox bank (Berlin Group XS2A) listens on ${sandboxBank.url}; PSU ids household-0000 … ${sandboxBank.world.psuIdOf(sandboxBank.world.size - 1)}\n`);
+    if (sandboxBank) {
+      process.stdout.write(`Sandbox bank (Berlin Group XS2A) listens on ${sandboxBank.url}; PSU ids household-0000 … ${sandboxBank.world.psuIdOf(sandboxBank.world.size - 1)}\n`);
+      // The demo tenant's debtors can "connect their bank" to it from their page at once.
+      // (Only where the demo tenant exists: a database seeded before holds other tenants only.)
+      const demoTenant = await database.db.selectFrom('tenants').select('id').where('id', '=', DEMO_TENANT_ID).executeTakeFirst();
+      if (demoTenant) await ensureDemoBankConnection(database.db, DEMO_TENANT_ID, sandboxBank.url);
+    }
   } catch (error) {
     app.log.error({ err: error }, 'the sandbox bank did not start (SANDBOX_BANK_PORT in use?); the API runs without it');
   }
