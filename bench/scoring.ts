@@ -174,7 +174,7 @@ async function main(): Promise<void> {
     const model = await timeRequests(1000, async () => {
       champion.model.score(row, { topReasons: 5 });
     });
-    const scorer = new RiskScorer(database.db, registry, engine);
+    const scorer = new RiskScorer(database.db, registry, engine, app.changeFeed);
     const inProcess = await timeRequests(1000, async () => {
       await scorer.score(TENANT, [debtorId], { asOf: today, today, requestedBy: 'bench' });
     });

@@ -20,6 +20,7 @@ import * as webhooks from './2026-12-06-003-webhooks.js';
 import * as bankConnections from './2026-12-07-001-bank-connections.js';
 import * as riskScoreRepeat from './2026-12-07-002-risk-score-repeat.js';
 import * as webhookSecretOverlap from './2026-12-07-003-webhook-secret-overlap.js';
+import * as changeNotifications from './2026-12-08-001-change-notifications.js';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026-11-23-001-foundation': foundation,
@@ -39,4 +40,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026-12-07-001-bank-connections': bankConnections,
   '2026-12-07-002-risk-score-repeat': riskScoreRepeat,
   '2026-12-07-003-webhook-secret-overlap': webhookSecretOverlap,
+  '2026-12-08-001-change-notifications': changeNotifications,
 };

@@ -7,6 +7,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './platform/config.js';
 import type { DatabaseHandle } from './platform/database/connection.js';
+import { ChangeFeed } from './platform/database/change-feed.js';
 import { AppError } from './platform/errors.js';
 import { makeAuthHook, assertRouteDeclaresAuth } from './platform/http/auth.js';
 import { makeErrorHandler, sendProblem } from './platform/http/error-handler.js';
@@ -99,9 +100,15 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Heard from start-up; until it listens (or while it cannot), per-instance memory is not used.
+  const changes = new ChangeFeed(options.database, { log: app.log });
+  app.decorate('changeFeed', changes);
+  app.addHook('onReady', async () => changes.start());
+  app.addHook('onClose', async () => changes.close());
   const deps: AppDeps = {
     config,
     database: options.database,
+    changes,
     linkTokenSecret: config.linkTokenSecret ?? (await resolveLinkTokenSecret(options.database)),
     today: options.today ?? (() => new Date().toISOString().slice(0, 10)),
   };
@@ -153,10 +160,12 @@ export async function buildApp(config: Config, options: BuildAppOptions): Promis
     reply.header('connection', 'close');
     throw new AppError('service_unavailable', 'the service is shutting down; send the request again');
   });
-  app.addHook('onRequest', makeAuthHook(options.database.db));
+  app.addHook('onRequest', makeAuthHook(options.database.db, changes));
   // After authentication: the limit is per API key, and a request without a valid key spends no budget.
   await registerRateLimits(app, deps);
   app.addHook('onSend', async (request, reply, payload) => {
+    // Before a write's answer leaves: this instance's next read waits until the change is heard.
+    if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS') changes.noteWrite();
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');

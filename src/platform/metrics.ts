@@ -51,6 +51,11 @@ export const metrics = {
     labelNames: ['feature_set'] as const,
     registers: [registry],
   }),
+  scoresRemembered: new Counter({
+    name: 'draagkracht_risk_scores_remembered_total',
+    help: 'Risk scores answered from an instance’s memory (unchanged debtor, same day and as-of date): not recomputed, not stored again',
+    labelNames: ['feature_set'] as const,
+  }),
   /** Bank-data rows ingested from statements, by bank format and outcome. */
   ingestedRows: new Counter({
     name: 'draagkracht_bank_rows_ingested_total',

@@ -159,7 +159,9 @@ export async function riskModelRoutes(app: AppInstance, deps: AppDeps, options: 
   const { db } = deps.database;
   const engine = sharedAffordabilityEngine(deps);
   const registry = new ModelRegistry(db, deps.config.riskStarterModelsDir ? pathToFileURL(`${path.resolve(deps.config.riskStarterModelsDir)}/`) : undefined);
-  const scorer = new RiskScorer(db, registry, engine, { earlyWarningBands: deps.config.earlyWarningBands.split(',') });
+  const scorer = new RiskScorer(db, registry, engine, deps.changes, { earlyWarningBands: deps.config.earlyWarningBands.split(','), log: app.log });
+  // Serving counts still in memory are written before the database closes.
+  app.addHook('onClose', async () => scorer.close());
   // Reports are built in a worker thread, so one never stalls the requests around it; an injected engine (tests) runs in process.
   const reportWorkers = options.reportEngine ? null : new ReportWorkers();
   const reports = new ModelReportService(db, registry, options.reportEngine ?? defaultReportEngine, null, reportWorkers ? (input, html) => reportWorkers.build(input, html) : null);
@@ -384,11 +386,13 @@ export async function riskModelRoutes(app: AppInstance, deps: AppDeps, options: 
   app.get(
     '/v1/debtors/:debtorId/score',
     {
-      // scoreRepeatable checks in its own statement that the key is not revoked.
-      config: { auth: { ...SCORING, keyRecheckedByHandler: true } },
+      // The hot path: the key may come from memory (emptied when any of the tenant's keys changes).
+      config: { auth: { ...SCORING, keyFromMemory: true } },
       schema: {
         tags: ['risk-models'],
         summary: 'One debtor’s arrears risk within 90 days, with reasons',
+        description:
+          'Asked again on the same day for the same as-of date, an unchanged debtor gets the same score with the same scoreId: not recomputed, not stored again (the key that asked is counted). New data, a consent change, a promoted model or a new day gives a new score. POST /v1/scores always computes.',
         params: DebtorParamsSchema,
         querystring: AsOfQuery,
         response: { 200: Type.Ref('RiskScore'), ...problemResponses(...AUTHENTICATED_PROBLEMS, 404, 422) },

@@ -97,6 +97,17 @@ export interface RiskScoreTable {
   created_at: Timestamp;
 }
 
+/** Who was served a remembered score (src/risk-models/score-memory.ts): counted per key and day. */
+export interface RiskScoreServingTable {
+  tenant_id: string;
+  score_id: string;
+  requested_by: string;
+  day: ColumnType<string, string, string>;
+  served: number;
+  first_served_at: Timestamp;
+  last_served_at: Timestamp;
+}
+
 /** A version's evaluation set, column by column (src/risk-models/evaluation-storage.ts reads and writes it). */
 export interface RiskModelEvaluationSetTable {
   tenant_id: string;
@@ -125,6 +136,7 @@ export interface RiskModelTables {
   risk_training_runs: RiskTrainingRunTable;
   risk_feature_snapshots: RiskFeatureSnapshotTable;
   risk_scores: RiskScoreTable;
+  risk_score_servings: RiskScoreServingTable;
   risk_model_evaluation_sets: RiskModelEvaluationSetTable;
   risk_model_evaluation_debtors: RiskModelEvaluationDebtorTable;
 }

@@ -17,7 +17,9 @@ import type { FeatureSetId } from '../risk-features/catalogue.js';
 import { featureRow } from '../risk-features/compute-features.js';
 import { featureSnapshot, readSnapshots } from './feature-snapshots.js';
 import { MODEL_ID_FOR_FEATURE_SET, type LoadedChampion, type ModelRegistry } from './registry.js';
-import { ScoreRepeatQueue } from './score-repeats.js';
+import { ScoreServings } from './score-servings.js';
+import type { ChangeFeed } from '../platform/database/change-feed.js';
+import { ChangeScopedMemory, debtorScope, tenantScope } from '../platform/database/change-scoped-memory.js';
 import type { RiskScore } from './risk-model.js';
 import type { RiskBandName } from './risk-model-bundle.js';
 import type { ModelVersionSource } from './risk-models.table.js';
@@ -66,16 +68,8 @@ interface ConsentState {
 
 /** Scores kept per (tenant, model version, snapshot): enough for every debtor a busy instance scores repeatedly. */
 const SCORE_CACHE_ENTRIES = 10_000;
-/** Answers kept per (tenant, debtor, as-of, today) for the one-statement repeat; as many as above. */
-const REPEAT_CACHE_ENTRIES = 10_000;
-/** The models whose champions a score depends on: the fingerprint covers both (consent picks one). */
-const SCORING_MODEL_IDS = [MODEL_ID_FOR_FEATURE_SET['bank-and-data-points'], MODEL_ID_FOR_FEATURE_SET['data-points-only']];
-
-/** A debtor's score as this instance last answered it, and the fingerprint it was computed under. */
-interface RepeatableScore {
-  fingerprint: string;
-  score: DebtorScore;
-}
+/** Answers remembered per (tenant, debtor, as-of, today) for scoreRepeatable; as many as above. */
+const REMEMBERED_SCORES = 10_000;
 
 export class RiskScorer {
   /**
@@ -85,22 +79,19 @@ export class RiskScorer {
    */
   private readonly computed = new Map<string, RiskScore>();
 
-  /**
-   * The last answer per (tenant, debtor, as-of, today), for scoreRepeatable. Never trusted on its
-   * own: the database confirms the fingerprint in the statement that stores the repeat, so a change
-   * made through any instance is seen by the next request on every instance.
-   */
-  private readonly repeatable = new Map<string, RepeatableScore>();
-  /** Repeats of concurrent requests share one statement (group commit). */
-  private readonly repeats: ScoreRepeatQueue;
+  /** The answer per (tenant, debtor, as-of, today), for scoreRepeatable; the change feed empties it. */
+  private readonly remembered: ChangeScopedMemory<DebtorScore>;
+  private readonly servings: ScoreServings;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly registry: ModelRegistry,
     private readonly engine: AffordabilityEngine,
-    private readonly options: { earlyWarningBands: readonly string[] } = { earlyWarningBands: ['high', 'very_high'] },
+    changes: ChangeFeed,
+    private readonly options: { earlyWarningBands: readonly string[]; log?: { warn: (obj: object, msg: string) => void } } = { earlyWarningBands: ['high', 'very_high'] },
   ) {
-    this.repeats = new ScoreRepeatQueue(db);
+    this.remembered = new ChangeScopedMemory(changes, REMEMBERED_SCORES);
+    this.servings = new ScoreServings(db, options.log ? { log: options.log } : {});
   }
 
   /**
@@ -202,52 +193,41 @@ export class RiskScorer {
   }
 
   /**
-   * One debtor's score for an API key (the single-debtor routes). A repeated score of an unchanged
-   * debtor costs one row of a database statement shared with the requests that arrive with it
-   * (risk_score_repeat, migration 2026-12-07-002; see score-repeats.ts): this instance's
-   * last answer for the same (tenant, debtor, as-of, today) is stored again under a new id, with the
-   * key that asked, only if in that same statement the key is not revoked, the debtor's fingerprint
-   * (data stamps of both feature sets, the early_warning_monitoring consents, both champions) is the
-   * one the answer was computed under, and the latest stored band is its band, so the repeat raises
-   * no band event. Anything else scores the full way (score()), which raises the events and is then
-   * remembered under the fingerprint read before it: if data changes in between, the remembered
-   * fingerprint is the older one and the next request recomputes, never the other way round.
-   * Throws invalid_api_key (401) when the key was revoked: the route may take the key from the auth
-   * hook's memory (keyRecheckedByHandler) because this check runs on every request.
+   * One debtor's score for an API key (GET /v1/debtors/:id/score). An unchanged debtor asked again on
+   * the same day, for the same as-of date, gets the score this instance computed before: the same
+   * score, the same id, not recomputed and not stored again (a repeat is not a new score, so it does
+   * not weigh twice in what is learnt from stored scores), with the key that asked counted in
+   * risk_score_servings (score-servings.ts). Anything else scores the full way (score()), which
+   * stores the score and raises its band events, and is then remembered.
+   *
+   * What keeps memory honest is the change feed: the database announces every write to what the score
+   * reads (the debtor's data points, bank data, corrections and consents; the tenant's policies,
+   * learned rules and champions; the score's own erasure) and each instance drops what it remembered
+   * for that debtor or tenant as it hears it; a new day is part of the key. While the feed is not
+   * listening nothing is served from memory. A change heard while a score is being computed keeps
+   * that score from being remembered (ChangeScopedMemory's mark), so the next request recomputes.
    */
   async scoreRepeatable(tenantId: string, debtorId: string, options: { asOf: IsoDate; today: IsoDate; keyId: string }): Promise<DebtorScore> {
-    const cacheKey = JSON.stringify([tenantId, debtorId, options.asOf, options.today]);
-    const previous = this.repeatable.get(cacheKey);
-    const score: DebtorScore | null = previous ? { ...previous.score, scoreId: randomUUID(), scoredAt: new Date().toISOString() } : null;
-    const answer = await this.repeats.repeat({
-      tenantId,
-      debtorId,
-      keyId: options.keyId,
-      modelIds: SCORING_MODEL_IDS,
-      fingerprint: previous?.fingerprint ?? null,
-      scoreId: score?.scoreId ?? null,
-      asOf: options.asOf,
-      modelId: score?.model.modelId ?? null,
-      modelVersion: score?.model.version ?? null,
-      featureSet: score?.featureSet ?? null,
-      probability: score?.probability ?? null,
-      band: score?.band.name ?? null,
-      reasons: score?.reasons ?? null,
-      featureSnapshotId: score?.featureSnapshotId ?? null,
-      scoredAt: score?.scoredAt ?? null,
-    });
-    if (!answer.keyValid) throw new AppError('invalid_api_key', 'the API key is unknown or revoked');
-    if (answer.stored && score) {
-      metrics.scoresComputed.inc({ feature_set: score.featureSet });
-      return score;
+    const key = `${tenantId}|${debtorId}|${options.asOf}|${options.today}`;
+    const remembered = await this.remembered.get(key);
+    if (remembered) {
+      this.servings.record(tenantId, remembered.scoreId, options.keyId, options.today);
+      metrics.scoresRemembered.inc({ feature_set: remembered.featureSet });
+      return remembered;
     }
+    const mark = this.remembered.mark();
     const [fresh] = await this.score(tenantId, [debtorId], { asOf: options.asOf, today: options.today, requestedBy: options.keyId });
-    if (answer.fingerprint !== null) {
-      this.repeatable.delete(cacheKey);
-      this.repeatable.set(cacheKey, { fingerprint: answer.fingerprint, score: fresh! });
-      if (this.repeatable.size > REPEAT_CACHE_ENTRIES) this.repeatable.delete(this.repeatable.keys().next().value!);
-    }
+    this.remembered.set(mark, key, fresh!, [debtorScope(tenantId, debtorId), tenantScope(tenantId)]);
     return fresh!;
+  }
+
+  /** Writes the serving counts still in memory (on close; tests). */
+  async flushServings(): Promise<void> {
+    await this.servings.flush();
+  }
+
+  async close(): Promise<void> {
+    await this.servings.close();
   }
 
   /**

@@ -396,7 +396,10 @@ describe('webhooks', () => {
     // The stored previous score said another band (as if the debtor's data had changed since).
     const otherBand = warned ? 'low' : 'very_high';
     await t.database.db.updateTable('risk_scores').set({ band: otherBand }).where('tenant_id', '=', t.tenantA.id).where('debtor_id', '=', debtorId).execute();
-    const third = await score();
+    // Scored anew (POST /v1/scores always computes; GET would answer the unchanged debtor from memory).
+    const rescored = await t.app.inject({ method: 'POST', url: '/v1/scores', headers: as(t.tenantA, 'creditor'), payload: { debtorIds: [debtorId] } });
+    expect(rescored.statusCode, rescored.body.slice(0, 300)).toBe(200);
+    const third = (rescored.json() as { scores: { scoreId: string; band: { name: string } }[] }).scores[0]!;
     const after = await riskEvents();
     const changed = after.filter((e) => e.type === 'risk.band_changed');
     expect(changed).toHaveLength(1);

@@ -5,6 +5,8 @@
  */
 import type { FastifyRequest, RouteOptions } from 'fastify';
 import type { Db } from '../database/connection.js';
+import type { ChangeFeed } from '../database/change-feed.js';
+import { ChangeScopedMemory, keysScope } from '../database/change-scoped-memory.js';
 import { AppError } from '../errors.js';
 import { authenticateApiKey, hashApiKey, type AuthenticatedKey } from '../../tenants/api-key.service.js';
 
@@ -13,14 +15,14 @@ export function assertRouteDeclaresAuth(route: RouteOptions): void {
   if (!auth) throw new Error(`route ${route.method} ${route.url} has no config.auth declaration`);
 }
 
-/** Keys remembered per instance, for routes whose handler re-checks revocation itself. */
+/** Keys remembered per instance, for the routes that declare keyFromMemory. */
 const REMEMBERED_KEYS = 10_000;
 
-export function makeAuthHook(db: Db) {
+export function makeAuthHook(db: Db, changes: ChangeFeed) {
   // Key hash → key, filled only from successful lookups (an unknown or junk key never takes memory).
-  // A key's tenant and role never change; only revocation does, and the routes allowed to use this
-  // memory re-check it in their own statement (keyRecheckedByHandler), so nothing here can go stale.
-  const remembered = new Map<string, AuthenticatedKey>();
+  // A key's tenant and role never change; only revocation does, which notifies 'k|<tenant>' (migration
+  // 2026-12-08-001) and empties the tenant's entries; while the feed is not live nothing is served.
+  const remembered = new ChangeScopedMemory<AuthenticatedKey>(changes, REMEMBERED_KEYS);
   return async function authenticate(request: FastifyRequest): Promise<void> {
     request.auth = null;
     const auth = request.routeOptions.config?.auth;
@@ -29,15 +31,13 @@ export function makeAuthHook(db: Db) {
     if (!header) throw new AppError('missing_api_key', 'send the API key as "Authorization: Bearer <key>"');
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw new AppError('invalid_api_key', 'the Authorization header must be "Bearer <key>"');
-    const hash = auth.keyRecheckedByHandler ? hashApiKey(match[1]!) : null;
-    let key = hash === null ? null : (remembered.get(hash) ?? null);
+    const hash = auth.keyFromMemory ? hashApiKey(match[1]!) : null;
+    let key = hash === null ? null : ((await remembered.get(hash)) ?? null);
     if (!key) {
+      const mark = remembered.mark();
       key = await authenticateApiKey(db, match[1]!);
       if (!key) throw new AppError('invalid_api_key', 'the API key is unknown or revoked');
-      if (hash !== null) {
-        remembered.set(hash, key);
-        if (remembered.size > REMEMBERED_KEYS) remembered.delete(remembered.keys().next().value!);
-      }
+      if (hash !== null) remembered.set(mark, hash, key, [keysScope(key.tenantId)]);
     }
     if (!auth.roles.includes(key.role)) {
       throw new AppError('forbidden_role', `this route needs a key with role ${auth.roles.join(' or ')}; this key has role ${key.role}`);

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ApiKeyRole } from '../../tenants/tenant.table.js';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../database/connection.js';
+import type { ChangeFeed } from '../database/change-feed.js';
 
 /**
  * How a route is reached:
@@ -10,12 +11,12 @@ import type { DatabaseHandle } from '../database/connection.js';
  * - `{ roles }`: an API key of one of these roles (the tenant comes from the key);
  * - `link-token`: a debtor's signed link token in the path (no API key, one debtor only).
  *
- * `keyRecheckedByHandler`: the handler proves, in the same database statement that does its work,
- * that the key is still not revoked (and fails with invalid_api_key otherwise). Only such a route may
- * take the key from this instance's memory of keys it has seen, which saves the hot path one round
- * trip while a key revoked on any instance stops working at once.
+ * `keyFromMemory`: the route may take the key from this instance's memory of keys it has verified,
+ * which the change feed empties when any of the tenant's keys changes (src/platform/http/auth.ts). It
+ * saves the hot path its one round trip; a key revoked through another instance stops working there
+ * when the notification arrives (PostgreSQL delivers it at commit; sub-millisecond on one host).
  */
-export type RouteAuth = 'public' | 'link-token' | { roles: readonly ApiKeyRole[]; keyRecheckedByHandler?: boolean };
+export type RouteAuth = 'public' | 'link-token' | { roles: readonly ApiKeyRole[]; keyFromMemory?: boolean };
 
 export interface RouteCatalogueEntry {
   method: string;
@@ -41,6 +42,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every route with its auth declaration: the security tests walk it so no route is forgotten. */
     routeCatalogue: RouteCatalogueEntry[];
+    /** This instance's change feed (tests wait on it with sync()). */
+    changeFeed: ChangeFeed;
   }
 }
 
@@ -56,6 +59,8 @@ export type AppInstance = FastifyInstance<
 export interface AppDeps {
   config: Config;
   database: DatabaseHandle;
+  /** The database's change notifications, heard by this instance: what keeps per-instance memory honest. */
+  changes: ChangeFeed;
   /** Secret for debtor link tokens, resolved at start-up. */
   linkTokenSecret: string;
   /** Today's date for the service; injectable so tests can pin time. */
