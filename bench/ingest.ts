@@ -131,7 +131,8 @@ async function main(): Promise<void> {
     await client.connect();
     const columns = 'tenant_id, account_id, debtor_id, consent_id, upload_id, dedupe_key, source_id, status, booking_date, value_date, amount_cents, currency, counterparty_name, counterparty_iban, remittance_unstructured, bank_transaction_code, reversal, source_format';
     const rows = (await client.query(`SELECT ${columns} FROM bank_transactions`)).rows as Record<string, unknown>[];
-    await client.query('TRUNCATE bank_transactions');
+    // CASCADE: category_corrections references bank_transactions (empty here, so nothing else goes).
+    await client.query('TRUNCATE bank_transactions CASCADE');
     const csvField = (v: unknown) => (v === null ? '' : `"${String(v instanceof Date ? v.toISOString().slice(0, 10) : v).replace(/"/g, '""')}"`);
     const csv = rows.map((r) => Object.values(r).map(csvField).join(',')).join('\n') + '\n';
     const copyStart = performance.now();

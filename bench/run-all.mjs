@@ -27,6 +27,7 @@ const BENCHMARKS = [
   ['collections', [], 6],
   ['operations', [], 4],
   ['jobs', [], 5],
+  ['webhooks', [], 4],
   ['load', [], 9],
 ];
 

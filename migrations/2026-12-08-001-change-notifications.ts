@@ -2,7 +2,7 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * Every write to what a debtor's risk score depends on announces itself on the channel
+ * Every write to what a debtor's risk score or affordability report depends on announces itself on the channel
  * draagkracht_changes (LISTEN/NOTIFY), from the database itself, so no code path can forget to: each
  * instance keeps its answers in memory and drops them when it hears of a change (see
  * src/platform/database/change-feed.ts and src/risk-models/score-memory.ts). NOTIFY is sent when the
@@ -19,6 +19,9 @@ const DEBTOR_TABLES = [
   ['data_point_events', 'insert, update, delete'],
   ['bank_transactions', 'insert, update, delete'],
   ['bank_balances', 'insert, update, delete'],
+  // And what the affordability report reads besides (src/affordability/affordability.service.ts).
+  ['bank_uploads', 'insert, update, delete'],
+  ['bank_accounts', 'insert, update, delete'],
   ['category_corrections', 'insert, update, delete'],
   ['consents', 'insert, update, delete'],
   // A remembered answer names its stored score: it must go when the score does (erasure, retention).

@@ -22,6 +22,8 @@ import type { HouseholdGiven } from './household.js';
 import { normsAt, NormsError, type NormOverrides } from './norms/norms.js';
 import type { AffordabilityReport } from './report.types.js';
 import { AffordabilityReportCache, DEFAULT_REPORT_CACHE, reportDataVersion, type ReportCacheOptions } from './report-cache.js';
+import type { ChangeFeed } from '../platform/database/change-feed.js';
+import { ChangeScopedMemory, debtorScope, tenantScope } from '../platform/database/change-scoped-memory.js';
 import { AssessmentPool } from './assessment-pool.js';
 
 /** History loaded before asOf: twelve assessed months plus room for stream detection to see a pattern. */
@@ -37,9 +39,19 @@ export class AffordabilityEngine {
   /** Where stored debtors' reports are computed when given: worker threads instead of the event loop. */
   private readonly pool: AssessmentPool | null;
 
-  constructor(options: { reportCache?: ReportCacheOptions | null; workers?: { size: number; maxHeapMb: number } | null } = {}) {
+  /**
+   * With a change feed: reports per (tenant, debtor, as-of, today) that the database's change
+   * notifications invalidate, so a repeat asks the database nothing (see change-scoped-memory.ts).
+   * Without one, or while it is not live, the data-version query decides (report-cache.ts).
+   */
+  private readonly remembered: ChangeScopedMemory<{ report: AffordabilityReport; storedAt: number }> | null;
+  private readonly reportTtlMs: number;
+
+  constructor(options: { reportCache?: ReportCacheOptions | null; workers?: { size: number; maxHeapMb: number } | null; changes?: ChangeFeed } = {}) {
     const cache = options.reportCache === undefined ? DEFAULT_REPORT_CACHE : options.reportCache;
     this.reports = cache === null ? null : new AffordabilityReportCache(cache);
+    this.remembered = cache !== null && options.changes ? new ChangeScopedMemory(options.changes, cache.maxEntries) : null;
+    this.reportTtlMs = cache?.ttlMs ?? 0;
     this.pool = options.workers && options.workers.size > 0 ? new AssessmentPool(options.workers) : null;
   }
 
@@ -113,6 +125,25 @@ export class AffordabilityEngine {
    */
   async assessStored(db: Db, tenantId: string, debtorId: string, options: { asOf: IsoDate; today: IsoDate; household?: HouseholdGiven }): Promise<AffordabilityReport> {
     if (this.reports === null || options.household !== undefined) return this.computeStored(db, tenantId, debtorId, options);
+    if (this.remembered) {
+      // Everything the report reads notifies its debtor or tenant (migration 2026-12-08-001): the
+      // debtor's bank data, uploads, accounts, corrections, consents and household; the tenant's rules
+      // and norm overrides. A consent's end date is covered by today in the key. Reports are personal
+      // data: they still leave memory after the TTL.
+      const key = `${tenantId}|${debtorId}|${options.asOf}|${options.today}`;
+      const hit = await this.remembered.get(key);
+      if (hit && Date.now() - hit.storedAt <= this.reportTtlMs) {
+        this.reports.hits += 1;
+        return hit.report;
+      }
+      const mark = this.remembered.mark();
+      if (mark !== null) {
+        this.reports.misses += 1;
+        const report = await this.computeStored(db, tenantId, debtorId, options);
+        this.remembered.set(mark, key, { report, storedAt: Date.now() }, [debtorScope(tenantId, debtorId), tenantScope(tenantId)]);
+        return report;
+      }
+    }
     const version = await reportDataVersion(db, tenantId, debtorId, options.today);
     if (version === null) return this.computeStored(db, tenantId, debtorId, options);
     const key = AffordabilityReportCache.key(tenantId, debtorId, options.asOf);
@@ -159,7 +190,7 @@ const enginesByApp = new WeakMap<object, AffordabilityEngine>();
  * One engine per app (its deps object), shared by every route of it: the compiled rules and the report
  * cache then serve the report route, plan options, segments, write-off and the debtor's page alike.
  */
-export function sharedAffordabilityEngine(deps: { config: Pick<Config, 'affordabilityCacheEntries' | 'affordabilityCacheTtlSeconds' | 'affordabilityWorkers' | 'parseWorkerMemoryMb'> }): AffordabilityEngine {
+export function sharedAffordabilityEngine(deps: { config: Pick<Config, 'affordabilityCacheEntries' | 'affordabilityCacheTtlSeconds' | 'affordabilityWorkers' | 'parseWorkerMemoryMb'>; changes?: ChangeFeed }): AffordabilityEngine {
   let engine = enginesByApp.get(deps);
   if (!engine) {
     const { affordabilityCacheEntries: entries, affordabilityCacheTtlSeconds: ttlSeconds, affordabilityWorkers: size } = deps.config;
@@ -167,6 +198,7 @@ export function sharedAffordabilityEngine(deps: { config: Pick<Config, 'affordab
       reportCache: entries > 0 ? { maxEntries: entries, ttlMs: ttlSeconds * 1000 } : null,
       // A report's input is the debtor's rows, far smaller than a bank file: a quarter of a parse worker's heap is ample.
       workers: size > 0 ? { size, maxHeapMb: Math.max(128, Math.floor(deps.config.parseWorkerMemoryMb / 4)) } : null,
+      ...(deps.changes ? { changes: deps.changes } : {}),
     });
     enginesByApp.set(deps, engine);
   }

@@ -27,6 +27,7 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 
 /** Which state a tracked database is reported in; a set, because tests open many in one process. */
 const trackedDatabases = new Set<DatabaseHandle>();
+const trackedFeeds = new Set<{ readonly live: boolean }>();
 
 export const metrics = {
   /** Every answered request: rate is rate(..._count), latency from the buckets. */
@@ -55,6 +56,24 @@ export const metrics = {
     name: 'draagkracht_risk_scores_remembered_total',
     help: 'Risk scores answered from an instance’s memory (unchanged debtor, same day and as-of date): not recomputed, not stored again',
     labelNames: ['feature_set'] as const,
+    registers: [registry],
+  }),
+  /** Times the change feed forgot everything (lost or regained its listening connection). */
+  changeFeedResets: new Counter({
+    name: 'draagkracht_change_feed_resets_total',
+    help: 'Times the change feed lost or regained its listening connection, so every instance memory was emptied',
+    registers: [registry],
+  }),
+  /** 1 while every change feed of the process listens; 0 means remembered scores and keys are not used. */
+  changeFeedLive: new Gauge({
+    name: 'draagkracht_change_feed_live',
+    help: '1 while the change feed listens (memory of scores and keys in use), 0 while it does not',
+    registers: [registry],
+    collect() {
+      let live = 1;
+      for (const feed of trackedFeeds) if (!feed.live) live = 0;
+      this.set(trackedFeeds.size === 0 ? 0 : live);
+    },
   }),
   /** Bank-data rows ingested from statements, by bank format and outcome. */
   ingestedRows: new Counter({
@@ -131,6 +150,14 @@ export function trackDatabase(database: DatabaseHandle): () => void {
   trackedDatabases.add(database);
   return () => {
     trackedDatabases.delete(database);
+  };
+}
+
+/** Reports whether the feed listens, at scrape time, until the returned function is called. */
+export function trackChangeFeed(feed: { readonly live: boolean }): () => void {
+  trackedFeeds.add(feed);
+  return () => {
+    trackedFeeds.delete(feed);
   };
 }
 

@@ -14,15 +14,22 @@ import { debitsStatement, householdStatement } from '../repayment-plans/plan-sup
 
 const TODAY = today();
 
-describe('the affordability report cache', () => {
+// Twice: with the app's change feed (memory the database's notifications invalidate; what the service
+// runs) and without one (the data-version query decides; what runs while the feed is not listening).
+describe.each([
+  ['with the change feed', true],
+  ['with the data-version query', false],
+])('the affordability report cache, %s', (_mode, withFeed) => {
   let t: TestApp;
   let debtorId = '';
   let consentId = '';
-  const engine = new AffordabilityEngine();
+  let engine: AffordabilityEngine;
   const report = () => engine.assessStored(t.database.db, t.tenantA.id, debtorId, { asOf: TODAY, today: TODAY });
 
   beforeAll(async () => {
     t = await createTestApp();
+    engine = new AffordabilityEngine(withFeed ? { changes: t.app.changeFeed } : {});
+    await t.app.ready();
     ({ debtorId, consentId } = await createDebtorWithConsent(t, t.tenantA, 'cache-debtor'));
     const statement = householdStatement({ salaryCents: 280_000, rentCents: 90_000, energyCents: 11_000, groceriesPerWeekCents: 8_000 }, `${addMonths(TODAY, -13).slice(0, 7)}-01`, TODAY);
     const res = await upload(t, t.tenantA, debtorId, writeBerlinGroupTransactions(statement), { contentType: 'application/json' });
@@ -77,7 +84,9 @@ describe('the affordability report cache', () => {
     expect(ended.statusCode, ended.body).toBe(200);
     await expect(report()).rejects.toMatchObject({ code: 'consent_required' });
   });
+});
 
+describe('the report cache’s bounds', () => {
   it('keeps a bounded number of entries, each for a limited time', () => {
     let now = 0;
     const cache = new AffordabilityReportCache({ maxEntries: 2, ttlMs: 1000 }, () => now);

@@ -83,6 +83,14 @@ describe('/metrics without METRICS_TOKEN', () => {
     const res = await t.app.inject({ url: `/v1/debtors/${debtorId}/score`, headers: bearer(t.tenantA.keys.analyst) });
     expect(res.statusCode, res.body).toBe(200);
     expect(await counterValue(metrics.scoresComputed, { feature_set: 'data-points-only' })).toBe(before + 1);
+    // Asked again: answered from memory, counted as such, not computed again.
+    const remembered = await counterValue(metrics.scoresRemembered, { feature_set: 'data-points-only' });
+    const again = await t.app.inject({ url: `/v1/debtors/${debtorId}/score`, headers: bearer(t.tenantA.keys.analyst) });
+    expect(again.json().scoreId).toBe(res.json().scoreId);
+    expect(await counterValue(metrics.scoresComputed, { feature_set: 'data-points-only' })).toBe(before + 1);
+    expect(await counterValue(metrics.scoresRemembered, { feature_set: 'data-points-only' })).toBe(remembered + 1);
+    const scraped = await t.app.inject({ url: '/metrics', remoteAddress: '127.0.0.1' });
+    expect(scraped.body).toMatch(/^draagkracht_change_feed_live 1$/m);
   });
 });
 

@@ -28,6 +28,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { sql } from 'kysely';
 import type { DatabaseHandle } from './connection.js';
+import { metrics, trackChangeFeed } from '../metrics.js';
 
 export const CHANGE_CHANNEL = 'draagkracht_changes';
 
@@ -75,6 +76,7 @@ export class ChangeFeed {
   private writesNoted = 0;
   private writesHeard = 0;
   private catchingUp: Promise<void> | null = null;
+  private untrack: (() => void) | null = null;
 
   constructor(
     private readonly database: DatabaseHandle,
@@ -140,6 +142,7 @@ export class ChangeFeed {
   /** Listens; never throws: if the database cannot be reached, retries in the background. */
   async start(): Promise<void> {
     if (this.closed || this.isLive || this.client || this.unlistenPglite) return;
+    this.untrack = trackChangeFeed(this);
     await this.connect();
     if (this.options.heartbeatMs > 0 && !this.heartbeatTimer) {
       this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.options.heartbeatMs);
@@ -149,6 +152,7 @@ export class ChangeFeed {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.untrack?.();
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.setLive(false);
@@ -222,6 +226,7 @@ export class ChangeFeed {
     void client.end().catch(() => undefined);
     this.setLive(false);
     this.emit({ kind: 'reset' });
+    metrics.changeFeedResets.inc();
     this.scheduleReconnect(error);
   }
 
