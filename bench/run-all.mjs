@@ -13,7 +13,7 @@ import os from 'node:os';
 
 /** name, node flags, how many closing lines carry its figures. */
 const BENCHMARKS = [
-  ['ingest', [], 4],
+  ['ingest', [], 5],
   ['xml-reader', ['--expose-gc'], 4],
   ['upload-isolation', [], 3],
   ['edge-json', [], 3],
@@ -22,7 +22,7 @@ const BENCHMARKS = [
   ['affordability', [], 5],
   ['risk-features', [], 3],
   ['learner', [], 6],
-  ['scoring', [], 5],
+  ['scoring', [], 6],
   ['monitoring', [], 3],
   ['collections', [], 6],
   ['operations', [], 4],
