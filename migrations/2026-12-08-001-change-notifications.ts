@@ -64,28 +64,20 @@ export async function up(db: Kysely<any>): Promise<void> {
       end
       $$`.execute(db);
   }
-  await sql`
-    create function draagkracht_notify_tenants() returns trigger language plpgsql as $$
-    declare
-      v_tenant text;
-    begin
-      for v_tenant in select distinct c.tenant_id from changed_rows c loop
-        perform pg_notify('draagkracht_changes', 't|' || v_tenant);
-      end loop;
-      return null;
-    end
-    $$`.execute(db);
-  await sql`
-    create function draagkracht_notify_keys() returns trigger language plpgsql as $$
-    declare
-      v_tenant text;
-    begin
-      for v_tenant in select distinct c.tenant_id from changed_rows c loop
-        perform pg_notify('draagkracht_changes', 'k|' || v_tenant);
-      end loop;
-      return null;
-    end
-    $$`.execute(db);
+  // Tenant-wide changes ('t|') and API-key changes ('k|'): the same function with another prefix.
+  for (const [fn, prefix] of [['draagkracht_notify_tenants', 't'], ['draagkracht_notify_keys', 'k']] as const) {
+    await sql`
+      create function ${sql.raw(fn)}() returns trigger language plpgsql as $$
+      declare
+        v_tenant text;
+      begin
+        for v_tenant in select distinct c.tenant_id from changed_rows c loop
+          perform pg_notify('draagkracht_changes', ${sql.lit(`${prefix}|`)} || v_tenant);
+        end loop;
+        return null;
+      end
+      $$`.execute(db);
+  }
 
   const attach = async (table: string, events: readonly string[], fn: string) => {
     // A trigger with a transition table takes one event (PostgreSQL's rule), so one per event.

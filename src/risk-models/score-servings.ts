@@ -55,13 +55,16 @@ export class ScoreServings {
       this.pending.set(id, { tenant: tenantId, score: scoreId, key: keyId, day, served: 1, first_at: now, last_at: now });
       if (this.pending.size > this.maxPending) this.drop(this.pending.size - this.maxPending);
     }
-    if (!this.timer && !this.closed) {
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        void this.flush();
-      }, this.flushMs);
-      this.timer.unref();
-    }
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.flush();
+    }, this.flushMs);
+    this.timer.unref();
   }
 
   /** Writes what is pending (and waits for a flush already under way). Never throws. */
@@ -84,13 +87,7 @@ export class ScoreServings {
         }
         if (this.pending.size > this.maxPending) this.drop(this.pending.size - this.maxPending);
         this.options.log?.warn({ err: { message: (error as Error).message }, pending: this.pending.size }, 'risk score servings: flush failed; kept for the next one');
-        if (!this.closed && !this.timer) {
-          this.timer = setTimeout(() => {
-            this.timer = null;
-            void this.flush();
-          }, this.flushMs);
-          this.timer.unref();
-        }
+        this.scheduleFlush();
       })
       .finally(() => {
         this.flushing = null;

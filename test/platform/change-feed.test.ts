@@ -98,7 +98,7 @@ describe('change feed', () => {
     expect(await changesHeard()).toEqual([{ kind: 'debtor', tenantId: TENANT, debtorId: a }]);
   });
 
-  it('announces nothing for a transaction that rolls back, nor for a stored score', async () => {
+  it('announces nothing for a transaction that rolls back', async () => {
     const [a] = await addDebtors(1);
     await changesHeard();
     await database.db

@@ -34,7 +34,7 @@ export function makeAuthHook(db: Db, changes: ChangeFeed) {
     const hash = auth.keyFromMemory ? hashApiKey(match[1]!) : null;
     let key = hash === null ? null : ((await remembered.get(hash)) ?? null);
     if (!key) {
-      const mark = remembered.mark();
+      const mark = hash === null ? null : remembered.mark();
       key = await authenticateApiKey(db, match[1]!);
       if (!key) throw new AppError('invalid_api_key', 'the API key is unknown or revoked');
       if (hash !== null) remembered.set(mark, hash, key, [keysScope(key.tenantId)]);
